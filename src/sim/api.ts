@@ -1,0 +1,40 @@
+/**
+ * The contract between the simulation kernel and everything above it (debugger, CLI, TUI).
+ *
+ * The kernel is a pure, deterministic state machine over plain data: `boot` builds a machine from a
+ * scenario; `step` applies exactly one event, mutating the machine in place and appending the trace
+ * records that event produced (zero or more; their `step` fields continue the dense numbering).
+ * Same scenario and seed → byte-identical records. A machine can be cloned with `structuredClone` and
+ * stepping the clone gives the same records as stepping the original: that is how the debugger rewinds.
+ */
+import type { Scenario } from '../scenario/schema.js';
+import type { TraceRecord } from './trace.js';
+import type { StateView } from './viewtypes.js';
+
+/** Simulated quantities a `watch` breakpoint can test (ARCHITECTURE §4). */
+export const GAUGES = ['acceptq', 'synq', 'rcvq', 'sndq', 'rdllist', 'runq', 'globrunq', 'rxring', 'txring'] as const;
+export type Gauge = (typeof GAUGES)[number];
+
+/** Filters a watch may name: `fd=4` (rcvq, sndq, acceptq, synq), `p=0` (runq). */
+export interface GaugeFilter {
+  fd?: number;
+  p?: number;
+}
+
+export interface SimEngine<M> {
+  /** A machine at virtual time 0, before its first event. `seed` overrides the scenario's. */
+  boot(scenario: Scenario, seed?: number): M;
+  /** Apply one event; append its records to `out`. Returns false (and appends nothing) once the run is over. */
+  step(m: M, out: TraceRecord[]): boolean;
+  /** A deep, independent copy. */
+  clone(m: M): M;
+  /** The view model at this point (`step` is the index of the last record applied, or -1). */
+  view(m: M, step: number): StateView;
+  /**
+   * A gauge's value: the sum over matching objects when a filter is absent (acceptq over all listeners,
+   * runq over all Ps, rcvq over all sockets), the one object's value when a filter names it.
+   */
+  gauge(m: M, g: Gauge, f: GaugeFilter): number;
+  /** Records emitted so far (the next record's step). */
+  emitted(m: M): number;
+}
