@@ -41,7 +41,10 @@ const duration = (desc: string) =>
     .transform((v, ctx) => {
       const d = parseDuration(v);
       if (d === undefined) {
-        ctx.addIssue({ code: 'custom', message: `expected a duration like "5us", "1ms" or integer ns, got ${JSON.stringify(v)}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a duration like "5us", "1ms" or integer ns, got ${JSON.stringify(v)}`,
+        });
         return z.NEVER;
       }
       return d;
@@ -54,7 +57,10 @@ const size = (desc: string, min = 0, max = 2 ** 40) =>
     .transform((v, ctx) => {
       const d = parseSize(v);
       if (d === undefined) {
-        ctx.addIssue({ code: 'custom', message: `expected a size like "64KiB" or integer bytes, got ${JSON.stringify(v)}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a size like "64KiB" or integer bytes, got ${JSON.stringify(v)}`,
+        });
         return z.NEVER;
       }
       if (d < min || d > max) {
@@ -99,7 +105,10 @@ export const MachineSchema = z
 
 export const RouteSchema = z
   .strictObject({
-    pattern: z.string().min(1).describe('Go 1.22 ServeMux pattern: "[METHOD ][HOST]/[PATH]", e.g. "GET /items/{id}"'),
+    pattern: z
+      .string()
+      .min(1)
+      .describe('Go 1.22 ServeMux pattern: "[METHOD ][HOST]/[PATH]", e.g. "GET /items/{id}"'),
     body: z.string().optional().describe('response body the handler writes'),
     bodyBytes: size('response body size in bytes (filled with "x")').optional(),
     status: int('status code the handler sets', 100, 599).optional(),
@@ -112,9 +121,15 @@ export const RouteSchema = z
 
 export const ServerSchema = z
   .strictObject({
-    kind: z.enum(['http', 'tcp']).optional().describe('http: net/http with ServeMux; tcp: raw net.Listen/Accept/Read/Write'),
+    kind: z
+      .enum(['http', 'tcp'])
+      .optional()
+      .describe('http: net/http with ServeMux; tcp: raw net.Listen/Accept/Read/Write'),
     listen: z.string().optional().describe('listen address as Go takes it, e.g. ":3000"'),
-    user: z.enum(['root', 'nobody']).optional().describe('user the process runs as: ports below 1024 need root'),
+    user: z
+      .enum(['root', 'nobody'])
+      .optional()
+      .describe('user the process runs as: ports below 1024 need root'),
     nofile: int('RLIMIT_NOFILE hard limit (Go raises the soft limit to it)', 8, 1048576).optional(),
     instances: int('how many copies of the program start (the second cannot bind)', 1, 2).optional(),
     routes: z.array(RouteSchema).optional(),
@@ -124,7 +139,10 @@ export const ServerSchema = z
   .describe('The Go program on the server host');
 
 export const RequestObjectSchema = z.strictObject({
-  method: z.string().regex(/^[A-Z]+$/).optional(),
+  method: z
+    .string()
+    .regex(/^[A-Z]+$/)
+    .optional(),
   path: z.string().startsWith('/').optional(),
   headers: z.record(z.string(), z.string()).optional(),
   body: size('request body size in bytes').optional(),
@@ -162,9 +180,17 @@ export const ClientSchema = z
 
 export const FaultSchema = z
   .strictObject({
-    drop: z.enum(['syn', 'ack', 'request', 'response', 'fin']).optional().describe('which segment to drop once'),
+    drop: z
+      .enum(['syn', 'ack', 'request', 'response', 'fin'])
+      .optional()
+      .describe('which segment to drop once'),
     conn: int('which connection (1-based)', 1, 1000000).optional(),
-    probability: z.number().min(0).max(1).optional().describe('drop each frame with this probability (seeded)'),
+    probability: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('drop each frame with this probability (seeded)'),
   })
   .describe('A network fault');
 
@@ -193,7 +219,12 @@ export const ScenarioSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
     description: z.string(),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
     machine: MachineSchema.optional(),
     server: ServerSchema.optional(),
     clients: z.array(ClientSchema).optional(),

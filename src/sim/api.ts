@@ -12,7 +12,17 @@ import type { TraceRecord } from './trace.js';
 import type { StateView } from './viewtypes.js';
 
 /** Simulated quantities a `watch` breakpoint can test (ARCHITECTURE §4). */
-export const GAUGES = ['acceptq', 'synq', 'rcvq', 'sndq', 'rdllist', 'runq', 'globrunq', 'rxring', 'txring'] as const;
+export const GAUGES = [
+  'acceptq',
+  'synq',
+  'rcvq',
+  'sndq',
+  'rdllist',
+  'runq',
+  'globrunq',
+  'rxring',
+  'txring',
+] as const;
 export type Gauge = (typeof GAUGES)[number];
 
 /** Filters a watch may name: `fd=4` (rcvq, sndq, acceptq, synq), `p=0` (runq). */
