@@ -1,0 +1,444 @@
+/**
+ * A client host: one TCP connection from a machine on the other end of the wire, and the HTTP client
+ * script that drives it (curl-like: connect, send the request, read the response, then the next request
+ * on the same connection or close). Its TCP is deliberately small: in-order delivery, immediate ACKs,
+ * one retransmission timer with go-back-N. The server host is what we model in detail; the client is
+ * the outside world that exercises it.
+ */
+
+import type { RequestSpec } from '../../scenario/schema.js';
+import { emit, random, schedule } from '../core.js';
+import { quote, segSummary } from '../kernel/tcp.js';
+import { ACK, type Client, FIN, type Machine, PSH, type Seg, SYN } from '../machine.js';
+import { COST } from '../params.js';
+
+const CLIENT_WIN = 1 << 20;
+
+/** The request line, headers and body a client sends for one request spec. */
+export function buildRequest(
+  r: RequestSpec,
+  host: string,
+): { text: string; headerLen: number; close: boolean } {
+  const o = typeof r === 'string' ? { method: r.split(' ')[0], path: r.split(' ')[1] } : r;
+  const method = o.method ?? 'GET';
+  const path = o.path ?? '/';
+  const obj = typeof r === 'string' ? {} : r;
+  let h = `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n`;
+  for (const [k, v] of Object.entries(obj.headers ?? {})) h += `${k}: ${v}\r\n`;
+  const body = obj.body ?? 0;
+  if (body > 0) h += `Content-Length: ${body}\r\n`;
+  if (obj.expectContinue) h += 'Expect: 100-continue\r\n';
+  if (obj.close) h += 'Connection: close\r\n';
+  h += '\r\n';
+  return { text: h + 'x'.repeat(body), headerLen: h.length, close: obj.close === true };
+}
+
+function peer(c: Client): string {
+  return `${c.addr}:${c.port}`;
+}
+
+/** Does a scenario fault drop this frame? One-shot faults fire once per connection; probability per frame. */
+export function faultDrops(m: Machine, seg: Seg): string | undefined {
+  const faults = m.sc.faults ?? [];
+  for (let i = 0; i < faults.length; i++) {
+    const f = faults[i];
+    if (f.probability !== undefined && random(m) < f.probability) return `loses it (p=${f.probability})`;
+    if (!f.drop || (f.conn !== undefined && f.conn !== seg.conn)) continue;
+    const key = i * 1_000_000 + seg.conn;
+    if (m.faultsFired.includes(key)) continue;
+    const c = m.clients[seg.conn - 1];
+    const isReq = seg.toServer && seg.len > 0;
+    const hit =
+      (f.drop === 'syn' && seg.toServer && (seg.flags & SYN) !== 0) ||
+      (f.drop === 'ack' &&
+        seg.toServer &&
+        seg.flags === ACK &&
+        seg.len === 0 &&
+        c &&
+        c.responses === 0 &&
+        seg.seq === 1 &&
+        seg.ack === 1) ||
+      (f.drop === 'request' && isReq) ||
+      (f.drop === 'response' && !seg.toServer && seg.len > 0) ||
+      (f.drop === 'fin' && seg.toServer && (seg.flags & FIN) !== 0);
+    if (hit) {
+      m.faultsFired.push(key);
+      return `drops it (fault: ${f.drop})`;
+    }
+  }
+  return undefined;
+}
+
+/** The client's NIC puts a segment on the wire toward the server. */
+function clientXmit(
+  m: Machine,
+  c: Client,
+  flags: number,
+  seq: number,
+  len: number,
+  data?: string,
+  why = '',
+): void {
+  const seg: Seg = {
+    id: m.nextSeg++,
+    conn: c.conn,
+    toServer: true,
+    flags,
+    seq,
+    ack: c.rcvNxt,
+    len,
+    win: CLIENT_WIN,
+  };
+  if (data !== undefined) seg.data = data;
+  if (flags & SYN) {
+    seg.mss = c.mss;
+    seg.wscale = 7;
+  }
+  m.stats.framesSent++;
+  emit(m, {
+    layer: 'client',
+    kind: 'client.send',
+    conn: c.conn,
+    bytes: len,
+    text: `Client ${peer(c)} sends ${segSummary(seg)}${quote(data, 40)}${why}.`,
+  });
+  const lost = faultDrops(m, seg);
+  if (lost) {
+    m.stats.framesDropped++;
+    emit(m, {
+      layer: 'wire',
+      kind: 'wire.rx',
+      conn: c.conn,
+      text: `The network ${lost}: the frame never reaches the server.`,
+    });
+    return;
+  }
+  schedule(m, c.latency + Math.round((len + 54) * COST.wirePerByteNs), 'wire.arrive', c.conn, 0, 0, seg);
+}
+
+function armRto(m: Machine, c: Client): void {
+  c.rtoGen++;
+  schedule(m, c.rto, 'client.rto', c.conn, 0, c.rtoGen);
+}
+
+/** Sends queued request bytes the server's window and our congestion window allow. */
+function clientPush(m: Machine, c: Client): void {
+  const limit = c.holdAt > 0 ? c.holdAt : c.writeSeq;
+  let sent = false;
+  while (c.sndNxt < limit && c.sndNxt - c.sndUna < Math.min(c.wnd, c.cwnd * c.mss)) {
+    const len = Math.min(c.mss, limit - c.sndNxt, Math.min(c.wnd, c.cwnd * c.mss) - (c.sndNxt - c.sndUna));
+    if (len <= 0) break;
+    const off = c.sndNxt - c.sndUna;
+    const last = c.sndNxt + len === limit;
+    clientXmit(m, c, ACK | (last ? PSH : 0), c.sndNxt, len, c.sndData.slice(off, off + len));
+    c.sndNxt += len;
+    c.sent += len;
+    sent = true;
+  }
+  if (sent) armRto(m, c);
+}
+
+/** client.start: connect() — the SYN. */
+export function clientStart(m: Machine, conn: number): void {
+  const c = m.clients[conn - 1];
+  c.state = 'SYN_SENT';
+  c.sndNxt = 1;
+  c.writeSeq = 1;
+  emit(m, {
+    layer: 'client',
+    kind: 'client.send',
+    conn,
+    text: `Client ${c.name} (${peer(c)}) calls connect() to ${c.host.split(':')[0]} = 10.0.0.1:${c.host.split(':')[1] ?? 3000}: its kernel sends a SYN.`,
+  });
+  clientXmit(m, c, SYN, 0, 0);
+  c.rto = m.p.rtoInitial;
+  armRto(m, c);
+}
+
+/** client.next: the client writes its next request into the connection. */
+export function clientNext(m: Machine, conn: number): void {
+  const c = m.clients[conn - 1];
+  if (c.state !== 'ESTABLISHED') return;
+  const spec = m.sc.clients![c.spec];
+  const reqs = spec.requests ?? ['GET /hello'];
+  if (c.reqIdx >= reqs.length) return clientClose(m, c);
+  const r = reqs[c.reqIdx++];
+  const req = buildRequest(r, c.host);
+  c.sndData += req.text;
+  c.writeSeq += req.text.length;
+  c.inFlight = true;
+  c.holdAt =
+    typeof r !== 'string' && r.expectContinue && req.text.length > req.headerLen
+      ? c.writeSeq - (req.text.length - req.headerLen)
+      : 0;
+  m.stats.reqWritten += req.text.length;
+  emit(m, {
+    layer: 'client',
+    kind: 'client.send',
+    conn,
+    bytes: req.text.length,
+    text: `Client ${c.name} writes request ${c.reqIdx}: ${JSON.stringify(req.text.slice(0, req.text.indexOf('\r\n')))} (${req.text.length} B).`,
+  });
+  clientPush(m, c);
+}
+
+function clientClose(m: Machine, c: Client): void {
+  if (c.finSent) return;
+  c.finSent = true;
+  c.state = c.finRcvd ? 'LAST_ACK' : 'FIN_WAIT1';
+  clientXmit(m, c, FIN | ACK, c.writeSeq, 0, undefined, ': it is done and closes the connection');
+  c.sndNxt = c.writeSeq + 1;
+  armRto(m, c);
+}
+
+function finish(m: Machine, c: Client, why: string): void {
+  c.state = 'done';
+  c.rtoGen++;
+  emit(m, {
+    layer: 'client',
+    kind: 'client.done',
+    conn: c.conn,
+    text: `Client ${c.name} (${peer(c)}) is finished: ${why}.`,
+  });
+}
+
+/** Parses complete responses out of the receive buffer. */
+function takeResponses(m: Machine, c: Client): void {
+  for (;;) {
+    const he = c.rcvBuf.indexOf('\r\n\r\n');
+    if (he < 0) return;
+    const head = c.rcvBuf.slice(0, he);
+    const status = Number(head.slice(9, 12));
+    const cl = /\r\ncontent-length: *(\d+)/i.exec(head);
+    const total = he + 4 + (status === 100 ? 0 : cl ? Number(cl[1]) : 0);
+    if (c.rcvBuf.length < total) return;
+    const text = c.rcvBuf.slice(0, total);
+    c.rcvBuf = c.rcvBuf.slice(total);
+    if (status === 100) {
+      emit(m, {
+        layer: 'client',
+        kind: 'client.recv',
+        conn: c.conn,
+        text: `Client ${c.name} reads "HTTP/1.1 100 Continue" and now sends the body.`,
+      });
+      c.holdAt = 0;
+      clientPush(m, c);
+      continue;
+    }
+    const body = text.slice(he + 4);
+    c.responses++;
+    c.statuses.push(status);
+    c.bodies.push(body.length <= 512 ? body : `<${body.length} bytes>`);
+    c.inFlight = false;
+    m.stats.respRead += total;
+    if (/\r\nconnection: *close/i.test(head)) c.serverClose = true;
+    emit(m, {
+      layer: 'client',
+      kind: 'client.recv',
+      conn: c.conn,
+      bytes: total,
+      text: `Client ${c.name} reads the complete response (${total} B): ${JSON.stringify(head.slice(0, head.indexOf('\r\n')))} … ${body.length <= 60 ? JSON.stringify(body) : `${body.length} B of body`}.`,
+    });
+    const reqs = m.sc.clients![c.spec].requests ?? ['GET /hello'];
+    const keep = m.sc.clients![c.spec].keepAlive === true && !c.serverClose;
+    if (c.reqIdx < reqs.length && keep) {
+      const nr = reqs[c.reqIdx];
+      const pause = typeof nr === 'string' ? 0 : (nr.pause ?? 0);
+      schedule(m, COST.clientThink + pause, 'client.next', c.conn);
+    } else if (!c.finSent) {
+      schedule(m, COST.clientThink, 'client.next', c.conn);
+      c.reqIdx = reqs.length;
+    }
+  }
+}
+
+/** client.arrive: a segment from the server reaches the client host. */
+export function clientArrive(m: Machine, seg: Seg): void {
+  const c = m.clients[seg.conn - 1];
+  m.stats.framesDelivered++;
+  if (c.state === 'done' || c.state === 'waiting') {
+    emit(m, {
+      layer: 'client',
+      kind: 'client.recv',
+      conn: c.conn,
+      text: `Client ${peer(c)} receives ${segSummary(seg)} for a connection it has finished; it ignores it.`,
+    });
+    return;
+  }
+  if (seg.flags & SYN) {
+    if (c.state !== 'SYN_SENT') {
+      clientXmit(m, c, ACK, c.sndNxt, 0, undefined, ': a duplicate SYN-ACK, acknowledged again');
+      return;
+    }
+    c.rcvNxt = seg.seq + 1;
+    c.sndUna = 1;
+    c.wnd = seg.win;
+    c.mss = Math.min(c.mss, seg.mss ?? 536);
+    c.state = 'ESTABLISHED';
+    c.rto = m.p.rtoMin;
+    c.retries = 0;
+    c.rtoGen++;
+    emit(m, {
+      layer: 'client',
+      kind: 'client.recv',
+      conn: c.conn,
+      text: `Client ${peer(c)} receives the SYN-ACK (${segSummary(seg)}): connect() returns; it completes the handshake with an ACK.`,
+    });
+    clientXmit(m, c, ACK, 1, 0);
+    schedule(m, COST.clientProc, 'client.next', c.conn);
+    return;
+  }
+  if (seg.flags & ACK) {
+    if (seg.ack > c.sndUna) {
+      const acked = seg.ack - c.sndUna;
+      c.sndData = c.sndData.slice(Math.min(acked, c.sndData.length));
+      c.sndUna = seg.ack;
+      c.cwnd = Math.min(c.cwnd + 1, 1000);
+      c.retries = 0;
+      if (c.sndUna >= c.sndNxt) c.rtoGen++;
+      else armRto(m, c);
+    }
+    c.wnd = seg.win;
+    if (c.finSent && seg.ack === c.writeSeq + 1) {
+      if (c.state === 'FIN_WAIT1') c.state = 'FIN_WAIT2';
+      if (c.state === 'LAST_ACK') return finish(m, c, 'the server acknowledged its FIN');
+    }
+  }
+  if (seg.len > 0) {
+    if (seg.seq !== c.rcvNxt) {
+      clientXmit(m, c, ACK, c.sndNxt, 0, undefined, `: a duplicate ACK (expected seq ${c.rcvNxt})`);
+      return;
+    }
+    c.rcvNxt += seg.len;
+    c.received += seg.len;
+    c.rcvBuf += seg.data ?? '';
+    emit(m, {
+      layer: 'client',
+      kind: 'client.recv',
+      conn: c.conn,
+      bytes: seg.len,
+      text: `Client ${peer(c)} receives ${seg.len} B${quote(seg.data, 40)}.`,
+    });
+    if (!(seg.flags & FIN)) clientXmit(m, c, ACK, c.sndNxt, 0);
+    takeResponses(m, c);
+  } else if (!(seg.flags & FIN) && c.state !== 'FIN_WAIT2') {
+    emit(m, {
+      layer: 'client',
+      kind: 'client.recv',
+      conn: c.conn,
+      text: `Client ${peer(c)} receives ${segSummary(seg)}.`,
+    });
+  }
+  if (c.sndNxt < c.writeSeq) clientPush(m, c);
+  if (seg.flags & FIN && seg.seq + seg.len === c.rcvNxt) {
+    c.rcvNxt += 1;
+    c.finRcvd = true;
+    if (c.state === 'FIN_WAIT2' || c.state === 'FIN_WAIT1') {
+      c.state = 'TIME_WAIT';
+      emit(m, {
+        layer: 'client',
+        kind: 'client.recv',
+        conn: c.conn,
+        text: `Client ${peer(c)} receives the server's FIN (${segSummary(seg)}).`,
+      });
+      clientXmit(m, c, ACK, c.writeSeq + 1, 0, ': the last ACK');
+      return finish(m, c, 'TIME_WAIT (60 s, not simulated further)');
+    }
+    emit(m, {
+      layer: 'client',
+      kind: 'client.recv',
+      conn: c.conn,
+      text: `Client ${peer(c)} receives FIN: the server closed the connection first.`,
+    });
+    c.state = 'CLOSE_WAIT';
+    clientXmit(m, c, ACK, c.sndNxt, 0);
+    clientClose(m, c);
+  }
+}
+
+/** client.rto: the client's retransmission timer fired. */
+export function clientRto(m: Machine, conn: number, gen: number): void {
+  const c = m.clients[conn - 1];
+  if (c.rtoGen !== gen || c.state === 'done') return;
+  m.stats.retransmits++;
+  if (++c.retries > 8) return finish(m, c, 'it gave up after 8 retransmissions (ETIMEDOUT)');
+  c.rto = Math.min(c.rto * 2, 120_000_000_000);
+  if (c.state === 'SYN_SENT') {
+    emit(m, {
+      layer: 'client',
+      kind: 'client.send',
+      conn,
+      text: `Client ${peer(c)} got no SYN-ACK in time; it retransmits the SYN (try ${c.retries}, next timeout ${c.rto / 1e6} ms).`,
+    });
+    clientXmit(m, c, SYN, 0, 0);
+    armRto(m, c);
+    return;
+  }
+  emit(m, {
+    layer: 'client',
+    kind: 'client.send',
+    conn,
+    text: `Client ${peer(c)}'s retransmission timer fires: nothing acknowledged past seq ${c.sndUna}; it resends from there (try ${c.retries}).`,
+  });
+  if (c.sndUna === 1 && c.sndNxt === 1 && c.state === 'ESTABLISHED' && c.writeSeq === 1) {
+    clientXmit(m, c, ACK, 1, 0);
+    return;
+  }
+  c.sndNxt = c.sndUna;
+  c.cwnd = 1;
+  if (c.sndNxt < c.writeSeq) clientPush(m, c);
+  else if (c.finSent) {
+    clientXmit(m, c, FIN | ACK, c.writeSeq, 0, ' (retransmitted FIN)');
+    c.sndNxt = c.writeSeq + 1;
+    armRto(m, c);
+  }
+}
+
+/** A new client connection record for the machine. */
+export function clientNew(
+  conn: number,
+  spec: number,
+  name: string,
+  addr: string,
+  port: number,
+  latency: number,
+  host: string,
+  mss: number,
+): Client {
+  return {
+    conn,
+    name,
+    addr,
+    port,
+    latency,
+    state: 'waiting',
+    iss: 0,
+    sndUna: 0,
+    sndNxt: 0,
+    writeSeq: 0,
+    sndData: '',
+    rcvNxt: 0,
+    rcvBuf: '',
+    rcvBytes: 0,
+    reqIdx: 0,
+    inFlight: false,
+    responses: 0,
+    statuses: [],
+    bodies: [],
+    finSent: false,
+    finRcvd: false,
+    rtoGen: 0,
+    rto: 1e9,
+    retries: 0,
+    sent: 0,
+    received: 0,
+    spec,
+    wnd: 65535,
+    cwnd: 10,
+    mss,
+    host,
+    serverClose: false,
+    holdAt: 0,
+  };
+}
+export { ACK, FIN, PSH };

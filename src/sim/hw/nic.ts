@@ -1,0 +1,236 @@
+/**
+ * The server NIC and its driver (e.g. drivers/net/ethernet/intel/e1000e, ixgbe): an RX ring and a TX
+ * ring of descriptors, DMA, interrupts, and NAPI polling (net/core/dev.c).
+ *
+ * RX: a frame arrives from the wire; the NIC DMAs it into the slot at `rx.head` (free → dma → filled)
+ * and, unless NAPI is already polling, raises a hard IRQ. The IRQ handler masks the NIC's interrupts
+ * and schedules NAPI (NET_RX softirq). `napiPoll` takes filled slots from `rx.tail` one frame at a time,
+ * at most `napiWeight` per poll, hands each to the stack, and frees the slot; with nothing left it
+ * completes NAPI and unmasks interrupts. A frame that finds the ring full is dropped and counted
+ * (rx_missed_errors).
+ * TX: the stack puts a frame in the slot at `tx.head` (or the qdisc when the ring is full); the NIC
+ * serialises it onto the wire; a TX-completion IRQ lets the driver free the sent slots.
+ */
+import { emit, schedule } from '../core.js';
+import { segSummary, tcpV4Rcv } from '../kernel/tcp.js';
+import type { Machine, Ring, Seg } from '../machine.js';
+import { COST } from '../params.js';
+
+export function ringNew(size: number): Ring {
+  return {
+    size,
+    head: 0,
+    tail: 0,
+    used: 0,
+    state: new Array(size).fill(0),
+    segs: new Array(size).fill(null),
+  };
+}
+
+function peerOf(m: Machine, seg: Seg): string {
+  const c = m.clients[seg.conn - 1];
+  return c ? `${c.addr}:${c.port}` : `conn ${seg.conn}`;
+}
+
+/** A frame reaches eth0 from the wire. */
+export function nicRxArrive(m: Machine, seg: Seg): void {
+  const rx = m.nic.rx;
+  emit(m, {
+    layer: 'wire',
+    kind: 'wire.rx',
+    conn: seg.conn,
+    bytes: seg.len,
+    text: `A frame from ${peerOf(m, seg)} arrives at eth0: ${segSummary(seg)}.`,
+  });
+  if (rx.used === rx.size) {
+    m.nic.rxDropped++;
+    m.stats.framesDropped++;
+    emit(m, {
+      layer: 'nic',
+      kind: 'nic.drop',
+      ring: 'rx',
+      conn: seg.conn,
+      text: `The RX ring is full (${rx.used}/${rx.size} descriptors awaiting the driver): the NIC drops the frame (rx_missed_errors ${m.nic.rxDropped}). The sender must retransmit.`,
+    });
+    return;
+  }
+  const slot = rx.head;
+  rx.state[slot] = 1;
+  rx.segs[slot] = seg;
+  rx.head = (rx.head + 1) % rx.size;
+  rx.used++;
+  schedule(m, COST.dma, 'nic.dmaDone', slot);
+}
+
+/** DMA of a frame into host memory finished: the descriptor is marked done. */
+export function nicDmaDone(m: Machine, slot: number): void {
+  const rx = m.nic.rx;
+  rx.state[slot] = 2;
+  const seg = rx.segs[slot]!;
+  emit(m, {
+    layer: 'nic',
+    kind: 'nic.dma',
+    ring: 'rx',
+    slot,
+    conn: seg.conn,
+    bytes: seg.len,
+    text: `The NIC DMA-writes the frame (${seg.len + 54} B on the wire) into RX slot ${slot} and marks the descriptor done (${rx.used}/${rx.size} slots in use).`,
+  });
+  if (!m.nic.napi && !m.nic.rxIrqPending) {
+    m.nic.rxIrqPending = true;
+    schedule(m, m.p.irqDelay, 'irq', 0);
+  }
+}
+
+/** Hard interrupt from the NIC (the driver's IRQ handler). */
+export function nicIrq(m: Machine, ring: number): void {
+  if (ring === 0) {
+    m.nic.rxIrqPending = false;
+    if (m.nic.napi) return;
+    m.nic.irqRx++;
+    m.nic.napi = true;
+    m.nic.polled = 0;
+    emit(m, {
+      layer: 'nic',
+      kind: 'irq',
+      ring: 'rx',
+      text: `Hard IRQ: eth0 signals received frames on CPU 0. The driver masks the NIC's interrupts and calls napi_schedule, raising the NET_RX softirq (interrupt ${m.nic.irqRx}).`,
+      fn: 'napi_schedule — net/core/dev.c',
+    });
+    schedule(m, COST.irq, 'napi');
+    return;
+  }
+  m.nic.txIrqPending = false;
+  m.nic.irqTx++;
+  const tx = m.nic.tx;
+  let freed = 0;
+  while (tx.used > 0 && tx.state[tx.tail] === 2) {
+    tx.state[tx.tail] = 0;
+    tx.segs[tx.tail] = null;
+    tx.tail = (tx.tail + 1) % tx.size;
+    tx.used--;
+    freed++;
+  }
+  emit(m, {
+    layer: 'nic',
+    kind: 'irq',
+    ring: 'tx',
+    text: `Hard IRQ: eth0 reports TX completion; the driver frees ${freed} sent descriptor${freed === 1 ? '' : 's'} (${tx.used}/${tx.size} in use).`,
+    fn: 'napi_consume_skb — net/core/skbuff.c',
+  });
+  while (m.nic.qdisc.length > 0 && tx.used < tx.size) txPlace(m, m.nic.qdisc.shift()!);
+}
+
+/**
+ * napi_poll (net/core/dev.c) for one frame: the NET_RX softirq takes the next filled RX slot and runs
+ * it up the stack (netif_receive_skb → ip_rcv → tcp_v4_rcv).
+ */
+export function napiPoll(m: Machine): void {
+  const rx = m.nic.rx;
+  if (rx.used > 0 && rx.state[rx.tail] === 2) {
+    if (m.nic.polled >= m.p.napiWeight) {
+      m.nic.polled = 0;
+      emit(m, {
+        layer: 'kernel',
+        kind: 'softirq',
+        text: `NET_RX softirq: this poll used its weight of ${m.p.napiWeight} frames; net_rx_action puts the device back on the poll list and starts another round.`,
+        fn: 'net_rx_action — net/core/dev.c',
+      });
+      schedule(m, COST.napiFrame, 'napi');
+      return;
+    }
+    const slot = rx.tail;
+    const seg = rx.segs[slot]!;
+    rx.state[slot] = 0;
+    rx.segs[slot] = null;
+    rx.tail = (rx.tail + 1) % rx.size;
+    rx.used--;
+    m.nic.polled++;
+    emit(m, {
+      layer: 'kernel',
+      kind: 'softirq',
+      slot,
+      conn: seg.conn,
+      text: `NET_RX softirq: napi_poll takes the frame from RX slot ${slot} (${m.nic.polled}/${m.p.napiWeight} of this poll) and passes it up: netif_receive_skb → ip_rcv → tcp_v4_rcv.`,
+      fn: 'napi_poll — net/core/dev.c',
+    });
+    tcpV4Rcv(m, seg);
+    schedule(m, COST.napiFrame, 'napi');
+    return;
+  }
+  m.nic.napi = false;
+  emit(m, {
+    layer: 'kernel',
+    kind: 'softirq',
+    text: `NET_RX softirq: the RX ring has no more completed frames; napi_complete_done re-enables eth0's interrupts.`,
+    fn: 'napi_complete_done — net/core/dev.c',
+  });
+  if (rx.used > 0 && rx.state[rx.tail] === 2 && !m.nic.rxIrqPending) {
+    m.nic.rxIrqPending = true;
+    schedule(m, m.p.irqDelay, 'irq', 0);
+  }
+}
+
+function txPlace(m: Machine, seg: Seg): void {
+  const tx = m.nic.tx;
+  const slot = tx.head;
+  tx.state[slot] = 1;
+  tx.segs[slot] = seg;
+  tx.head = (tx.head + 1) % tx.size;
+  tx.used++;
+  const start = Math.max(m.now, m.nic.txBusyUntil);
+  const done = start + Math.round((seg.len + 54) * COST.wirePerByteNs) + 200;
+  m.nic.txBusyUntil = done;
+  schedule(m, done - m.now, 'nic.xmit', slot);
+}
+
+/** dev_queue_xmit → the driver's ndo_start_xmit: the frame goes into a TX slot (or waits in the qdisc). */
+export function nicTxEnqueue(m: Machine, seg: Seg): void {
+  const tx = m.nic.tx;
+  if (tx.used === tx.size) {
+    m.nic.qdisc.push(seg);
+    emit(m, {
+      layer: 'nic',
+      kind: 'nic.tx',
+      ring: 'tx',
+      conn: seg.conn,
+      text: `The TX ring is full (${tx.size}/${tx.size}); the frame waits in the qdisc (${m.nic.qdisc.length} queued).`,
+      fn: 'dev_queue_xmit — net/core/dev.c',
+    });
+    return;
+  }
+  const slot = tx.head;
+  emit(m, {
+    layer: 'nic',
+    kind: 'nic.tx',
+    ring: 'tx',
+    slot,
+    conn: seg.conn,
+    bytes: seg.len,
+    text: `dev_queue_xmit: the driver places the frame (${segSummary(seg)}) in TX slot ${slot} and rings the NIC's doorbell.`,
+    fn: 'dev_queue_xmit — net/core/dev.c',
+  });
+  txPlace(m, seg);
+}
+
+/** The NIC has serialised the frame in `slot` onto the wire. */
+export function nicXmit(m: Machine, slot: number): void {
+  const tx = m.nic.tx;
+  const seg = tx.segs[slot]!;
+  tx.state[slot] = 2;
+  m.stats.framesSent++;
+  emit(m, {
+    layer: 'wire',
+    kind: 'wire.tx',
+    slot,
+    conn: seg.conn,
+    bytes: seg.len,
+    text: `eth0 sends the frame from TX slot ${slot} onto the wire to ${peerOf(m, seg)}: ${segSummary(seg)}.`,
+  });
+  const c = m.clients[seg.conn - 1];
+  schedule(m, c ? c.latency : 10_000, 'client.arrive', seg.conn, 0, 0, seg);
+  if (!m.nic.txIrqPending) {
+    m.nic.txIrqPending = true;
+    schedule(m, COST.txDone, 'irq', 1);
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * epoll (fs/eventpoll.c). An instance has two lists: the interest list (`items`, one epitem per
+ * registered fd with its event mask; EPOLLET = edge-triggered) and the ready list (`rdllist`, fds whose
+ * file signalled an event the item is interested in). Files signal through `epPollCallback` (the wait
+ * queue callback ep_poll_callback); a thread in epoll_pwait with an empty ready list sleeps on `waiters`.
+ *
+ * Who touches what: epoll_ctl adds/removes items (and polls the file once on ADD); file wake-ups append
+ * to rdllist and wake one waiter; epoll_pwait (`epSendEvents`) drains rdllist, re-polling each file:
+ * an edge-triggered item leaves the list when reported, a level-triggered one goes back on.
+ */
+import { emit, schedule } from '../core.js';
+import type { Epoll, Machine, OpenFile } from '../machine.js';
+import { COST } from '../params.js';
+import { sockPoll } from './socket.js';
+
+export const EPOLLIN = 0x1;
+export const EPOLLOUT = 0x4;
+export const EPOLLERR = 0x8;
+export const EPOLLHUP = 0x10;
+export const EPOLLRDNORM = 0x40;
+export const EPOLLWRNORM = 0x100;
+export const EPOLLRDHUP = 0x2000;
+export const EPOLLET = 0x80000000;
+
+/** Go's registration mask for every pollable fd (runtime/netpoll_epoll.go netpollopen). */
+export const GO_EVENTS = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+
+const NAMES: [number, string][] = [
+  [EPOLLIN, 'EPOLLIN'],
+  [EPOLLOUT, 'EPOLLOUT'],
+  [EPOLLERR, 'EPOLLERR'],
+  [EPOLLHUP, 'EPOLLHUP'],
+  [EPOLLRDHUP, 'EPOLLRDHUP'],
+];
+
+/** `EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET` for a mask. */
+export function maskNames(mask: number, withEt = true): string {
+  const out = NAMES.filter(([b]) => (mask & b) !== 0).map(([, n]) => n);
+  if (withEt && (mask & EPOLLET) !== 0) out.push('EPOLLET');
+  return out.join('|') || '0';
+}
+
+/** vfs_poll: the events a file would report now. */
+export function filePoll(m: Machine, f: OpenFile): number {
+  switch (f.type) {
+    case 'socket':
+      return sockPoll(m, m.socks[f.obj]);
+    case 'eventfd':
+      return (m.evcount[f.obj] > 0 ? EPOLLIN | EPOLLRDNORM : 0) | EPOLLOUT | EPOLLWRNORM;
+    case 'procfs':
+      // proc_sys_poll: DEFAULT_POLLMASK, always readable and writable.
+      return EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM;
+    default:
+      return 0;
+  }
+}
+
+/** Wakes one thread sleeping in epoll_pwait on this instance (wake_up(&ep->wq)). */
+function epWakeOne(m: Machine, ep: Epoll): number {
+  const tid = ep.waiters.shift();
+  if (tid === undefined) return -1;
+  const mm = m.rt.ms.find((x) => x.tid === tid)!;
+  schedule(m, COST.epollWake, 'm.wake', mm.id, 0, mm.gen);
+  return tid;
+}
+
+/**
+ * ep_poll_callback (fs/eventpoll.c): a file we watch signalled `events`. Each interested epitem not
+ * yet ready goes to the tail of its instance's rdllist, and one waiter is woken.
+ */
+export function epPollCallback(m: Machine, fileId: number, events: number, why: string): void {
+  for (const id in m.eps) {
+    const ep = m.eps[id];
+    for (const it of ep.items) {
+      if (it.file !== fileId) continue;
+      const hit = events & (it.events | EPOLLERR | EPOLLHUP);
+      if (hit === 0) continue;
+      it.revents |= hit;
+      if (it.ready) continue;
+      it.ready = true;
+      ep.rdllist.push(it.fd);
+      const epfd = epollFd(m, ep.id);
+      const tid = epWakeOne(m, ep);
+      emit(m, {
+        layer: 'kernel',
+        kind: 'epoll.ready',
+        fd: it.fd,
+        text:
+          `ep_poll_callback: ${why}, so fd ${it.fd} (${maskNames(hit, false)}) joins epoll ${epfd}'s ready list` +
+          (tid >= 0 ? ` and wakes thread ${tid} sleeping in epoll_pwait.` : '; no thread is waiting on it.'),
+        fn: 'ep_poll_callback — fs/eventpoll.c',
+      });
+    }
+  }
+}
+
+function epollFd(m: Machine, epId: number): number {
+  const fds = m.proc.fds;
+  for (let fd = 0; fd < fds.length; fd++) {
+    const f = fds[fd] >= 0 ? m.files[fds[fd]] : undefined;
+    if (f && f.type === 'epoll' && f.obj === epId) return fd;
+  }
+  return -1;
+}
+
+/** ep_insert: registers fd, polls it once, and queues it at once if it is already ready. */
+export function epInsert(m: Machine, ep: Epoll, fd: number, file: OpenFile, events: number): void {
+  ep.items.push({ fd, file: file.id, events, ready: false, revents: 0 });
+  if (file.type === 'socket') m.socks[file.obj].watchers.push([ep.id, fd]);
+  const now = filePoll(m, file) & (events | EPOLLERR | EPOLLHUP);
+  if (now !== 0) {
+    const it = ep.items[ep.items.length - 1];
+    it.ready = true;
+    it.revents = now;
+    ep.rdllist.push(fd);
+    const tid = epWakeOne(m, ep);
+    emit(m, {
+      layer: 'kernel',
+      kind: 'epoll.ready',
+      fd,
+      text: `ep_insert: fd ${fd} is already ${maskNames(now, false)} when registered, so it goes straight onto epoll ${epollFd(m, ep.id)}'s ready list${tid >= 0 ? ` and wakes thread ${tid}` : ''}.`,
+      fn: 'ep_insert — fs/eventpoll.c',
+    });
+  }
+}
+
+/** ep_remove: unregisters fd and takes it off the ready list. */
+export function epRemove(m: Machine, ep: Epoll, fd: number): boolean {
+  const i = ep.items.findIndex((it) => it.fd === fd);
+  if (i < 0) return false;
+  const it = ep.items[i];
+  ep.items.splice(i, 1);
+  ep.rdllist = ep.rdllist.filter((x) => x !== fd);
+  const f = m.files[it.file];
+  if (f && f.type === 'socket') {
+    const s = m.socks[f.obj];
+    s.watchers = s.watchers.filter(([e, d]) => !(e === ep.id && d === fd));
+  }
+  return true;
+}
+
+/**
+ * ep_send_events: takes up to `max` ready items off rdllist, re-polling each file. Returns
+ * [fd, events] pairs. Edge-triggered items leave the list; level-triggered ones go back on its tail.
+ */
+export function epSendEvents(m: Machine, ep: Epoll, max: number): [number, number][] {
+  const out: [number, number][] = [];
+  const requeue: number[] = [];
+  while (ep.rdllist.length > 0 && out.length < max) {
+    const fd = ep.rdllist.shift()!;
+    const it = ep.items.find((x) => x.fd === fd);
+    if (!it) continue;
+    it.ready = false;
+    it.revents = 0;
+    const f = m.files[it.file];
+    const ev = f ? filePoll(m, f) & (it.events | EPOLLERR | EPOLLHUP) : 0;
+    if (ev === 0) continue;
+    out.push([fd, ev & ~EPOLLET]);
+    if ((it.events & EPOLLET) === 0) requeue.push(fd);
+  }
+  for (const fd of requeue) {
+    const it = ep.items.find((x) => x.fd === fd)!;
+    it.ready = true;
+    ep.rdllist.push(fd);
+  }
+  return out;
+}

@@ -1,0 +1,472 @@
+/**
+ * TCP on the server host: input (net/ipv4/tcp_ipv4.c tcp_v4_rcv, tcp_input.c) and output (tcp_output.c).
+ *
+ * Input path for one segment, as softirq context runs it: look up the socket (established hash by
+ * connection, then the listening hash by port); a SYN to a listener creates a request sock in the SYN
+ * queue and answers SYN-ACK (tcp_conn_request); the handshake's final ACK moves it to the accept queue
+ * (tcp_check_req → inet_csk_reqsk_queue_add) unless the queue is full (then the ACK is dropped and
+ * counted: tcp_abort_on_overflow = 0); data in order goes to the receive queue and is ACKed at once
+ * (quick-ACK mode); a FIN moves ESTABLISHED to CLOSE_WAIT (the ACK of a FIN is delayed, pingpong mode).
+ * Output: `tcpWriteXmit` sends what the congestion window allows, in MSS-sized segments.
+ */
+import { emit, schedule } from '../core.js';
+import { nicTxEnqueue } from '../hw/nic.js';
+import { ACK, FIN, type Machine, PSH, RST, type Seg, type Sock, SYN } from '../machine.js';
+import { COST } from '../params.js';
+import { EPOLLIN, EPOLLOUT, EPOLLRDHUP } from './epoll.js';
+import { rcvWindow, sndQueued, sockAlloc, sockWake, sockWritable } from './socket.js';
+
+const SERVER_IP = '10.0.0.1';
+
+/** `SYN`, `PSH|ACK`… for a flags word. */
+export function flagNames(f: number): string {
+  const n: string[] = [];
+  if (f & SYN) n.push('SYN');
+  if (f & FIN) n.push('FIN');
+  if (f & RST) n.push('RST');
+  if (f & PSH) n.push('PSH');
+  if (f & ACK) n.push('ACK');
+  return n.join('|');
+}
+
+/** One-line tcpdump-like summary of a segment. */
+export function segSummary(s: Seg): string {
+  let t = `${flagNames(s.flags)} seq ${s.seq}`;
+  if (s.flags & ACK) t += ` ack ${s.ack}`;
+  t += ` win ${s.win}`;
+  if (s.len > 0) t += `, ${s.len} B`;
+  if (s.mss) t += ` <mss ${s.mss},wscale ${s.wscale}>`;
+  return t;
+}
+
+/** A short quote of a payload for narration. */
+export function quote(data: string | undefined, max = 48): string {
+  if (!data) return '';
+  const q = JSON.stringify(data.length > max ? `${data.slice(0, max)}…` : data);
+  return ` ${q}`;
+}
+
+/** Builds a server → client segment for socket s and hands it to the IP layer (ip_queue_xmit → NIC). */
+function xmit(
+  m: Machine,
+  s: Sock,
+  flags: number,
+  seq: number,
+  len: number,
+  data?: string,
+  extra?: Partial<Seg>,
+): Seg {
+  const seg: Seg = {
+    id: m.nextSeg++,
+    conn: s.conn,
+    toServer: false,
+    flags,
+    seq,
+    ack: s.rcvNxt,
+    len,
+    win: rcvWindow(s),
+    ...extra,
+  };
+  if (data !== undefined) seg.data = data;
+  s.rcvWndSent = seg.win;
+  nicTxEnqueue(m, seg);
+  return seg;
+}
+
+/** tcp_send_ack: a pure ACK. */
+export function tcpSendAck(m: Machine, s: Sock, why: string): void {
+  if (s.delackPending) {
+    s.delackPending = false;
+    s.delackGen++;
+  }
+  emit(m, {
+    layer: 'kernel',
+    kind: 'tcp.tx',
+    conn: s.conn,
+    text: `tcp_send_ack: the kernel acknowledges ${why} (ack ${s.rcvNxt}, window ${rcvWindow(s)} B).`,
+    fn: 'tcp_send_ack — net/ipv4/tcp_output.c',
+  });
+  xmit(m, s, ACK, s.sndNxt, 0);
+}
+
+function armRto(m: Machine, s: Sock): void {
+  s.rtoGen++;
+  schedule(m, m.p.rtoMin, 'tcp.rto', s.id, 0, s.rtoGen);
+}
+
+/**
+ * tcp_write_xmit (net/ipv4/tcp_output.c): sends queued bytes while the congestion window allows, one
+ * MSS at a time, then our FIN if close() or shutdown() queued one and everything before it is out.
+ */
+export function tcpWriteXmit(m: Machine, s: Sock): void {
+  let sent = 0;
+  while (s.sndNxt < s.writeSeq && s.sndNxt - s.sndUna < s.cwnd * s.mss) {
+    const len = Math.min(s.mss, s.writeSeq - s.sndNxt);
+    const off = s.sndNxt - s.sndUna;
+    const data = s.sndData.slice(off, off + len);
+    const last = s.sndNxt + len === s.writeSeq;
+    emit(m, {
+      layer: 'kernel',
+      kind: 'tcp.tx',
+      conn: s.conn,
+      bytes: len,
+      text: `tcp_write_xmit: ${len} B leave the send queue as one segment (seq ${s.sndNxt}, ${sndQueued(s)} B queued, cwnd ${s.cwnd} segments).`,
+      fn: 'tcp_write_xmit — net/ipv4/tcp_output.c',
+    });
+    xmit(m, s, ACK | (last ? PSH : 0), s.sndNxt, len, data);
+    s.sndNxt += len;
+    sent++;
+  }
+  if (s.finQueued && !s.finSent && s.sndNxt === s.writeSeq) {
+    s.finSent = true;
+    emit(m, {
+      layer: 'kernel',
+      kind: 'tcp.tx',
+      conn: s.conn,
+      text: `tcp_send_fin: the kernel sends our FIN (seq ${s.sndNxt}); the socket is ${s.state}.`,
+      fn: 'tcp_send_fin — net/ipv4/tcp_output.c',
+    });
+    if (s.delackPending) {
+      s.delackPending = false;
+      s.delackGen++;
+    }
+    xmit(m, s, FIN | ACK, s.sndNxt, 0);
+    s.sndNxt += 1;
+    sent++;
+  }
+  if (sent > 0) armRto(m, s);
+}
+
+function setState(m: Machine, s: Sock, to: Sock['state'], why: string): void {
+  const from = s.state;
+  s.state = to;
+  emit(m, {
+    layer: 'kernel',
+    kind: 'tcp.state',
+    conn: s.conn,
+    text: `tcp_set_state: connection ${s.conn} goes ${from} → ${to}: ${why}.`,
+    fn: 'tcp_set_state — net/ipv4/tcp.c',
+  });
+}
+
+/** Frees a socket that nobody refers to any more (inet_csk_destroy_sock). */
+function destroy(m: Machine, s: Sock): void {
+  delete m.connSock[s.conn];
+  delete m.socks[s.id];
+}
+
+/**
+ * tcp_v4_rcv (net/ipv4/tcp_ipv4.c): one segment from the NIC, in softirq context. Emits what the kernel
+ * did with it.
+ */
+export function tcpV4Rcv(m: Machine, seg: Seg): void {
+  m.stats.framesDelivered++;
+  const sid = m.connSock[seg.conn];
+  const s = sid === undefined ? undefined : m.socks[sid];
+  if (s && s.state !== 'CLOSED') {
+    if (s.state === 'SYN_RECV') return tcpCheckReq(m, s, seg);
+    return tcpRcvEstablished(m, s, seg);
+  }
+  const lid = m.listeners[3000] ?? Object.values(m.listeners)[0];
+  const l = lid === undefined ? undefined : m.socks[lid];
+  if (seg.flags & SYN && !(seg.flags & ACK) && l && l.state === 'LISTEN') return tcpConnRequest(m, l, seg);
+  emit(m, {
+    layer: 'kernel',
+    kind: 'tcp.drop',
+    conn: seg.conn,
+    text: `tcp_v4_rcv: ${segSummary(seg)} matches no socket${l ? '' : ' (nothing listens on the port)'}; the kernel drops it.`,
+    fn: 'tcp_v4_rcv — net/ipv4/tcp_ipv4.c',
+  });
+}
+
+/** tcp_conn_request (net/ipv4/tcp_input.c): a SYN to a listener. */
+function tcpConnRequest(m: Machine, l: Sock, seg: Seg): void {
+  if (l.acceptq.length > l.backlog) {
+    m.stats.listenDrops++;
+    emit(m, {
+      layer: 'kernel',
+      kind: 'tcp.drop',
+      conn: seg.conn,
+      text: `tcp_conn_request: SYN from connection ${seg.conn} dropped: the accept queue is full (${l.acceptq.length}/${l.backlog}); ListenDrops ${m.stats.listenDrops}. The client will retransmit its SYN.`,
+      fn: 'tcp_conn_request — net/ipv4/tcp_input.c',
+    });
+    return;
+  }
+  if (l.synq.length >= Math.max(m.p.synBacklog, 128)) {
+    m.stats.listenDrops++;
+    emit(m, {
+      layer: 'kernel',
+      kind: 'tcp.drop',
+      conn: seg.conn,
+      text: `tcp_conn_request: SYN queue full (${l.synq.length}); with tcp_syncookies=1 a cookie would answer, here the SYN is dropped.`,
+      fn: 'tcp_conn_request — net/ipv4/tcp_input.c',
+    });
+    return;
+  }
+  const c = m.clients[seg.conn - 1];
+  const r = sockAlloc(m, l.family);
+  r.state = 'SYN_RECV';
+  r.parent = l.id;
+  r.conn = seg.conn;
+  r.local = l.family === 'AF_INET6' ? `[::ffff:${SERVER_IP}]:${l.port}` : `${SERVER_IP}:${l.port}`;
+  r.remote = l.family === 'AF_INET6' ? `[::ffff:${c.addr}]:${c.port}` : `${c.addr}:${c.port}`;
+  r.port = l.port;
+  r.mss = Math.min(m.p.mtu - 40, seg.mss ?? 536);
+  r.rcvNxt = seg.seq + 1;
+  r.sndUna = 0;
+  r.sndNxt = 1;
+  r.writeSeq = 1;
+  m.connSock[seg.conn] = r.id;
+  l.synq.push(r.id);
+  emit(m, {
+    layer: 'kernel',
+    kind: 'tcp.rx',
+    conn: seg.conn,
+    text: `tcp_conn_request: SYN from ${c.addr}:${c.port} to the listener on :${l.port}; a request sock (SYN_RECV) joins the SYN queue (${l.synq.length}) and the kernel answers SYN-ACK.`,
+    fn: 'tcp_conn_request — net/ipv4/tcp_input.c',
+  });
+  xmit(m, r, SYN | ACK, 0, 0, undefined, { mss: m.p.mtu - 40, wscale: 7 });
+  r.rtoGen++;
+  schedule(m, m.p.rtoInitial, 'tcp.rto', r.id, 0, r.rtoGen);
+}
+
+/** tcp_check_req (net/ipv4/tcp_minisocks.c): the ACK that completes the three-way handshake. */
+function tcpCheckReq(m: Machine, r: Sock, seg: Seg): void {
+  const l = m.socks[r.parent];
+  if (seg.flags & SYN) {
+    emit(m, {
+      layer: 'kernel',
+      kind: 'tcp.rx',
+      conn: seg.conn,
+      text: `tcp_check_req: a retransmitted SYN for a request sock already in the SYN queue; the kernel answers SYN-ACK again.`,
+      fn: 'tcp_check_req — net/ipv4/tcp_minisocks.c',
+    });
+    xmit(m, r, SYN | ACK, 0, 0, undefined, { mss: m.p.mtu - 40, wscale: 7 });
+    return;
+  }
+  if (!(seg.flags & ACK) || seg.ack !== 1) return;
+  if (l?.state !== 'LISTEN') return;
+  // sk_acceptq_is_full: the queue may hold backlog + 1 (include/net/sock.h uses ">").
+  if (l.acceptq.length > l.backlog) {
+    m.stats.listenDrops++;
+    emit(m, {
+      layer: 'kernel',
+      kind: 'tcp.drop',
+      conn: seg.conn,
+      text: `tcp_check_req: the handshake's final ACK is dropped because the accept queue is full (${l.acceptq.length}/${l.backlog}, tcp_abort_on_overflow=0); the request sock stays in SYN_RECV and the SYN-ACK will be retransmitted.`,
+      fn: 'tcp_check_req — net/ipv4/tcp_minisocks.c',
+    });
+    return;
+  }
+  l.synq = l.synq.filter((x) => x !== r.id);
+  r.state = 'ESTABLISHED';
+  r.sndUna = 1;
+  r.rtoGen++;
+  l.acceptq.push(r.id);
+  emit(m, {
+    layer: 'kernel',
+    kind: 'sock.queue',
+    conn: seg.conn,
+    text: `tcp_check_req: the handshake completes; the new ESTABLISHED socket moves from the SYN queue to the accept queue (${l.acceptq.length}/${l.backlog}) to wait for accept4.`,
+    fn: 'inet_csk_reqsk_queue_add — net/ipv4/inet_connection_sock.c',
+  });
+  sockWake(m, l, EPOLLIN, `the listener on :${l.port} has a connection to accept`);
+  if (seg.len > 0 || seg.flags & FIN) tcpRcvEstablished(m, r, seg);
+}
+
+/** tcp_rcv_established / tcp_rcv_state_process: data, ACKs and FINs on a synchronised socket. */
+function tcpRcvEstablished(m: Machine, s: Sock, seg: Seg): void {
+  // ACK processing (tcp_ack): frees acknowledged bytes from the send queue.
+  if (seg.flags & ACK && seg.ack > s.sndUna && seg.ack <= s.sndNxt) {
+    const wasWritable = sockWritable(s);
+    const finAcked = s.finSent && seg.ack === s.sndNxt;
+    const acked = seg.ack - s.sndUna - (finAcked ? 1 : 0);
+    s.sndData = s.sndData.slice(Math.max(0, acked));
+    s.sndUna = seg.ack;
+    if (s.cwnd < 1000) s.cwnd += 1;
+    if (s.sndUna === s.sndNxt) s.rtoGen++;
+    else armRto(m, s);
+    if (seg.len === 0 && !(seg.flags & FIN)) {
+      emit(m, {
+        layer: 'kernel',
+        kind: 'tcp.rx',
+        conn: s.conn,
+        text: `tcp_ack: the client acknowledges ${acked > 0 ? `${acked} B` : 'our FIN'}; ${sndQueued(s)} B remain in the send queue.`,
+        fn: 'tcp_ack — net/ipv4/tcp_input.c',
+      });
+    }
+    if (finAcked) {
+      if (s.state === 'LAST_ACK') {
+        setState(m, s, 'CLOSED', 'the client acknowledged our FIN; the socket is freed');
+        destroy(m, s);
+        return;
+      }
+      if (s.state === 'FIN_WAIT1') setState(m, s, 'FIN_WAIT2', 'our FIN is acknowledged');
+      if (s.state === 'CLOSING') {
+        setState(m, s, 'TIME_WAIT', 'both FINs are acknowledged');
+        destroy(m, s);
+        return;
+      }
+    }
+    if (!wasWritable && sockWritable(s) && !s.sndShutdown)
+      sockWake(m, s, EPOLLOUT, `ACKs freed send-buffer space on connection ${s.conn}`);
+    if (s.sndNxt < s.writeSeq || (s.finQueued && !s.finSent)) tcpWriteXmit(m, s);
+  }
+  if (seg.len > 0) {
+    if (seg.seq !== s.rcvNxt || s.rcvShutdown) {
+      emit(m, {
+        layer: 'kernel',
+        kind: 'tcp.rx',
+        conn: s.conn,
+        text: `tcp_data_queue: ${seg.len} B at seq ${seg.seq} ${seg.seq < s.rcvNxt ? 'were already received' : `are out of order (expected ${s.rcvNxt})`}; the kernel drops them and sends a duplicate ACK.`,
+        fn: 'tcp_data_queue — net/ipv4/tcp_input.c',
+      });
+      tcpSendAck(m, s, `only up to seq ${s.rcvNxt}`);
+      return;
+    }
+    const take = Math.min(seg.len, rcvWindow(s));
+    if (take < seg.len) {
+      emit(m, {
+        layer: 'kernel',
+        kind: 'tcp.drop',
+        conn: s.conn,
+        text: `tcp_data_queue: the receive queue is full (${s.rcvq}/${s.rcvCap} B); ${seg.len} B dropped.`,
+        fn: 'tcp_data_queue — net/ipv4/tcp_input.c',
+      });
+      tcpSendAck(m, s, `a zero window`);
+      return;
+    }
+    s.rcvq += seg.len;
+    s.rcvData += seg.data ?? '';
+    s.rcvNxt += seg.len;
+    emit(m, {
+      layer: 'kernel',
+      kind: 'sock.queue',
+      conn: s.conn,
+      bytes: seg.len,
+      text: `tcp_data_queue: ${seg.len} B${quote(seg.data, 40)} join connection ${s.conn}'s receive queue (${s.rcvq}/${s.rcvCap} B).`,
+      fn: 'tcp_data_queue — net/ipv4/tcp_input.c',
+    });
+    if (s.state !== 'SYN_RECV') sockWake(m, s, EPOLLIN, `data arrived on connection ${s.conn}`);
+    if (!(seg.flags & FIN)) tcpSendAck(m, s, `${seg.len} B of data (quick-ACK mode)`);
+  }
+  if (seg.flags & FIN && seg.seq + seg.len === s.rcvNxt) {
+    if (s.rcvShutdown) return;
+    s.rcvNxt += 1;
+    s.rcvShutdown = true;
+    emit(m, {
+      layer: 'kernel',
+      kind: 'tcp.rx',
+      conn: s.conn,
+      text: `tcp_fin: the client sent FIN: no more data will come on connection ${s.conn}; a read that finds the queue empty now returns 0 (EOF).`,
+      fn: 'tcp_fin — net/ipv4/tcp_input.c',
+    });
+    if (s.state === 'ESTABLISHED') {
+      setState(m, s, 'CLOSE_WAIT', 'the peer closed its side; we may still send');
+      // inet_csk_enter_pingpong_mode: the ACK of the FIN is delayed, hoping to ride on our reply or FIN.
+      s.delackPending = true;
+      s.delackGen++;
+      schedule(m, COST.delack, 'tcp.delack', s.id, 0, s.delackGen);
+    } else if (s.state === 'FIN_WAIT2') {
+      setState(m, s, 'TIME_WAIT', 'both sides have closed');
+      tcpSendAck(m, s, 'the FIN');
+      destroy(m, s);
+      return;
+    } else if (s.state === 'FIN_WAIT1') {
+      setState(m, s, 'CLOSING', 'both sides closed at once');
+      tcpSendAck(m, s, 'the FIN');
+    }
+    sockWake(m, s, EPOLLIN | EPOLLRDHUP, `connection ${s.conn} received FIN`);
+  }
+}
+
+/** The retransmission timer (tcp_retransmit_timer) of a server socket or request sock. */
+export function tcpRetransmitTimer(m: Machine, sid: number, gen: number): void {
+  const s = m.socks[sid];
+  if (!s || s.rtoGen !== gen) return;
+  m.stats.retransmits++;
+  if (s.state === 'SYN_RECV') {
+    if (++s.synackRetries > 5) return;
+    emit(m, {
+      layer: 'kernel',
+      kind: 'tcp.tx',
+      conn: s.conn,
+      text: `inet_csk_reqsk_queue_timer: no final ACK yet for connection ${s.conn}; the kernel retransmits its SYN-ACK (try ${s.synackRetries}).`,
+      fn: 'reqsk_timer_handler — net/ipv4/inet_connection_sock.c',
+    });
+    xmit(m, s, SYN | ACK, 0, 0, undefined, { mss: m.p.mtu - 40, wscale: 7, rexmit: true });
+    s.rtoGen++;
+    schedule(m, m.p.rtoInitial * 2 ** s.synackRetries, 'tcp.rto', s.id, 0, s.rtoGen);
+    return;
+  }
+  if (s.sndUna >= s.sndNxt) return;
+  emit(m, {
+    layer: 'kernel',
+    kind: 'tcp.tx',
+    conn: s.conn,
+    text: `tcp_retransmit_timer: nothing acknowledged past seq ${s.sndUna} for ${m.p.rtoMin / 1e6} ms; the kernel resends from there (go-back-N) and halves its window.`,
+    fn: 'tcp_retransmit_timer — net/ipv4/tcp_timer.c',
+  });
+  s.sndNxt = s.sndUna;
+  if (s.finSent) s.finSent = false;
+  s.cwnd = Math.max(1, s.cwnd >> 1);
+  tcpWriteXmit(m, s);
+}
+
+/** The delayed-ACK timer (tcp_delack_timer). */
+export function tcpDelackTimer(m: Machine, sid: number, gen: number): void {
+  const s = m.socks[sid];
+  if (!s || s.delackGen !== gen || !s.delackPending) return;
+  s.delackPending = false;
+  tcpSendAck(m, s, 'the FIN after the delayed-ACK timeout');
+}
+
+/** Application wrote bytes: append to the send queue and push (tcp_sendmsg → tcp_push). */
+export function tcpSendmsg(m: Machine, s: Sock, data: string): number {
+  const free = s.sndCap - sndQueued(s);
+  const n = Math.min(free, data.length);
+  if (n <= 0) return 0;
+  s.sndData += data.slice(0, n);
+  s.writeSeq += n;
+  s.appWritten += n;
+  tcpWriteXmit(m, s);
+  return n;
+}
+
+/** Application read bytes: take from the receive queue; reopen the window if it had closed. */
+export function tcpRecvmsg(m: Machine, s: Sock, max: number): string {
+  const n = Math.min(max, s.rcvq);
+  const out = s.rcvData.slice(0, n);
+  s.rcvData = s.rcvData.slice(n);
+  s.rcvq -= n;
+  s.appRead += n;
+  if (n > 0 && s.rcvWndSent < s.mss && rcvWindow(s) >= s.mss && !s.rcvShutdown)
+    tcpSendAck(m, s, 'nothing new: a window update, since the application made room');
+  return out;
+}
+
+/** close() or shutdown(SHUT_WR): queue our FIN and move the state machine (tcp_close / tcp_shutdown). */
+export function tcpClose(m: Machine, s: Sock, orphan: boolean): void {
+  if (orphan) s.orphan = true;
+  if (s.state === 'LISTEN') {
+    s.state = 'CLOSED';
+    delete m.listeners[s.port];
+    for (const id of [...s.acceptq, ...s.synq]) delete m.socks[id];
+    delete m.socks[s.id];
+    return;
+  }
+  if (s.state === 'CLOSED') {
+    // Never connected (or already finished): nothing to tell a peer.
+    if (orphan) delete m.socks[s.id];
+    return;
+  }
+  if (s.sndShutdown) return;
+  s.sndShutdown = true;
+  if (s.state === 'CLOSE_WAIT') setState(m, s, 'LAST_ACK', 'we close after the peer did; our FIN goes out');
+  else if (s.state === 'ESTABLISHED') setState(m, s, 'FIN_WAIT1', 'we close first; our FIN goes out');
+  s.finQueued = true;
+  tcpWriteXmit(m, s);
+}
+
+/** EPOLLIN mask, re-exported for callers that wake on the listener. */
+export { EPOLLIN };

@@ -1,0 +1,191 @@
+/**
+ * http.ServeMux with Go 1.22 patterns (net/http/pattern.go, routing_tree.go, server.go), and the exact
+ * bytes Go writes for a response (net/http/server.go chunkWriter.writeHeader, extraHeader.Write).
+ *
+ * Patterns: `[METHOD ][HOST]/[PATH]`, segments literal, `{name}` (one segment), `{name...}` (the rest),
+ * a trailing `/` for a subtree, `{$}` to end an exact match. The most specific matching pattern wins;
+ * GET also matches HEAD; a path that matches with another method → 405 with Allow; an unclean path or a
+ * subtree root without its slash → 301; nothing → 404.
+ */
+
+export interface Pattern {
+  raw: string;
+  method: string;
+  host: string;
+  segs: { kind: 'lit' | 'wild' | 'multi'; s: string }[];
+  /** Ends in a slash without {$}: matches everything below. */
+  subtree: boolean;
+  route: number;
+}
+
+export function parsePattern(raw: string, route: number): Pattern {
+  let rest = raw.trim();
+  let method = '';
+  const sp = rest.indexOf(' ');
+  if (sp > 0) {
+    method = rest.slice(0, sp);
+    rest = rest.slice(sp + 1).trim();
+  }
+  const slash = rest.indexOf('/');
+  if (slash < 0) throw new Error(`pattern ${JSON.stringify(raw)}: host/path missing /`);
+  const host = rest.slice(0, slash);
+  const path = rest.slice(slash);
+  const parts = path.split('/').slice(1);
+  let subtree = false;
+  if (parts[parts.length - 1] === '') {
+    parts.pop();
+    subtree = true;
+  }
+  const segs: Pattern['segs'] = [];
+  for (const p of parts) {
+    if (p === '{$}') {
+      subtree = false;
+      break;
+    }
+    if (p.startsWith('{') && p.endsWith('...}')) segs.push({ kind: 'multi', s: p.slice(1, -4) });
+    else if (p.startsWith('{') && p.endsWith('}')) segs.push({ kind: 'wild', s: p.slice(1, -1) });
+    else segs.push({ kind: 'lit', s: p });
+  }
+  if (path.endsWith('/{$}')) subtree = false;
+  return { raw, method, host, segs, subtree, route };
+}
+
+/** Does p match a path split into segments (`trailing`: the path ends in "/", as "/" itself does)? */
+function matchPath(p: Pattern, segs: string[], trailing: boolean): boolean {
+  for (let i = 0; i < p.segs.length; i++) {
+    const ps = p.segs[i];
+    if (ps.kind === 'multi') return segs.length > i || trailing;
+    if (i >= segs.length) return false;
+    if (ps.kind === 'lit' && ps.s !== segs[i]) return false;
+  }
+  if (p.subtree) return segs.length > p.segs.length || (segs.length === p.segs.length && trailing);
+  return segs.length === p.segs.length && (p.segs.length === 0 || !trailing);
+}
+
+function splitPath(path: string): { segs: string[]; trailing: boolean } {
+  const trailing = path.endsWith('/');
+  const segs = path.split('/').filter((s, i, a) => i > 0 && !(i === a.length - 1 && s === ''));
+  return { segs, trailing };
+}
+
+/** Specificity key: literal > wildcard > multi, segment by segment; exact beats subtree; method beats none. */
+function moreSpecific(a: Pattern, b: Pattern): boolean {
+  const rank = (k: string) => (k === 'lit' ? 3 : k === 'wild' ? 2 : 1);
+  const n = Math.max(a.segs.length, b.segs.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.segs[i] ? rank(a.segs[i].kind) : a.subtree ? 0.5 : 0;
+    const y = b.segs[i] ? rank(b.segs[i].kind) : b.subtree ? 0.5 : 0;
+    if (x !== y) return x > y;
+  }
+  if (a.subtree !== b.subtree) return !a.subtree;
+  if ((a.host !== '') !== (b.host !== '')) return a.host !== '';
+  return a.method !== '' && b.method === '';
+}
+
+/** path.Clean as ServeMux applies it (cleanPath in net/http/server.go). */
+export function cleanPath(p: string): string {
+  if (p === '') return '/';
+  const out: string[] = [];
+  for (const s of p.split('/')) {
+    if (s === '' || s === '.') continue;
+    if (s === '..') out.pop();
+    else out.push(s);
+  }
+  let c = `/${out.join('/')}`;
+  if (p.endsWith('/') && c !== '/') c += '/';
+  return c;
+}
+
+export type MuxResult =
+  | { kind: 'route'; pattern: Pattern }
+  | { kind: 'notfound' }
+  | { kind: 'method'; allow: string }
+  | { kind: 'redirect'; to: string };
+
+/** (*ServeMux).findHandler: which handler serves method + path. */
+export function muxMatch(patterns: Pattern[], method: string, path: string, host = ''): MuxResult {
+  const clean = cleanPath(path);
+  if (clean !== path) return { kind: 'redirect', to: clean };
+  const { segs, trailing } = splitPath(path);
+  const byPath = patterns.filter((p) => (p.host === '' || p.host === host) && matchPath(p, segs, trailing));
+  const ok = byPath.filter(
+    (p) => p.method === '' || p.method === method || (p.method === 'GET' && method === 'HEAD'),
+  );
+  if (ok.length > 0) {
+    let best = ok[0];
+    for (const p of ok.slice(1)) if (moreSpecific(p, best)) best = p;
+    return { kind: 'route', pattern: best };
+  }
+  if (byPath.length > 0) {
+    const ms = new Set<string>();
+    for (const p of byPath) {
+      ms.add(p.method);
+      if (p.method === 'GET') ms.add('HEAD');
+    }
+    return { kind: 'method', allow: [...ms].sort().join(', ') };
+  }
+  if (
+    !trailing &&
+    patterns.some((p) => p.subtree && p.segs.length === segs.length && matchPath(p, segs, true))
+  )
+    return { kind: 'redirect', to: `${path}/` };
+  return { kind: 'notfound' };
+}
+
+export const STATUS_TEXT: Record<number, string> = {
+  100: 'Continue',
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  301: 'Moved Permanently',
+  302: 'Found',
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  413: 'Request Entity Too Large',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** The simulated wall clock starts here (virtual time 0). */
+const EPOCH_MS = Date.UTC(2026, 10, 22, 5, 0, 0);
+
+/** http.TimeFormat of the virtual time: "Sun, 22 Nov 2026 05:00:00 GMT". */
+export function httpDate(nowNs: number): string {
+  const d = new Date(EPOCH_MS + Math.floor(nowNs / 1e9) * 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${DAYS[d.getUTCDay()]}, ${p(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} GMT`;
+}
+
+/** http.DetectContentType, for the bodies scenarios produce. */
+export function sniff(body: string): string {
+  const t = body.trimStart().toLowerCase();
+  if (t.startsWith('<!doctype html') || t.startsWith('<html') || t.startsWith('<a ') || t.startsWith('<p'))
+    return 'text/html; charset=utf-8';
+  if (t.startsWith('{') || t.startsWith('[')) return 'text/plain; charset=utf-8';
+  return 'text/plain; charset=utf-8';
+}
+
+/**
+ * The bytes of a response as Go writes them: status line, the handler's headers sorted by key, then
+ * Date, Content-Length, a sniffed Content-Type, Connection (extraHeader order), a blank line, the body.
+ */
+export function goResponse(
+  status: number,
+  handlerHeaders: Record<string, string>,
+  body: string,
+  nowNs: number,
+  opts: { close?: boolean; head?: boolean } = {},
+): string {
+  let out = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'status code'}\r\n`;
+  for (const k of Object.keys(handlerHeaders).sort()) out += `${k}: ${handlerHeaders[k]}\r\n`;
+  out += `Date: ${httpDate(nowNs)}\r\n`;
+  if (!('Content-Length' in handlerHeaders)) out += `Content-Length: ${body.length}\r\n`;
+  if (!('Content-Type' in handlerHeaders) && body.length > 0) out += `Content-Type: ${sniff(body)}\r\n`;
+  if (opts.close) out += 'Connection: close\r\n';
+  out += '\r\n';
+  return opts.head ? out : out + body;
+}

@@ -1,0 +1,623 @@
+/**
+ * The seed program and net/http's server loop (net/http/server.go): runtime.main → main.main registers
+ * the routes on a ServeMux and calls http.ListenAndServe(":3000", mux); Serve accepts in a loop and
+ * starts `go c.serve(connCtx)` per connection; c.serve reads requests through a 4096-byte bufio.Reader,
+ * starts the background 1-byte read, routes through the mux, runs the handler, writes the response in
+ * one write, aborts the background read, and waits for the next request (keep-alive) until EOF.
+ */
+import { emit } from '../core.js';
+import { sysShutdown } from '../kernel/syscalls.js';
+import type { G, HttpConn, M, Machine } from '../machine.js';
+import { COST, GO } from '../params.js';
+import { call, defGo, goexit, newG, ret, timeSleep } from '../runtime/interp.js';
+import { netpollunblock } from '../runtime/netpoll.js';
+import { gopark, goready, runqput, wakep } from '../runtime/proc.js';
+import { goResponse, muxMatch, type Pattern, parsePattern, STATUS_TEXT } from './mux.js';
+import { errText, listenPort } from './net.js';
+
+/** The ServeMux of the scenario's routes. */
+export function patterns(m: Machine): Pattern[] {
+  return (m.sc.server?.routes ?? []).map((r, i) => parsePattern(r.pattern, i));
+}
+
+/** Exits the process: every thread stops (exit_group). */
+export function procExit(m: Machine, mm: M, status: number, message: string): number {
+  m.proc.exited = true;
+  m.proc.status = status;
+  m.proc.message = message;
+  if (message) m.proc.log.push(message);
+  for (const x of m.rt.ms) {
+    x.state = 'exited';
+    x.gen++;
+    x.curg = -1;
+  }
+  emit(m, {
+    layer: 'app',
+    kind: 'proc.exit',
+    m: mm.id,
+    tid: mm.tid,
+    text: message
+      ? `The program prints "${message}" and exits with status ${status} (exit_group).`
+      : `The program exits with status ${status}.`,
+  });
+  return -3;
+}
+
+// mirrors runtime/proc.go main: runtime init is done; run main.main, then exit.
+defGo('runtime.main', (m, mm, g, f) => {
+  if (f.pc === 0) {
+    f.pc = 1;
+    return call(g, 'main.main');
+  }
+  return procExit(m, mm, 0, '');
+});
+
+// The seed program's main: register routes, then log.Fatal(http.ListenAndServe(":3000", mux)).
+defGo('main.main', (m, mm, g, f) => {
+  const routes = m.sc.server?.routes ?? [];
+  if (m.sc.server?.kind === 'tcp') {
+    if (f.pc === 0) {
+      f.pc = 1;
+      return call(g, 'main.rawServer');
+    }
+    return ret(g);
+  }
+  if (f.pc < routes.length) {
+    const r = routes[f.pc];
+    emit(m, {
+      layer: 'app',
+      kind: 'mux.register',
+      g: g.id,
+      m: mm.id,
+      text: `main.main calls mux.HandleFunc(${JSON.stringify(r.pattern)}, …): ServeMux stores the pattern; nothing touches the kernel yet.`,
+      fn: 'net/http.(*ServeMux).HandleFunc — src/net/http/server.go',
+    });
+    f.pc++;
+    return COST.register;
+  }
+  if (f.pc === routes.length) {
+    f.pc++;
+    return call(g, 'net/http.(*Server).ListenAndServe', {}, ['net/http.ListenAndServe']);
+  }
+  if (g.ret.err) return procExit(m, mm, 1, g.ret.s);
+  return ret(g);
+});
+
+// mirrors net/http/server.go (*Server).ListenAndServe: net.Listen("tcp", addr), then Serve.
+defGo('net/http.(*Server).ListenAndServe', (_m, _mm, g, f) => {
+  switch (f.pc) {
+    case 0:
+      f.pc = 1;
+      return call(g, 'net.(*ipStackCapabilities).probe', {}, [
+        'net.Listen',
+        'net.(*ListenConfig).Listen',
+        'net.favoriteAddrFamily',
+      ]);
+    case 1:
+      f.pc = 2;
+      return call(g, 'net.socket', {}, [
+        'net.Listen',
+        'net.(*ListenConfig).Listen',
+        'net.(*sysListener).listenTCP',
+        'net.internetSocket',
+      ]);
+    case 2:
+      if (g.ret.err) return ret(g, -1, g.ret.err, g.ret.s);
+      f.pc = 3;
+      return call(g, 'net/http.(*Server).Serve', { l: g.ret.n, delay: 0 });
+    default:
+      return ret(g, -1, g.ret.err, g.ret.s);
+  }
+});
+
+// mirrors net/http/server.go (*Server).Serve: the accept loop.
+defGo('net/http.(*Server).Serve', (m, mm, g, f) => {
+  switch (f.pc) {
+    case 0:
+      f.pc = 1;
+      return call(g, 'net.(*netFD).accept', { fd: f.v.l }, [
+        'net.(*TCPListener).Accept',
+        'net.(*TCPListener).accept',
+      ]);
+    case 1: {
+      if (g.ret.err === 'EMFILE') {
+        let d = f.v.delay as number;
+        d = d === 0 ? GO.acceptBackoffMin : Math.min(d * 2, GO.acceptBackoffMax);
+        f.v.delay = d;
+        const line = `http: Accept error: accept tcp [::]:${listenPort(m)}: accept4: ${errText('EMFILE')}; retrying in ${d / 1e6}ms`;
+        m.proc.log.push(line);
+        emit(m, {
+          layer: 'app',
+          kind: 'http.conn',
+          g: g.id,
+          m: mm.id,
+          text: `Serve logs "${line}" and sleeps before the next Accept (a temporary error).`,
+        });
+        f.pc = 2;
+        return COST.runtime;
+      }
+      if (g.ret.err) return ret(g, -1, g.ret.err, `accept: ${errText(g.ret.err)}`);
+      f.v.delay = 0;
+      const fd = g.ret.n;
+      const conn = Number(g.ret.s);
+      const c = m.clients[conn - 1];
+      const ng = newG(
+        m,
+        'net/http.(*conn).serve',
+        { fd, conn },
+        `c.serve ${c ? `${c.addr}:${c.port}` : `fd ${fd}`}`,
+      );
+      emit(m, {
+        layer: 'runtime',
+        kind: 'go.create',
+        g: ng.id,
+        m: mm.id,
+        p: mm.p,
+        tid: mm.tid,
+        fd,
+        conn,
+        text: `Serve runs \`go c.serve(connCtx)\`: newproc creates G${ng.id} with a ${GO.stackMin / 1024} KiB stack and puts it in P${mm.p}'s runnext; G${g.id} goes straight back to Accept.`,
+        fn: 'runtime.newproc — src/runtime/proc.go',
+      });
+      runqput(m, m.rt.ps[mm.p], ng.id, true);
+      wakep(m, mm);
+      f.pc = 0;
+      return COST.runtime;
+    }
+    case 2:
+      f.pc = 3;
+      return timeSleep(
+        m,
+        mm,
+        g,
+        f.v.delay as number,
+        `Serve backs off ${(f.v.delay as number) / 1e6} ms after a temporary Accept error`,
+      );
+    default:
+      f.pc = 0;
+      return 0;
+  }
+});
+
+const READ_WRAPPERS = ['net/http.(*connReader).Read', 'net.(*conn).Read', 'net.(*netFD).Read'];
+
+function hcOf(m: Machine, g: G): HttpConn {
+  return m.hconns[g.frames[0].v.hc as number];
+}
+
+interface ParsedReq {
+  method: string;
+  path: string;
+  headerLen: number;
+  clen: number;
+  expect: boolean;
+  close: boolean;
+  line: string;
+}
+
+function parseRequest(buf: string): ParsedReq | undefined {
+  const he = buf.indexOf('\r\n\r\n');
+  if (he < 0) return undefined;
+  const head = buf.slice(0, he);
+  const line = head.slice(0, head.indexOf('\r\n') >= 0 ? head.indexOf('\r\n') : head.length);
+  const [method, path] = line.split(' ');
+  const cl = /\r\ncontent-length: *(\d+)/i.exec(head);
+  return {
+    method: method ?? 'GET',
+    path: path ?? '/',
+    headerLen: he + 4,
+    clen: cl ? Number(cl[1]) : 0,
+    expect: /\r\nexpect: *100-continue/i.test(head),
+    close: /\r\nconnection: *close/i.test(head),
+    line,
+  };
+}
+
+// mirrors net/http/server.go (*conn).serve: one G per connection.
+defGo('net/http.(*conn).serve', (m, mm, g, f) => {
+  const fd = f.v.fd as number;
+  switch (f.pc) {
+    case 0: {
+      const hc: HttpConn = {
+        id: g.id,
+        fd,
+        conn: f.v.conn as number,
+        g: g.id,
+        buf: 0,
+        bufData: '',
+        inRead: false,
+        aborted: false,
+        bgG: 0,
+        requests: 0,
+        sawEOF: false,
+      };
+      m.hconns[g.id] = hc;
+      f.v.hc = g.id;
+      f.pc = 1;
+      return 0;
+    }
+    case 1: {
+      // readRequest: a whole header in the buffer? Otherwise bufio fills: ask for the free space.
+      const hc = hcOf(m, g);
+      if (parseRequest(hc.bufData)) {
+        f.pc = 5;
+        return 0;
+      }
+      f.pc = 2;
+      return call(g, 'internal/poll.(*FD).Read', { fd, n: GO.bufSize - hc.buf, reason: 'read' }, [
+        'net/http.(*conn).readRequest',
+        'bufio.(*Reader).fill',
+        ...READ_WRAPPERS,
+      ]);
+    }
+    case 2: {
+      const hc = hcOf(m, g);
+      if (g.ret.err || g.ret.n === 0) {
+        f.pc = 20;
+        return 0;
+      }
+      hc.buf += g.ret.n;
+      hc.bufData += g.ret.s;
+      f.pc = 1;
+      return 0;
+    }
+    case 5: {
+      const hc = hcOf(m, g);
+      const req = parseRequest(hc.bufData)!;
+      hc.requests++;
+      hc.bufData = hc.bufData.slice(req.headerLen);
+      hc.buf -= req.headerLen;
+      f.v.method = req.method;
+      f.v.path = req.path;
+      f.v.clen = req.clen;
+      f.v.close = req.close ? 1 : 0;
+      f.v.expect = req.expect ? 1 : 0;
+      emit(m, {
+        layer: 'app',
+        kind: 'http.request',
+        g: g.id,
+        m: mm.id,
+        fd,
+        conn: hc.conn,
+        text: `readRequest parses request ${hc.requests} on this connection from the bufio.Reader: ${JSON.stringify(req.line)} (${req.headerLen} B of header${req.clen ? `, ${req.clen} B of body to follow` : ''}).`,
+        fn: 'net/http.(*conn).readRequest — src/net/http/server.go',
+      });
+      f.pc = 6;
+      return COST.parseRequest;
+    }
+    case 6: {
+      f.pc = 7;
+      const hc = hcOf(m, g);
+      if ((f.v.clen as number) > 0) return 0;
+      // startBackgroundRead: a 1-byte read in its own G notices a client hang-up during the handler.
+      hc.inRead = true;
+      hc.aborted = false;
+      const bg = newG(
+        m,
+        'net/http.(*connReader).backgroundRead',
+        { hc: hc.id, fd },
+        `background read fd ${fd}`,
+      );
+      hc.bgG = bg.id;
+      emit(m, {
+        layer: 'runtime',
+        kind: 'go.create',
+        g: bg.id,
+        m: mm.id,
+        p: mm.p,
+        tid: mm.tid,
+        fd,
+        text: `startBackgroundRead: \`go cr.backgroundRead()\` creates G${bg.id} to do a 1-byte read while the handler runs, so a client hang-up is noticed; it goes into P${mm.p}'s runnext.`,
+        fn: 'net/http.(*connReader).startBackgroundRead — src/net/http/server.go',
+      });
+      runqput(m, m.rt.ps[mm.p], bg.id, true);
+      wakep(m, mm);
+      return COST.runtime;
+    }
+    case 7: {
+      const res = muxMatch(patterns(m), f.v.method as string, f.v.path as string);
+      const routes = m.sc.server?.routes ?? [];
+      let text: string;
+      if (res.kind === 'route') {
+        f.v.route = res.pattern.route;
+        f.v.handler = `main.main.func${res.pattern.route + 1}`;
+        text = `ServeMux matches ${f.v.method} ${f.v.path} to pattern ${JSON.stringify(routes[res.pattern.route].pattern)}, the most specific that fits; its handler is ${f.v.handler}.`;
+      } else if (res.kind === 'method') {
+        f.v.handler = 'net/http.Error';
+        f.v.status = 405;
+        f.v.allow = res.allow;
+        text = `ServeMux: the path ${f.v.path} matches, but no pattern accepts ${f.v.method}: 405 Method Not Allowed, Allow: ${res.allow}.`;
+      } else if (res.kind === 'redirect') {
+        f.v.handler = 'net/http.Redirect';
+        f.v.status = 301;
+        f.v.location = res.to;
+        text = `ServeMux: ${f.v.path} is not canonical here; it answers 301 Moved Permanently to ${res.to}.`;
+      } else {
+        f.v.handler = 'net/http.NotFound';
+        f.v.status = 404;
+        text = `ServeMux: no pattern matches ${f.v.method} ${f.v.path}: the NotFound handler answers 404.`;
+      }
+      emit(m, {
+        layer: 'app',
+        kind: 'mux.match',
+        g: g.id,
+        m: mm.id,
+        fd,
+        text,
+        fn: 'net/http.(*ServeMux).findHandler — src/net/http/server.go',
+      });
+      f.pc = 8;
+      return COST.muxMatch;
+    }
+    case 8:
+      f.pc = 9;
+      return call(g, 'main.handler', { ...f.v, status: f.v.status ?? 0 }, [
+        'net/http.serverHandler.ServeHTTP',
+        'net/http.(*ServeMux).ServeHTTP',
+      ]);
+    case 9: {
+      f.v.resp = g.ret.s;
+      f.pc = 10;
+      return call(
+        g,
+        'internal/poll.(*FD).Write',
+        {
+          fd,
+          data: g.ret.s,
+          why: `finishRequest flushes the response — status line, headers and body together — in one write of ${g.ret.s.length} B; the kernel queues it on the socket and sends it at once.`,
+        },
+        [
+          'net/http.(*response).finishRequest',
+          'bufio.(*Writer).Flush',
+          'net/http.checkConnErrorWriter.Write',
+          'net.(*conn).Write',
+          'net.(*netFD).Write',
+        ],
+      );
+    }
+    case 10: {
+      const hc = hcOf(m, g);
+      if (g.ret.err) {
+        f.pc = 20;
+        return 0;
+      }
+      f.pc = 11;
+      if (!hc.inRead) return 0;
+      // abortPendingRead: SetReadDeadline(aLongTimeAgo) wakes the background read; wait for it.
+      hc.aborted = true;
+      const pd = m.rt.pds[fd];
+      if (pd) pd.rd = -1;
+      emit(m, {
+        layer: 'app',
+        kind: 'http.conn',
+        g: g.id,
+        m: mm.id,
+        fd,
+        text: `abortPendingRead: the response is done, so c.serve stops the background read by setting fd ${fd}'s read deadline in the past (no syscall: the deadline lives in the pollDesc).`,
+        fn: 'net/http.(*connReader).abortPendingRead — src/net/http/server.go',
+      });
+      const gid = pd ? netpollunblock(m, pd, 'r', false) : 0;
+      if (gid) goready(m, mm, gid, `the read deadline of fd ${fd} expired`);
+      return COST.runtime;
+    }
+    case 11: {
+      const hc = hcOf(m, g);
+      if (hc.inRead)
+        return gopark(
+          m,
+          mm,
+          g,
+          'sync.Cond.Wait',
+          'cond',
+          'abortPendingRead waits until the background read has returned',
+        );
+      f.pc = 12;
+      return 0;
+    }
+    case 12: {
+      const hc = hcOf(m, g);
+      const pd = m.rt.pds[fd];
+      if (pd) pd.rd = 0;
+      hc.aborted = false;
+      if ((f.v.close as number) === 1) {
+        f.pc = 25;
+        return 0;
+      }
+      emit(m, {
+        layer: 'app',
+        kind: 'http.conn',
+        g: g.id,
+        m: mm.id,
+        fd,
+        text: `The request is finished; the connection goes idle (StateIdle) and c.serve waits for the next request in bufr.Peek(4).`,
+        fn: 'net/http.(*conn).serve — src/net/http/server.go',
+      });
+      f.pc = 13;
+      return COST.finish;
+    }
+    case 13: {
+      const hc = hcOf(m, g);
+      if (hc.buf >= 4) {
+        f.pc = 1;
+        return 0;
+      }
+      f.pc = 14;
+      return call(g, 'internal/poll.(*FD).Read', { fd, n: GO.bufSize - hc.buf, reason: 'read' }, [
+        'bufio.(*Reader).Peek',
+        'bufio.(*Reader).fill',
+        ...READ_WRAPPERS,
+      ]);
+    }
+    case 14: {
+      const hc = hcOf(m, g);
+      if (g.ret.err || g.ret.n === 0) {
+        hc.sawEOF = true;
+        f.pc = 20;
+        return 0;
+      }
+      hc.buf += g.ret.n;
+      hc.bufData += g.ret.s;
+      f.pc = 1;
+      return 0;
+    }
+    case 20:
+      f.pc = 21;
+      return call(
+        g,
+        'internal/poll.(*FD).Close',
+        { fd, why: `c.serve is done with the connection: fd ${fd} is closed and the kernel sends our FIN.` },
+        ['net/http.(*conn).close', 'net.(*conn).Close', 'net.(*netFD).Close'],
+      );
+    case 21:
+      delete m.hconns[g.id];
+      return goexit(m, mm, g, 'returns from c.serve: the connection is closed');
+    case 25:
+      // closeWriteAndWait: FIN first, then linger so the client reads the response before the RST-free close.
+      f.pc = 26;
+      sysShutdown(
+        m,
+        mm,
+        fd,
+        `closeWriteAndWait: "Connection: close" — c.serve half-closes (our FIN) and waits ${GO.rstAvoidanceDelay / 1e6} ms before close.`,
+      );
+      return COST.syscall;
+    case 26:
+      f.pc = 20;
+      return timeSleep(
+        m,
+        mm,
+        g,
+        GO.rstAvoidanceDelay,
+        'rstAvoidanceDelay: give the client time to read before close',
+      );
+    default:
+      return ret(g);
+  }
+});
+
+// mirrors net/http/server.go (*connReader).backgroundRead.
+defGo('net/http.(*connReader).backgroundRead', (m, mm, g, f) => {
+  const hc = m.hconns[f.v.hc as number];
+  switch (f.pc) {
+    case 0:
+      f.pc = 1;
+      return call(
+        g,
+        'internal/poll.(*FD).Read',
+        {
+          fd: f.v.fd,
+          n: 1,
+          reason: 'read',
+          why: 'the background read got a byte: the client sent more (a pipelined request).',
+        },
+        ['net.(*conn).Read', 'net.(*netFD).Read'],
+      );
+    case 1: {
+      f.pc = 2;
+      if (!hc) return 0;
+      if (g.ret.n > 0) {
+        hc.buf += g.ret.n;
+        hc.bufData += g.ret.s;
+      }
+      hc.inRead = false;
+      const waiter = m.rt.gs[hc.g];
+      const timeout = g.ret.err === 'timeout' && hc.aborted;
+      emit(m, {
+        layer: 'app',
+        kind: 'http.conn',
+        g: g.id,
+        m: mm.id,
+        fd: hc.fd,
+        text: timeout
+          ? `backgroundRead returns "i/o timeout" — expected, abortPendingRead asked it to stop — so it ignores the error, clears inRead and broadcasts.`
+          : `backgroundRead returns (${g.ret.err || `${g.ret.n} B`}); it clears inRead and broadcasts.`,
+        fn: 'net/http.(*connReader).backgroundRead — src/net/http/server.go',
+      });
+      if (waiter && waiter.status === 'waiting' && waiter.reason === 'cond')
+        goready(m, mm, hc.g, 'cr.cond.Broadcast: the background read is over');
+      return COST.runtime;
+    }
+    default:
+      return goexit(m, mm, g, 'finishes its background read');
+  }
+});
+
+// The route's handler (main.main.funcN), or NotFound / Error(405) / Redirect: builds the response.
+defGo('main.handler', (m, mm, g, f) => {
+  const routes = m.sc.server?.routes ?? [];
+  const r = (f.v.route as number) >= 0 && f.v.status === 0 ? routes[f.v.route as number] : undefined;
+  g.frames[g.frames.length - 1].fn = 'main.handler';
+  switch (f.pc) {
+    case 0: {
+      f.pc = 1;
+      const name = f.v.handler as string;
+      let text: string;
+      if (r) {
+        const size = r.body !== undefined ? r.body.length : (r.bodyBytes ?? 0);
+        text = `${name}, the handler for ${JSON.stringify(r.pattern)}, runs${r.cpu ? ` (${r.cpu / 1e3} µs of CPU)` : ''} and writes ${size} B${r.body !== undefined && size <= 60 ? ` (${JSON.stringify(r.body)})` : ''} into the response buffer: no syscall yet.`;
+      } else if (f.v.status === 404)
+        text =
+          'net/http.NotFound writes "404 page not found" with http.Error: Content-Type text/plain and X-Content-Type-Options: nosniff.';
+      else if (f.v.status === 405)
+        text = `http.Error writes "Method Not Allowed" with an Allow: ${f.v.allow} header.`;
+      else text = `http.Redirect sets Location: ${f.v.location} and writes a short HTML link.`;
+      emit(m, {
+        layer: 'app',
+        kind: 'handler',
+        g: g.id,
+        m: mm.id,
+        fd: f.v.fd as number,
+        text,
+        fn: r
+          ? `main.main.func${(f.v.route as number) + 1} — the seed program`
+          : `${name} — src/net/http/server.go`,
+      });
+      return r?.cpu ? r.cpu : COST.handler;
+    }
+    case 1:
+      f.pc = 2;
+      if (r?.sleep) return timeSleep(m, mm, g, r.sleep, `the handler calls time.Sleep(${r.sleep / 1e6} ms)`);
+      return 0;
+    default: {
+      const head = f.v.method === 'HEAD';
+      let resp: string;
+      if (r) {
+        const body = r.body ?? 'x'.repeat(r.bodyBytes ?? 0);
+        const hdr: Record<string, string> = {};
+        if (r.contentType) hdr['Content-Type'] = r.contentType;
+        if (body.length > 2048) hdr['Content-Length'] = String(body.length);
+        resp = goResponse(r.status ?? 200, hdr, body, m.now, { head });
+      } else if (f.v.status === 404) {
+        resp = goResponse(
+          404,
+          { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
+          '404 page not found\n',
+          m.now,
+          { head },
+        );
+      } else if (f.v.status === 405) {
+        resp = goResponse(
+          405,
+          {
+            Allow: f.v.allow as string,
+            'Content-Type': 'text/plain; charset=utf-8',
+            'X-Content-Type-Options': 'nosniff',
+          },
+          `${STATUS_TEXT[405]}\n`,
+          m.now,
+          { head },
+        );
+      } else {
+        const body = `<a href="${f.v.location}">Moved Permanently</a>.\n\n`;
+        resp = goResponse(
+          301,
+          { 'Content-Type': 'text/html; charset=utf-8', Location: f.v.location as string },
+          body,
+          m.now,
+          { head },
+        );
+      }
+      return ret(g, 0, '', resp);
+    }
+  }
+});

@@ -1,0 +1,131 @@
+/**
+ * Goroutines as data: each G is a stack of simulated Go frames, each frame a function name, a program
+ * counter and its locals. `runG` executes the top frame's function at its pc until a step does something
+ * visible (a syscall, a park, a record) and costs time; that cost schedules the M's next step.
+ *
+ * A modelled Go function is `(m, mm, g, f) => number` and returns a cost in ns (> 0: visible step done),
+ * CONT (0: keep going in this same event — calls and returns), PARKED, EXITED or BLOCKED. `call` pushes a
+ * frame; `ret` pops it and leaves the result in `g.ret`. Frames marked `pass` are shown on the stack but
+ * only forward their callee's result (thin wrappers like net.(*conn).Read).
+ */
+import { emit, invariant, schedule } from '../core.js';
+import type { G, M, Machine } from '../machine.js';
+import { COST, GO } from '../params.js';
+import { netpollBreak } from './netpoll.js';
+import { BLOCKED, CONT, EXITED, findRunnable, gopark, mNext, PARKED } from './proc.js';
+
+export type GoFn = (m: Machine, mm: M, g: G, f: G['frames'][number]) => number;
+
+/** Every modelled Go function by its Go name. Filled by the modules that define them. */
+export const FNS: Record<string, GoFn> = {};
+
+export function defGo(name: string, fn: GoFn): void {
+  FNS[name] = fn;
+}
+
+/** Calls fn: pushes display-only wrapper frames, then fn's frame. */
+export function call(
+  g: G,
+  fn: string,
+  v: Record<string, number | string> = {},
+  wrappers: string[] = [],
+): number {
+  for (const w of wrappers) g.frames.push({ fn: w, pc: 0, v: { pass: 1 } });
+  g.frames.push({ fn, pc: 0, v });
+  return CONT;
+}
+
+/** Returns from the top frame (and the wrapper frames above its caller) with a result. */
+export function ret(g: G, n = 0, err = '', s = ''): number {
+  g.frames.pop();
+  while (g.frames.length > 0 && g.frames[g.frames.length - 1].v.pass === 1) g.frames.pop();
+  g.ret = { n, err, s };
+  return CONT;
+}
+
+/** newproc: a new G with fn as its only frame, into the current P's runnext. Emits go.create. */
+export function newG(m: Machine, fn: string, v: Record<string, number | string>, label: string): G {
+  const g: G = {
+    id: m.rt.nextG++,
+    status: 'runnable',
+    waitReason: '',
+    frames: [{ fn, pc: 0, v }],
+    m: -1,
+    label,
+    ret: { n: 0, err: '', s: '' },
+    reason: '',
+    waitFd: -1,
+    stack: GO.stackMin,
+    runStart: 0,
+  };
+  m.rt.gs[g.id] = g;
+  return g;
+}
+
+/** goexit: the G's function returned; the G is freed and its M schedules. */
+export function goexit(m: Machine, mm: M, g: G, why: string): number {
+  g.status = 'dead';
+  mm.curg = -1;
+  mm.spc = 0;
+  delete m.rt.gs[g.id];
+  emit(m, {
+    layer: 'runtime',
+    kind: 'go.exit',
+    g: g.id,
+    m: mm.id,
+    p: mm.p,
+    tid: mm.tid,
+    text: `goexit: G${g.id} (${g.label}) ${why}; M${mm.id} looks for the next G.`,
+    fn: 'runtime.goexit1 — src/runtime/proc.go',
+  });
+  return EXITED;
+}
+
+/** time.Sleep: a runtime timer, then park until it fires (runtime/time.go timeSleep). */
+export function timeSleep(m: Machine, mm: M, g: G, d: number, why: string): number {
+  const when = m.now + d;
+  m.rt.timers.push({ when, g: g.id, kind: 'sleep', seq: m.seq });
+  schedule(m, d, 'timer', g.id);
+  const poller = m.rt.ms.find((x) => x.state === 'netpoll');
+  if (poller && (m.rt.pollUntil === 0 || when < m.rt.pollUntil)) netpollBreak(m, mm);
+  return gopark(m, mm, g, 'sleep', 'sleep', why);
+}
+
+/** The M runs its G (or, without one, the scheduler). */
+export function mExec(m: Machine, mm: M): void {
+  if (mm.curg < 0) return findRunnable(m, mm);
+  for (let i = 0; i < 500; i++) {
+    const g = m.rt.gs[mm.curg];
+    while (g.frames.length > 0 && g.frames[g.frames.length - 1].v.pass === 1) g.frames.pop();
+    const f = g.frames[g.frames.length - 1];
+    invariant(f, `G${g.id} ran off the end of its stack`);
+    const fn = FNS[f.fn];
+    invariant(fn, `no model for Go function ${f.fn}`);
+    const r = fn(m, mm, g, f);
+    if (r > 0) return mNext(m, mm, r);
+    if (r === PARKED || r === EXITED) return mNext(m, mm, COST.park);
+    if (r === BLOCKED) return;
+    if (mm.curg < 0) return mNext(m, mm, COST.park);
+  }
+  invariant(false, `G${mm.curg} made no visible progress in 500 steps`);
+}
+
+/** A runtime timer fired: if nobody ran it yet, the next scheduler pass or poll will. */
+export function timerFired(m: Machine): void {
+  // A P that is idle gets an M to run due timers; otherwise a running M's findRunnable picks them up.
+  const due = m.rt.timers.some((t) => t.when <= m.now);
+  if (!due) return;
+  if (
+    m.rt.pidle.length === m.p.gomaxprocs &&
+    !m.rt.ms.some((x) => x.state === 'netpoll' || x.state === 'running' || x.state === 'spinning')
+  ) {
+    // Nobody would notice: wake an idle M (the timer's P) the way a netpoll timeout would.
+    const mm = m.rt.ms.find((x) => x.state === 'idle');
+    if (mm) {
+      m.rt.midle = m.rt.midle.filter((x) => x !== mm.id);
+      mm.state = 'running';
+      mm.spc = 0;
+      mNext(m, mm, COST.futexWake);
+    }
+  }
+}

@@ -1,0 +1,474 @@
+/**
+ * The Go scheduler (runtime/proc.go): Gs (goroutines), Ms (OS threads) and Ps (processors, GOMAXPROCS
+ * of them). An M needs a P to run Go code. Each P has a local run queue of 256 slots plus `runnext`;
+ * there is one global run queue. Idle Ps and idle Ms sit on `pidle` / `midle`.
+ *
+ * An M without a G runs `schedule` → `findRunnable`, modelled as stages on `m.spc`, one visible step per
+ * event: 0 top (timers, the 61st-tick global check, runnext, local queue, global queue, a non-blocking
+ * netpoll), 1 steal (4 passes; a victim's runnext only on the last, after a 3 µs back-off), 3 the
+ * back-off's end, 2 drop the P and either block in netpoll or sleep (stopm).
+ */
+import { emit, random, schedule } from '../core.js';
+import { sysRecord } from '../kernel/syscalls.js';
+import type { G, M, Machine, P } from '../machine.js';
+import { COST, GO } from '../params.js';
+import { netpollBlock, netpollNonBlocking } from './netpoll.js';
+
+export const CONT = 0;
+export const PARKED = -1;
+export const EXITED = -2;
+export const BLOCKED = -3;
+
+/** The M's next step, `delay` ns from now. */
+export function mNext(m: Machine, mm: M, delay: number): void {
+  schedule(m, delay, 'm.exec', mm.id, 0, mm.gen);
+}
+
+function gDesc(g: G): string {
+  return `G${g.id} (${g.label})`;
+}
+
+/** runqput (runtime/proc.go): next=true puts g in runnext, kicking the old runnext to the tail. */
+export function runqput(m: Machine, pp: P, gid: number, next: boolean): void {
+  if (next) {
+    const old = pp.runnext;
+    pp.runnext = gid;
+    if (old <= 0) return;
+    gid = old;
+  }
+  if (pp.runq.length < GO.runqSize) {
+    pp.runq.push(gid);
+    return;
+  }
+  runqputslow(m, pp, gid);
+}
+
+/** runqputslow: the local queue is full, so half of it and g move to the global queue. */
+function runqputslow(m: Machine, pp: P, gid: number): void {
+  const batch = pp.runq.splice(0, pp.runq.length >> 1);
+  batch.push(gid);
+  m.rt.globrunq.push(...batch);
+  emit(m, {
+    layer: 'runtime',
+    kind: 'sched.global',
+    p: pp.id,
+    text: `runqputslow: P${pp.id}'s local run queue is full (${GO.runqSize}); half of it plus G${gid} (${batch.length} Gs) move to the global run queue (${m.rt.globrunq.length}).`,
+    fn: 'runtime.runqputslow — src/runtime/proc.go',
+  });
+}
+
+/** runqget: runnext first, then the local queue's head. */
+function runqget(pp: P): number {
+  if (pp.runnext > 0) {
+    const g = pp.runnext;
+    pp.runnext = 0;
+    return g;
+  }
+  return pp.runq.shift() ?? 0;
+}
+
+/** globrunqget: a fair share of the global queue; the first to run, the rest to the local queue. */
+function globrunqget(m: Machine, pp: P, max: number): number {
+  const q = m.rt.globrunq;
+  if (q.length === 0) return 0;
+  let n = Math.min(q.length, Math.floor(q.length / m.p.gomaxprocs) + 1, max, GO.runqSize >> 1);
+  const first = q.shift()!;
+  while (--n > 0) runqput(m, pp, q.shift()!, false);
+  return first;
+}
+
+/** Marks g running on mm and emits go.run. */
+export function execute(m: Machine, mm: M, gid: number, how: string): void {
+  const g = m.rt.gs[gid];
+  const pp = m.rt.ps[mm.p];
+  g.status = 'running';
+  g.m = mm.id;
+  g.runStart = m.now;
+  mm.curg = gid;
+  mm.state = 'running';
+  pp.schedtick++;
+  emit(m, {
+    layer: 'runtime',
+    kind: 'go.run',
+    g: gid,
+    m: mm.id,
+    p: pp.id,
+    tid: mm.tid,
+    text: `schedule: M${mm.id} (thread ${mm.tid}) on P${pp.id} runs ${gDesc(g)}, ${how}.`,
+    fn: 'runtime.execute — src/runtime/proc.go',
+  });
+  if (mm.spinning) resetspinning(m, mm);
+  mNext(m, mm, COST.runtime);
+}
+
+/** resetspinning: a spinning M found work; wake another to keep looking. */
+function resetspinning(m: Machine, mm: M): void {
+  mm.spinning = false;
+  m.rt.nmspinning--;
+  wakep(m, mm);
+}
+
+/** acquirep: associate P with M. */
+export function acquirep(m: Machine, mm: M, pid: number): void {
+  const pp = m.rt.ps[pid];
+  pp.status = 'running';
+  pp.m = mm.id;
+  mm.p = pid;
+  if (m.rt.sysmonWait) {
+    m.rt.sysmonWait = false;
+    schedule(m, COST.sysmonMin, 'sysmon');
+  }
+}
+
+/** releasep + pidleput: the P goes idle. */
+function releasep(m: Machine, mm: M): void {
+  const pp = m.rt.ps[mm.p];
+  pp.status = 'idle';
+  pp.m = -1;
+  m.rt.pidle.push(pp.id);
+  mm.p = -1;
+}
+
+/** pidleget: the most recently idled P (sched.pidle is a LIFO list). */
+function pidleget(m: Machine): number {
+  return m.rt.pidle.pop() ?? -1;
+}
+
+/** wakep: if there is an idle P and no M is spinning, start one spinning M. */
+export function wakep(m: Machine, mm: M): void {
+  if (m.rt.nmspinning !== 0 || m.rt.pidle.length === 0) return;
+  m.rt.nmspinning++;
+  startm(m, mm, pidleget(m), true, 'wakep: there is an idle P and no spinning M');
+}
+
+/** startm: run P on an idle M (futex wake), or create a new M (clone3) when none is idle. */
+export function startm(m: Machine, caller: M, pid: number, spinning: boolean, why: string): void {
+  const nid = m.rt.midle.pop();
+  let nm: M;
+  if (nid === undefined) {
+    nm = {
+      id: m.rt.ms.length,
+      tid: m.rt.nextTid++,
+      p: -1,
+      curg: -1,
+      state: 'new',
+      spinning,
+      gen: 0,
+      spc: 0,
+      steal: -1,
+      readied: [],
+      pollTimeout: 0,
+    };
+    m.rt.ms.push(nm);
+    acquirep(m, nm, pid);
+    sysRecord(
+      m,
+      caller,
+      'clone3',
+      ['{flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|…}', 88],
+      { ret: nm.tid },
+      `newm: ${why}, but no M is idle, so the runtime creates OS thread ${nm.tid} (M${nm.id}) to run P${pid}.`,
+    );
+    mNext(m, nm, COST.newm);
+    return;
+  }
+  nm = m.rt.ms[nid];
+  nm.spinning = spinning;
+  nm.state = spinning ? 'spinning' : 'running';
+  nm.spc = 0;
+  acquirep(m, nm, pid);
+  sysRecord(
+    m,
+    caller,
+    'futex',
+    ['&m.park', 'FUTEX_WAKE_PRIVATE', 1],
+    { ret: 1 },
+    `startm: ${why}; the runtime wakes idle thread ${nm.tid} (M${nm.id}) to run P${pid}${spinning ? ' and look for work' : ''}.`,
+  );
+  schedule(m, COST.futexWake, 'm.wake', nm.id, 0, nm.gen);
+}
+
+/** gopark: the running G stops; its M goes back to schedule(). */
+export function gopark(
+  m: Machine,
+  mm: M,
+  g: G,
+  waitReason: string,
+  reason: string,
+  why: string,
+  fd = -1,
+): number {
+  g.status = 'waiting';
+  g.waitReason = waitReason;
+  g.reason = reason;
+  g.waitFd = fd;
+  g.m = -1;
+  mm.curg = -1;
+  mm.spc = 0;
+  g.frames.push({ fn: 'runtime.gopark', pc: 0, v: { pass: 1 } });
+  emit(m, {
+    layer: 'runtime',
+    kind: 'go.park',
+    g: g.id,
+    m: mm.id,
+    p: mm.p,
+    tid: mm.tid,
+    reason,
+    ...(fd >= 0 ? { fd } : {}),
+    text: `gopark: ${gDesc(g)} parks (${waitReason}): ${why}. M${mm.id} goes back to the scheduler.`,
+    fn: 'runtime.gopark — src/runtime/proc.go',
+  });
+  return PARKED;
+}
+
+/** goready: make a waiting G runnable in the current P's runnext, then wakep. */
+export function goready(m: Machine, mm: M, gid: number, why: string): void {
+  const g = m.rt.gs[gid];
+  g.status = 'runnable';
+  emit(m, {
+    layer: 'runtime',
+    kind: 'go.ready',
+    g: gid,
+    m: mm.id,
+    ...(mm.p >= 0 ? { p: mm.p } : {}),
+    tid: mm.tid,
+    reason: g.reason,
+    ...(g.waitFd >= 0 ? { fd: g.waitFd } : {}),
+    text: `goready: ${why}: ${gDesc(g)} becomes runnable${mm.p >= 0 ? ` in P${mm.p}'s runnext` : ' on the global run queue'}.`,
+    fn: 'runtime.goready — src/runtime/proc.go',
+  });
+  if (mm.p >= 0) {
+    runqput(m, m.rt.ps[mm.p], gid, true);
+    wakep(m, mm);
+  } else m.rt.globrunq.push(gid);
+}
+
+/** injectglist: Gs readied by netpoll go to the global queue and idle Ps get Ms; the rest go local. */
+export function injectglist(m: Machine, mm: M, list: number[]): void {
+  if (list.length === 0) return;
+  for (const gid of list) m.rt.gs[gid].status = 'runnable';
+  const nidle = Math.min(list.length, m.rt.pidle.length);
+  const toGlobal = mm.p < 0 ? list.length : nidle;
+  m.rt.globrunq.push(...list.slice(0, toGlobal));
+  if (mm.p >= 0) for (const gid of list.slice(toGlobal)) runqput(m, m.rt.ps[mm.p], gid, false);
+  for (let i = 0; i < nidle; i++) {
+    const pid = pidleget(m);
+    if (pid < 0) break;
+    startm(m, mm, pid, false, `injectglist: ${list.length} Gs became runnable`);
+  }
+}
+
+/** checkTimers: run due timers (time.Sleep wake-ups) onto this P. */
+function checkTimers(m: Machine, mm: M): void {
+  const due = m.rt.timers.filter((t) => t.when <= m.now);
+  if (due.length === 0) return;
+  m.rt.timers = m.rt.timers.filter((t) => t.when > m.now);
+  for (const t of due) {
+    const g = m.rt.gs[t.g];
+    if (g?.status !== 'waiting') continue;
+    goready(m, mm, t.g, `the timer of ${g.reason === 'sleep' ? 'time.Sleep' : 'a deadline'} fired`);
+  }
+}
+
+/** stopm: nothing to do; the thread sleeps in futex on m.park until startm wakes it. */
+function stopm(m: Machine, mm: M): void {
+  mm.state = 'idle';
+  mm.spinning = false;
+  m.rt.midle.push(mm.id);
+}
+
+/**
+ * schedule → findRunnable (runtime/proc.go), one stage per call. Returns after scheduling the M's next
+ * event or blocking it.
+ */
+export function findRunnable(m: Machine, mm: M): void {
+  const rt = m.rt;
+  if (mm.p < 0) {
+    // An M woken without a P (e.g. after netpoll with none free): take one or sleep.
+    const pid = pidleget(m);
+    if (pid < 0) return stopm(m, mm);
+    acquirep(m, mm, pid);
+  }
+  const pp = rt.ps[mm.p];
+  switch (mm.spc) {
+    case 0: {
+      checkTimers(m, mm);
+      if (pp.schedtick % GO.globalCheckTick === 0 && pp.schedtick > 0 && rt.globrunq.length > 0) {
+        const gid = globrunqget(m, pp, 1);
+        if (gid)
+          return execute(m, mm, gid, 'taken from the global run queue on the 61st schedtick, for fairness');
+      }
+      const fromNext = pp.runnext > 0;
+      let gid = runqget(pp);
+      if (gid)
+        return execute(
+          m,
+          mm,
+          gid,
+          fromNext ? "taken from its P's runnext slot" : "taken from its P's local run queue",
+        );
+      gid = globrunqget(m, pp, 0);
+      if (gid) return execute(m, mm, gid, 'taken from the global run queue');
+      mm.spc = 1;
+      if (rt.epfd >= 0 && rt.netpollWaiters > 0 && rt.lastpoll !== 0) {
+        const list = netpollNonBlocking(
+          m,
+          mm,
+          'findRunnable has no G to run, so it polls the network without blocking',
+        );
+        if (list.length > 0) {
+          const first = list.shift()!;
+          injectglist(m, mm, list);
+          rt.gs[first].status = 'runnable';
+          mm.spc = 0;
+          return execute(m, mm, first, 'readied by that poll');
+        }
+        return mNext(m, mm, COST.findRunnable);
+      }
+      return findRunnable(m, mm);
+    }
+    case 1: {
+      const busy = m.p.gomaxprocs - rt.pidle.length;
+      if (!mm.spinning && 2 * rt.nmspinning >= busy) {
+        mm.spc = 2;
+        return findRunnable(m, mm);
+      }
+      if (!mm.spinning) {
+        mm.spinning = true;
+        mm.state = 'spinning';
+        rt.nmspinning++;
+      }
+      const n = rt.ps.length;
+      for (let pass = 0; pass < GO.stealTries; pass++) {
+        const start = Math.floor(random(m) * n);
+        for (let k = 0; k < n; k++) {
+          const v = rt.ps[(start + k) % n];
+          if (v.id === pp.id) continue;
+          if (v.runq.length > 0) {
+            const take = v.runq.splice(0, Math.ceil(v.runq.length / 2));
+            const first = take.pop()!;
+            for (const gid of take) runqput(m, pp, gid, false);
+            emit(m, {
+              layer: 'runtime',
+              kind: 'sched.steal',
+              m: mm.id,
+              p: pp.id,
+              g: first,
+              tid: mm.tid,
+              text: `stealWork: M${mm.id} on P${pp.id} steals ${take.length + 1} G${take.length ? 's' : ''} — half of P${v.id}'s local run queue.`,
+              fn: 'runtime.runqsteal — src/runtime/proc.go',
+            });
+            mm.spc = 0;
+            return execute(m, mm, first, `stolen from P${v.id}`);
+          }
+          if (pass === GO.stealTries - 1 && v.runnext > 0) {
+            if (v.status === 'running') {
+              mm.steal = v.id;
+              mm.spc = 3;
+              mm.state = 'sleep';
+              sysRecord(
+                m,
+                mm,
+                'nanosleep',
+                ['{tv_sec=0, tv_nsec=3000}', 'NULL'],
+                { ret: 0 },
+                `runqgrab: P${v.id} is running and has G${v.runnext} in runnext; before stealing it, M${mm.id} sleeps 3 µs so P${v.id} can run it itself (usleep(3)).`,
+              );
+              return mNext(m, mm, COST.stealBackoff);
+            }
+            const gid = v.runnext;
+            v.runnext = 0;
+            return stoleRunnext(m, mm, pp, v, gid);
+          }
+        }
+      }
+      mm.spc = 2;
+      return findRunnable(m, mm);
+    }
+    case 3: {
+      mm.state = 'spinning';
+      const v = rt.ps[mm.steal];
+      mm.steal = -1;
+      if (v.runnext > 0) {
+        const gid = v.runnext;
+        v.runnext = 0;
+        return stoleRunnext(m, mm, pp, v, gid);
+      }
+      mm.spc = 2;
+      return findRunnable(m, mm);
+    }
+    default: {
+      // Drop the P; stop spinning; then block in netpoll if someone waits on it, else sleep.
+      mm.spc = 0;
+      const wasSpinning = mm.spinning;
+      releasep(m, mm);
+      if (wasSpinning) {
+        mm.spinning = false;
+        rt.nmspinning--;
+        // Re-check all run queues after dropping spinning (a G may have arrived meanwhile).
+        const work = rt.globrunq.length > 0 || rt.ps.some((x) => x.runq.length > 0);
+        if (work && rt.pidle.length > 0) {
+          acquirep(m, mm, pidleget(m));
+          return mNext(m, mm, COST.findRunnable);
+        }
+      }
+      const due = rt.timers.length > 0 ? Math.min(...rt.timers.map((t) => t.when)) : 0;
+      if (rt.epfd >= 0 && (rt.netpollWaiters > 0 || due > 0) && rt.lastpoll !== 0) {
+        const delayMs = due > 0 ? Math.max(0, Math.ceil((due - m.now) / 1e6)) : -1;
+        return netpollBlock(m, mm, delayMs);
+      }
+      return stopm(m, mm);
+    }
+  }
+}
+
+function stoleRunnext(m: Machine, mm: M, pp: P, v: P, gid: number): void {
+  emit(m, {
+    layer: 'runtime',
+    kind: 'sched.steal',
+    m: mm.id,
+    p: pp.id,
+    g: gid,
+    tid: mm.tid,
+    text: `stealWork: M${mm.id} on P${pp.id} steals G${gid} from P${v.id}'s runnext slot.`,
+    fn: 'runtime.runqgrab — src/runtime/proc.go',
+  });
+  mm.spc = 0;
+  execute(m, mm, gid, `stolen from P${v.id}`);
+}
+
+/** A thread that slept (futex on m.park) wakes: the blocked futex call returns. */
+export function futexWoken(m: Machine, mm: M): void {
+  sysRecord(
+    m,
+    mm,
+    'futex',
+    ['&m.park', 'FUTEX_WAIT_PRIVATE', 0, 'NULL'],
+    { ret: 0 },
+    `thread ${mm.tid} (M${mm.id}) wakes from its idle sleep, now holding P${mm.p}.`,
+  );
+  mm.spc = 0;
+  mNext(m, mm, COST.runtime);
+}
+
+/** sysmon (runtime/proc.go): runs without a P; polls the network if nobody has for 10 ms. */
+export function sysmonTick(m: Machine): void {
+  const rt = m.rt;
+  const mm = rt.ms[1];
+  let acted = false;
+  if (rt.epfd >= 0 && rt.lastpoll !== 0 && m.now - rt.lastpoll > 10_000_000) {
+    const list = netpollNonBlocking(m, mm, 'sysmon: nobody has polled the network for over 10 ms');
+    if (list.length > 0) {
+      injectglist(m, mm, list);
+      acted = true;
+    }
+  }
+  rt.sysmonIdle = acted ? 0 : rt.sysmonIdle + 1;
+  rt.sysmonDelay = rt.sysmonIdle > 50 ? Math.min(rt.sysmonDelay * 2, COST.sysmonMax) : COST.sysmonMin;
+  const allIdle = rt.pidle.length === m.p.gomaxprocs;
+  if (allIdle && rt.globrunq.length === 0) {
+    rt.sysmonWait = true;
+    return;
+  }
+  schedule(m, rt.sysmonDelay, 'sysmon');
+}
