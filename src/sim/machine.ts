@@ -171,6 +171,8 @@ export interface Sock {
   file: number;
   /** Receive window the client was last told (bytes). */
   rcvWndSent: number;
+  /** Payload bytes accepted in order into the receive queue, ever (for conservation). */
+  rcvd: number;
   /** Bytes the application wrote / read, for conservation. */
   appWritten: number;
   appRead: number;

@@ -76,6 +76,8 @@ export interface TraceRecord {
   bytes?: number;
   /** Why a goroutine parked or woke: accept, read, write, sleep, cond, … */
   reason?: string;
+  /** TCP flags of the segment a wire/client record is about, e.g. "PSH|ACK". */
+  flags?: string;
   /** `ring` for irq/nic: rx or tx. */
   ring?: 'rx' | 'tx';
   /** The real function this event models, e.g. `runtime.netpollready — src/runtime/netpoll.go`. */
@@ -101,6 +103,7 @@ export const RECORD_FIELDS: readonly (keyof TraceRecord)[] = [
   'conn',
   'slot',
   'ring',
+  'flags',
   'bytes',
   'reason',
   'fn',

@@ -8,7 +8,7 @@
 
 import type { RequestSpec } from '../../scenario/schema.js';
 import { emit, random, schedule } from '../core.js';
-import { quote, segSummary } from '../kernel/tcp.js';
+import { flagNames, quote, segSummary } from '../kernel/tcp.js';
 import { ACK, type Client, FIN, type Machine, PSH, type Seg, SYN } from '../machine.js';
 import { COST } from '../params.js';
 
@@ -100,6 +100,7 @@ function clientXmit(
     kind: 'client.send',
     conn: c.conn,
     bytes: len,
+    flags: flagNames(flags),
     text: `Client ${peer(c)} sends ${segSummary(seg)}${quote(data, 40)}${why}.`,
   });
   const lost = faultDrops(m, seg);
@@ -116,9 +117,14 @@ function clientXmit(
   schedule(m, c.latency + Math.round((len + 54) * COST.wirePerByteNs), 'wire.arrive', c.conn, 0, 0, seg);
 }
 
+/**
+ * Arms the retransmission timer. Client hosts' timers are not in lock-step (timer slack, clocks that
+ * started apart), so each expiry gets up to 25 % seeded jitter: without it, every client dropped by one
+ * burst would retransmit at the same nanosecond and collide again forever.
+ */
 function armRto(m: Machine, c: Client): void {
   c.rtoGen++;
-  schedule(m, c.rto, 'client.rto', c.conn, 0, c.rtoGen);
+  schedule(m, c.rto + Math.floor(random(m) * c.rto * 0.25), 'client.rto', c.conn, 0, c.rtoGen);
 }
 
 /** Sends queued request bytes the server's window and our congestion window allow. */

@@ -12,9 +12,10 @@
  * serialises it onto the wire; a TX-completion IRQ lets the driver free the sent slots.
  */
 import { emit, schedule } from '../core.js';
-import { segSummary, tcpV4Rcv } from '../kernel/tcp.js';
+import { flagNames, segSummary, tcpV4Rcv } from '../kernel/tcp.js';
 import type { Machine, Ring, Seg } from '../machine.js';
 import { COST } from '../params.js';
+import { faultDrops } from './client.js';
 
 export function ringNew(size: number): Ring {
   return {
@@ -40,6 +41,7 @@ export function nicRxArrive(m: Machine, seg: Seg): void {
     kind: 'wire.rx',
     conn: seg.conn,
     bytes: seg.len,
+    flags: flagNames(seg.flags),
     text: `A frame from ${peerOf(m, seg)} arrives at eth0: ${segSummary(seg)}.`,
   });
   if (rx.used === rx.size) {
@@ -219,16 +221,26 @@ export function nicXmit(m: Machine, slot: number): void {
   const seg = tx.segs[slot]!;
   tx.state[slot] = 2;
   m.stats.framesSent++;
+  const lost = faultDrops(m, seg);
   emit(m, {
     layer: 'wire',
     kind: 'wire.tx',
     slot,
     conn: seg.conn,
     bytes: seg.len,
+    flags: flagNames(seg.flags),
     text: `eth0 sends the frame from TX slot ${slot} onto the wire to ${peerOf(m, seg)}: ${segSummary(seg)}.`,
   });
   const c = m.clients[seg.conn - 1];
-  schedule(m, c ? c.latency : 10_000, 'client.arrive', seg.conn, 0, 0, seg);
+  if (lost) {
+    m.stats.framesDropped++;
+    emit(m, {
+      layer: 'wire',
+      kind: 'wire.tx',
+      conn: seg.conn,
+      text: `The network ${lost}: the frame never reaches the client.`,
+    });
+  } else schedule(m, c ? c.latency : 10_000, 'client.arrive', seg.conn, 0, 0, seg);
   if (!m.nic.txIrqPending) {
     m.nic.txIrqPending = true;
     schedule(m, COST.txDone, 'irq', 1);

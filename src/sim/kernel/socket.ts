@@ -56,6 +56,7 @@ export function sockAlloc(m: Machine, family: Sock['family']): Sock {
     watchers: [],
     file: -1,
     rcvWndSent: 0,
+    rcvd: 0,
     appWritten: 0,
     appRead: 0,
     synackRetries: 0,

@@ -337,6 +337,7 @@ function tcpRcvEstablished(m: Machine, s: Sock, seg: Seg): void {
       return;
     }
     s.rcvq += seg.len;
+    s.rcvd += seg.len;
     s.rcvData += seg.data ?? '';
     s.rcvNxt += seg.len;
     emit(m, {

@@ -15,6 +15,8 @@ export interface Pattern {
   segs: { kind: 'lit' | 'wild' | 'multi'; s: string }[];
   /** Ends in a slash without {$}: matches everything below. */
   subtree: boolean;
+  /** Ends in `/{$}`: matches the path with its trailing slash only. */
+  dollar: boolean;
   route: number;
 }
 
@@ -37,17 +39,18 @@ export function parsePattern(raw: string, route: number): Pattern {
     subtree = true;
   }
   const segs: Pattern['segs'] = [];
+  let dollar = false;
   for (const p of parts) {
     if (p === '{$}') {
       subtree = false;
+      dollar = true;
       break;
     }
     if (p.startsWith('{') && p.endsWith('...}')) segs.push({ kind: 'multi', s: p.slice(1, -4) });
     else if (p.startsWith('{') && p.endsWith('}')) segs.push({ kind: 'wild', s: p.slice(1, -1) });
     else segs.push({ kind: 'lit', s: p });
   }
-  if (path.endsWith('/{$}')) subtree = false;
-  return { raw, method, host, segs, subtree, route };
+  return { raw, method, host, segs, subtree, dollar, route };
 }
 
 /** Does p match a path split into segments (`trailing`: the path ends in "/", as "/" itself does)? */
@@ -59,6 +62,7 @@ function matchPath(p: Pattern, segs: string[], trailing: boolean): boolean {
     if (ps.kind === 'lit' && ps.s !== segs[i]) return false;
   }
   if (p.subtree) return segs.length > p.segs.length || (segs.length === p.segs.length && trailing);
+  if (p.dollar) return segs.length === p.segs.length && trailing;
   return segs.length === p.segs.length && (p.segs.length === 0 || !trailing);
 }
 

@@ -1,0 +1,72 @@
+/**
+ * `expect:` — assertions a scenario makes about its run, checked by `netflow-tui run` (exit 1 with the
+ * list of failures). Records stream through `observe`; `failures` judges the final machine.
+ */
+import type { Scenario } from '../scenario/schema.js';
+import type { Machine } from './machine.js';
+import type { TraceRecord } from './trace.js';
+
+export interface ExpectationCheck {
+  observe(r: TraceRecord): void;
+  failures(m: Machine): string[];
+}
+
+export function createExpectations(sc: Scenario): ExpectationCheck {
+  const syscalls = new Set<string>();
+  return {
+    observe(r) {
+      if (r.kind === 'syscall' && r.syscall) {
+        syscalls.add(r.syscall);
+        if (r.errno) syscalls.add(`${r.syscall}:${r.errno}`);
+      }
+    },
+    failures(m) {
+      const out: string[] = [];
+      (sc.expect ?? []).forEach((e, i) => {
+        const at = `expect[${i}]`;
+        const clients = m.clients.filter(
+          (c) => e.client === undefined || c.name === e.client || c.name.startsWith(`${e.client}#`),
+        );
+        if (e.client !== undefined && clients.length === 0)
+          out.push(`${at}: no client is named ${JSON.stringify(e.client)}`);
+        if (e.status !== undefined || e.body !== undefined) {
+          for (const c of clients) {
+            if (c.responses === 0) {
+              out.push(`${at}: client ${c.name} received no response (state ${c.state})`);
+              continue;
+            }
+            if (e.status !== undefined && c.statuses.some((s) => s !== e.status))
+              out.push(`${at}: client ${c.name} got status ${c.statuses.join(', ')}, expected ${e.status}`);
+            if (e.body !== undefined && c.bodies.some((b) => b !== e.body))
+              out.push(
+                `${at}: client ${c.name} got body ${JSON.stringify(c.bodies.find((b) => b !== e.body))}, expected ${JSON.stringify(e.body)}`,
+              );
+          }
+        }
+        if (e.syscall !== undefined) {
+          const key = e.errno ? `${e.syscall}:${e.errno}` : e.syscall;
+          if (!syscalls.has(key))
+            out.push(`${at}: no ${e.syscall} syscall${e.errno ? ` returned ${e.errno}` : ' happened'}`);
+        }
+        if (e.exit !== undefined) {
+          if (!m.proc.exited) out.push(`${at}: the process did not exit (expected status ${e.exit})`);
+          else if (m.proc.status !== e.exit)
+            out.push(`${at}: the process exited with ${m.proc.status}, expected ${e.exit}`);
+        }
+        if (e.message !== undefined && !m.proc.log.includes(e.message))
+          out.push(
+            `${at}: the process never printed ${JSON.stringify(e.message)}${m.proc.log.length ? ` (it printed ${JSON.stringify(m.proc.log[m.proc.log.length - 1])})` : ''}`,
+          );
+        if (e.drops !== undefined) {
+          const drops = m.stats.framesDropped + m.stats.listenDrops;
+          if (drops < e.drops) out.push(`${at}: ${drops} drops happened, expected at least ${e.drops}`);
+        }
+        if (e.responses !== undefined) {
+          const n = m.clients.reduce((a, c) => a + c.responses, 0);
+          if (n !== e.responses) out.push(`${at}: ${n} responses in all, expected ${e.responses}`);
+        }
+      });
+      return out;
+    },
+  };
+}
