@@ -1,0 +1,387 @@
+/**
+ * The key map: ONE typed table of every key the TUI understands. It drives key matching (`matchKey`),
+ * the `?` help overlay, and the README's key list (`keymapMarkdown`). Add a key here and all three
+ * follow.
+ *
+ * Keys are written as ids: a printable character stands for itself (`l`, `C`, `+`), `space` is the
+ * space bar, named keys are lower-case words (`right`, `home`, `tab`, `backtab` = Shift-Tab,
+ * `return`, `escape`, `backspace`), and `C-c` is Ctrl-C. `toKeyEvents` turns what Ink's `useInput`
+ * reports into a list of such events: a burst of keys typed faster than a frame ("lll") arrives as one
+ * input string and becomes three events.
+ *
+ * A binding belongs to one context: `normal` (the panes), `bplist` (the breakpoint list), `prompt`
+ * (a goto or breakpoint prompt: unbound printable characters are typed into it) or `help`.
+ */
+import type { Key } from 'ink';
+
+export type Command =
+  | 'step'
+  | 'back'
+  | 'continue'
+  | 'reverse-continue'
+  | 'goto'
+  | 'break-add'
+  | 'break-list'
+  | 'first'
+  | 'last'
+  | 'focus-next'
+  | 'focus-prev'
+  | 'focus-pane'
+  | 'scroll-up'
+  | 'scroll-down'
+  | 'page-up'
+  | 'page-down'
+  | 'play'
+  | 'faster'
+  | 'slower'
+  | 'help'
+  | 'quit'
+  | 'bp-up'
+  | 'bp-down'
+  | 'bp-delete'
+  | 'bp-toggle'
+  | 'close'
+  | 'submit'
+  | 'erase'
+  | 'cancel';
+
+export type Context = 'normal' | 'bplist' | 'prompt' | 'help';
+
+export type Category = 'Move' | 'Breakpoints' | 'Play' | 'Panes' | 'General' | 'Breakpoint list' | 'Prompt';
+
+export interface Binding {
+  command: Command;
+  /** Key ids, in the order the help shows them. */
+  keys: readonly string[];
+  /** What the help shows instead of the key list, when the list is long (e.g. `1`–`7`). */
+  label?: string;
+  description: string;
+  /** One word for inline hints (the breakpoint list's footer). */
+  short?: string;
+  category: Category;
+  context: Context;
+}
+
+export const KEYMAP: readonly Binding[] = [
+  {
+    command: 'step',
+    keys: ['right', 'l', 'n'],
+    description: 'step forward one event',
+    category: 'Move',
+    context: 'normal',
+  },
+  {
+    command: 'back',
+    keys: ['left', 'h', 'p'],
+    description: 'step back one event',
+    category: 'Move',
+    context: 'normal',
+  },
+  {
+    command: 'continue',
+    keys: ['c'],
+    description: 'continue to the next breakpoint hit',
+    category: 'Move',
+    context: 'normal',
+  },
+  {
+    command: 'reverse-continue',
+    keys: ['C'],
+    description: 'continue backwards to the previous hit',
+    category: 'Move',
+    context: 'normal',
+  },
+  { command: 'goto', keys: ['g'], description: 'go to step N (prompt)', category: 'Move', context: 'normal' },
+  { command: 'first', keys: ['home'], description: 'first step', category: 'Move', context: 'normal' },
+  { command: 'last', keys: ['end'], description: 'last step', category: 'Move', context: 'normal' },
+  {
+    command: 'break-add',
+    keys: ['b'],
+    description: 'add a breakpoint (prompt), e.g. syscall:accept4',
+    category: 'Breakpoints',
+    context: 'normal',
+  },
+  {
+    command: 'break-list',
+    keys: ['B'],
+    description: 'list, toggle and delete breakpoints',
+    category: 'Breakpoints',
+    context: 'normal',
+  },
+  {
+    command: 'play',
+    keys: ['space'],
+    description: 'play / pause (animate forward)',
+    category: 'Play',
+    context: 'normal',
+  },
+  { command: 'faster', keys: ['+', '='], description: 'play faster', category: 'Play', context: 'normal' },
+  { command: 'slower', keys: ['-', '_'], description: 'play slower', category: 'Play', context: 'normal' },
+  {
+    command: 'focus-next',
+    keys: ['tab'],
+    description: 'focus the next pane',
+    category: 'Panes',
+    context: 'normal',
+  },
+  {
+    command: 'focus-prev',
+    keys: ['backtab'],
+    description: 'focus the previous pane',
+    category: 'Panes',
+    context: 'normal',
+  },
+  {
+    command: 'focus-pane',
+    keys: ['1', '2', '3', '4', '5', '6', '7'],
+    label: '1–7',
+    description: 'focus (and, on a small terminal, show) pane N',
+    category: 'Panes',
+    context: 'normal',
+  },
+  {
+    command: 'scroll-up',
+    keys: ['up', 'k'],
+    description: 'scroll the focused pane up',
+    category: 'Panes',
+    context: 'normal',
+  },
+  {
+    command: 'scroll-down',
+    keys: ['down', 'j'],
+    description: 'scroll the focused pane down',
+    category: 'Panes',
+    context: 'normal',
+  },
+  {
+    command: 'page-up',
+    keys: ['pageup'],
+    description: 'scroll the focused pane up a page',
+    category: 'Panes',
+    context: 'normal',
+  },
+  {
+    command: 'page-down',
+    keys: ['pagedown'],
+    description: 'scroll the focused pane down a page',
+    category: 'Panes',
+    context: 'normal',
+  },
+  { command: 'help', keys: ['?'], description: 'this help', category: 'General', context: 'normal' },
+  {
+    command: 'quit',
+    keys: ['q', 'C-c'],
+    description: 'quit (the terminal is restored)',
+    category: 'General',
+    context: 'normal',
+  },
+  {
+    command: 'bp-up',
+    keys: ['up', 'k'],
+    description: 'select the previous breakpoint',
+    short: 'previous',
+    category: 'Breakpoint list',
+    context: 'bplist',
+  },
+  {
+    command: 'bp-down',
+    keys: ['down', 'j'],
+    description: 'select the next breakpoint',
+    short: 'next',
+    category: 'Breakpoint list',
+    context: 'bplist',
+  },
+  {
+    command: 'bp-toggle',
+    keys: ['space', 'e'],
+    description: 'enable / disable the selected breakpoint',
+    short: 'toggle',
+    category: 'Breakpoint list',
+    context: 'bplist',
+  },
+  {
+    command: 'bp-delete',
+    keys: ['d', 'delete', 'backspace'],
+    label: 'd Delete',
+    description: 'delete the selected breakpoint',
+    short: 'delete',
+    category: 'Breakpoint list',
+    context: 'bplist',
+  },
+  {
+    command: 'break-add',
+    keys: ['b'],
+    description: 'add a breakpoint',
+    short: 'add',
+    category: 'Breakpoint list',
+    context: 'bplist',
+  },
+  {
+    command: 'close',
+    keys: ['escape', 'B', 'q', 'return'],
+    description: 'close the list',
+    short: 'close',
+    category: 'Breakpoint list',
+    context: 'bplist',
+  },
+  { command: 'quit', keys: ['C-c'], description: 'quit', category: 'Breakpoint list', context: 'bplist' },
+  {
+    command: 'submit',
+    keys: ['return'],
+    description: 'run the prompt (go to the step, add the breakpoint)',
+    category: 'Prompt',
+    context: 'prompt',
+  },
+  {
+    command: 'erase',
+    keys: ['backspace', 'delete'],
+    description: 'erase the last character',
+    category: 'Prompt',
+    context: 'prompt',
+  },
+  {
+    command: 'cancel',
+    keys: ['escape', 'C-c'],
+    description: 'cancel the prompt',
+    category: 'Prompt',
+    context: 'prompt',
+  },
+  {
+    command: 'close',
+    keys: ['escape', '?', 'q', 'return'],
+    description: 'close this help',
+    category: 'General',
+    context: 'help',
+  },
+  { command: 'quit', keys: ['C-c'], description: 'quit', category: 'General', context: 'help' },
+];
+
+/** Named (non-printable) keys a KeyEvent may carry. */
+export type KeyName =
+  | 'right'
+  | 'left'
+  | 'up'
+  | 'down'
+  | 'home'
+  | 'end'
+  | 'pageup'
+  | 'pagedown'
+  | 'tab'
+  | 'backtab'
+  | 'return'
+  | 'escape'
+  | 'backspace'
+  | 'delete';
+
+/** One key press, normalised: a printable character, a named key, or Ctrl plus a letter. */
+export type KeyEvent =
+  | { kind: 'char'; ch: string }
+  | { kind: 'key'; name: KeyName }
+  | { kind: 'ctrl'; ch: string };
+
+/** The id a KeyEvent is bound under in KEYMAP. */
+export function keyId(ev: KeyEvent): string {
+  if (ev.kind === 'char') return ev.ch === ' ' ? 'space' : ev.ch;
+  if (ev.kind === 'ctrl') return `C-${ev.ch}`;
+  return ev.name;
+}
+
+/** One raw character of a burst as a KeyEvent (control characters become named or Ctrl keys). */
+function charEvent(ch: string): KeyEvent {
+  const c = ch.codePointAt(0)!;
+  if (ch === '\r' || ch === '\n') return { kind: 'key', name: 'return' };
+  if (ch === '\t') return { kind: 'key', name: 'tab' };
+  if (ch === '\x7f' || ch === '\b') return { kind: 'key', name: 'backspace' };
+  if (ch === '\x1b') return { kind: 'key', name: 'escape' };
+  if (c < 0x20) return { kind: 'ctrl', ch: String.fromCharCode(c + 0x60) };
+  return { kind: 'char', ch };
+}
+
+/** What Ink's `useInput` reported, as a list of key events (bursts split, one event per key). */
+export function toKeyEvents(input: string, key: Partial<Key>): KeyEvent[] {
+  if (key.upArrow) return [{ kind: 'key', name: 'up' }];
+  if (key.downArrow) return [{ kind: 'key', name: 'down' }];
+  if (key.leftArrow) return [{ kind: 'key', name: 'left' }];
+  if (key.rightArrow) return [{ kind: 'key', name: 'right' }];
+  if (key.home) return [{ kind: 'key', name: 'home' }];
+  if (key.end) return [{ kind: 'key', name: 'end' }];
+  if (key.pageUp) return [{ kind: 'key', name: 'pageup' }];
+  if (key.pageDown) return [{ kind: 'key', name: 'pagedown' }];
+  if (key.tab) return [{ kind: 'key', name: key.shift ? 'backtab' : 'tab' }];
+  if (key.return) return [{ kind: 'key', name: 'return' }];
+  if (key.escape) return [{ kind: 'key', name: 'escape' }];
+  if (key.backspace) return [{ kind: 'key', name: 'backspace' }];
+  // Ink reports the Backspace key (0x7f) as `delete`; a real Delete (ESC[3~) too. Both erase.
+  if (key.delete) return [{ kind: 'key', name: 'delete' }];
+  if (key.ctrl && input.length === 1) return [{ kind: 'ctrl', ch: input.toLowerCase() }];
+  return Array.from(input, charEvent);
+}
+
+/** The binding for a key in a context, if any. */
+export function matchKey(ctx: Context, ev: KeyEvent): Binding | undefined {
+  const id = keyId(ev);
+  return KEYMAP.find((b) => b.context === ctx && b.keys.includes(id));
+}
+
+const KEY_LABELS: Record<string, string> = {
+  right: '→',
+  left: '←',
+  up: '↑',
+  down: '↓',
+  home: 'Home',
+  end: 'End',
+  pageup: 'PgUp',
+  pagedown: 'PgDn',
+  tab: 'Tab',
+  backtab: 'Shift-Tab',
+  return: 'Enter',
+  escape: 'Esc',
+  backspace: 'Backspace',
+  delete: 'Delete',
+  space: 'space',
+  'C-c': 'Ctrl-C',
+};
+
+/** How a key id is written for people: `right` → `→`, `C-c` → `Ctrl-C`. */
+export function keyLabel(id: string): string {
+  return KEY_LABELS[id] ?? id;
+}
+
+/** The keys of a binding as people read them: `→ l n`. */
+export function bindingKeys(b: Binding): string {
+  return b.label ?? b.keys.map(keyLabel).join(' ');
+}
+
+/** Inline hints for a context: `↑ k select · space e toggle · …` (bindings with a `short` word). */
+export function keyHints(ctx: Context): string {
+  return KEYMAP.filter((b) => b.context === ctx && b.short)
+    .map((b) => `${b.keys.slice(0, 2).map(keyLabel).join('/')} ${b.short}`)
+    .join(' · ');
+}
+
+/** Bindings of one context grouped by category, in table order. */
+export function bindingsByCategory(ctx: Context): [Category, Binding[]][] {
+  const out = new Map<Category, Binding[]>();
+  for (const b of KEYMAP) {
+    if (b.context !== ctx) continue;
+    const list = out.get(b.category) ?? [];
+    list.push(b);
+    out.set(b.category, list);
+  }
+  return [...out];
+}
+
+/** The key map as a Markdown table (for the README): normal keys, then the breakpoint list's. */
+export function keymapMarkdown(): string {
+  const rows = ['| key | action |', '|---|---|'];
+  for (const ctx of ['normal', 'bplist', 'prompt'] as const) {
+    for (const [cat, list] of bindingsByCategory(ctx)) {
+      for (const b of list) {
+        const keys = b.label ? `\`${b.label}\`` : b.keys.map((k) => `\`${keyLabel(k)}\``).join(' ');
+        const prefix = ctx === 'normal' ? '' : `${cat}: `;
+        rows.push(`| ${keys} | ${prefix}${b.description} |`);
+      }
+    }
+  }
+  return `${rows.join('\n')}\n`;
+}

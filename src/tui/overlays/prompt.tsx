@@ -1,0 +1,64 @@
+/**
+ * The goto and breakpoint prompts. What the user typed, a block cursor, and, after a failed Enter, the
+ * error under it: for a breakpoint spec a `^` under the column the grammar stopped at.
+ */
+import type { Mode } from '../reducer.js';
+import { sanitize } from '../sanitize.js';
+import { wrap } from '../text.js';
+import type { Theme } from '../theme.js';
+import { Overlay } from './overlay.js';
+
+type PromptMode = Extract<Mode, { kind: 'prompt' }>;
+
+/** The prompt's content lines for `width` content columns; `last` is the last step number. */
+export function promptLines(mode: PromptMode, theme: Theme, width: number, last: number): string[] {
+  const room = Math.max(4, width - 4);
+  const text = sanitize(mode.text);
+  // Keep the end of a long spec in view; the caret column shifts with it.
+  const shift = Math.max(0, text.length - room);
+  const lines = [`> ${text.slice(shift)}${theme.current(' ')}`];
+  if (mode.error) {
+    if (mode.error.column !== undefined && mode.error.column >= 1) {
+      const at = Math.max(0, mode.error.column - 1 - shift);
+      lines.push(theme.error(`${' '.repeat(2 + at)}^`));
+    }
+    const where = mode.error.column !== undefined ? `column ${mode.error.column}: ` : '';
+    for (const l of wrap(`${where}${sanitize(mode.error.message)}`, width)) lines.push(theme.error(l));
+  } else {
+    lines.push('');
+  }
+  if (mode.prompt === 'break') {
+    lines.push(
+      theme.dim('e.g. syscall:accept4 · syscall errno=EAGAIN · irq:rx · wakeup:accept · event:nic.*'),
+    );
+    lines.push(theme.dim('     park:read g=5 · watch acceptq > 0 · watch rcvq fd=4 >= 65536'));
+  } else {
+    lines.push(theme.dim(`a step from 0 to ${last}, +N or -N from here, or end`));
+  }
+  lines.push(theme.dim('Enter: ok · Esc: cancel'));
+  return lines;
+}
+
+export interface PromptOverlayProps {
+  mode: PromptMode;
+  /** The last step number. */
+  last: number;
+  theme: Theme;
+  columns: number;
+  rows: number;
+}
+
+export function PromptOverlay({ mode, last, theme, columns, rows }: PromptOverlayProps) {
+  const width = Math.min(columns - 2, 84);
+  const title = mode.prompt === 'goto' ? 'Go to step' : 'Add breakpoint';
+  return (
+    <Overlay
+      title={title}
+      lines={promptLines(mode, theme, width - 3, last)}
+      width={width}
+      columns={columns}
+      rows={rows}
+      theme={theme}
+    />
+  );
+}

@@ -1,0 +1,104 @@
+/**
+ * NIC pane: the RX and TX descriptor rings as rows of slot cells (free, DMA in progress, filled, TX
+ * queued), the head (next slot the producer fills) marked `H`, the tail (the oldest used slot, next
+ * for the consumer) drawn inverse with colour and named in the header, interrupt and drop counters, and
+ * what the next slot the driver will take holds. A ring too big for the pane is drawn with several
+ * slots per cell (the busiest state wins).
+ */
+import type { RingView, StateView } from '../../sim/viewtypes.js';
+import { sanitize } from '../sanitize.js';
+import { type Block, materialize, type PaneContent } from '../text.js';
+import type { Theme } from '../theme.js';
+import { differs, type PaneArgs, type PaneDef } from './types.js';
+
+const GLYPH: Record<string, string> = { free: '·', dma: '░', filled: '█', tx: '▓' };
+const RANK: Record<string, number> = { free: 0, tx: 1, filled: 2, dma: 3 };
+
+/** Header lines, legend and "next" line besides the ring rows. */
+const FIXED_LINES = 4;
+
+function ringRows(
+  ring: RingView,
+  prevRing: RingView | undefined,
+  perRow: number,
+  maxRows: number,
+  theme: Theme,
+): string[] {
+  const cells = Math.max(1, Math.min(ring.size, perRow * Math.max(1, maxRows)));
+  const k = Math.ceil(ring.size / cells);
+  const ncells = Math.ceil(ring.size / k);
+  const rows: string[] = [];
+  let row = '';
+  for (let c = 0; c < ncells; c++) {
+    let state = 'free';
+    let changed = false;
+    for (let s = c * k; s < Math.min(ring.size, (c + 1) * k); s++) {
+      const st = ring.slots[s]?.state ?? 'free';
+      if ((RANK[st] ?? 0) > (RANK[state] ?? 0)) state = st;
+      if (prevRing && prevRing.slots[s]?.state !== st) changed = true;
+    }
+    const inCell = (i: number) => i >= c * k && i < (c + 1) * k;
+    // The head slot is free (the next one the producer fills) unless the ring is full: draw it `H`.
+    // The tail slot holds the oldest frame: keep its state glyph, inverse when there is colour.
+    const glyph = inCell(ring.head) && state === 'free' ? 'H' : (GLYPH[state] ?? '?');
+    // Slot changes are colour-only: a level-0 marker would break the grid; the counters carry `*`.
+    let styled = changed && theme.level > 0 ? theme.changed(glyph) : theme.slot(state, glyph);
+    if (inCell(ring.tail) && ring.used > 0) styled = theme.current(styled);
+    row += styled;
+    if ((c + 1) % perRow === 0 || c === ncells - 1) {
+      rows.push(row);
+      row = '';
+    }
+  }
+  return rows;
+}
+
+function ringHeader(
+  name: string,
+  ring: RingView,
+  prev: RingView | undefined,
+  irqs: number,
+  prevIrqs: number | undefined,
+  theme: Theme,
+  p: StateView | undefined,
+): string {
+  const m = (v: number, before: number | undefined) => theme.mark(String(v), differs(p, before, v));
+  return (
+    `${theme.bold(name)} ${ring.size} slots · head ${m(ring.head, prev?.head)} tail ${m(ring.tail, prev?.tail)}` +
+    ` · used ${m(ring.used, prev?.used)}/${ring.size} · irqs ${m(irqs, prevIrqs)}`
+  );
+}
+
+export function nicContent({ view, prev, theme, width, height, scroll }: PaneArgs): PaneContent {
+  const nic = view.nic;
+  const pn = prev?.nic;
+  // Whole powers of two per row, so a 256-slot ring makes even rows (64 × 4).
+  const perRow = 2 ** Math.floor(Math.log2(Math.max(8, width)));
+  const rowsPerRing = Math.max(1, Math.floor((height - FIXED_LINES) / 2));
+  const rx = ringRows(nic.rx, pn?.rx, perRow, rowsPerRing, theme);
+  const tx = ringRows(nic.tx, pn?.tx, perRow, rowsPerRing, theme);
+  const k = Math.ceil(nic.rx.size / Math.min(nic.rx.size, perRow * rowsPerRing));
+  const drops = theme.mark(String(nic.rxDropped), differs(prev, pn?.rxDropped, nic.rxDropped));
+  const napi = theme.mark(
+    nic.napiScheduled ? 'polling' : 'idle',
+    differs(prev, pn?.napiScheduled, nic.napiScheduled),
+  );
+  const next = nic.rx.used > 0 ? nic.rx.slots[nic.rx.tail] : undefined;
+  const nextLine = next
+    ? `next for the driver: RX slot ${nic.rx.tail}${next.desc ? ` ${sanitize(next.desc)}` : ''}`
+    : theme.dim('RX ring empty: nothing waits for the driver');
+  const blocks: Block[] = [
+    `${ringHeader('RX', nic.rx, pn?.rx, nic.irqs.rx, pn?.irqs.rx, theme, prev)} · drops ${drops}`,
+    ...rx,
+    `${ringHeader('TX', nic.tx, pn?.tx, nic.irqs.tx, pn?.irqs.tx, theme, prev)}`,
+    ...tx,
+    `NAPI ${napi} · mtu ${nic.mtu} · ${theme.dim(`·free ░DMA █filled ▓TX H head${theme.level > 0 ? ' ▮ tail' : ''}${k > 1 ? ` · cell = ${k} slots` : ''}`)}`,
+    nextLine,
+  ];
+  return materialize(blocks, scroll, height);
+}
+
+export const nicPane: PaneDef = {
+  title: ({ view }) => `NIC ${sanitize(view.nic.name)}`,
+  content: nicContent,
+};

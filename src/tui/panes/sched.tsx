@@ -1,0 +1,131 @@
+/**
+ * Scheduler pane: the Go runtime's G/M/P world. Each P with its runnext and local run queue, the
+ * global run queue, each M (OS thread) with its tid, P, current G and state (running, spinning,
+ * syscall, netpoll = blocked in epoll_pwait, idle = futex sleep), the current G's call frames
+ * (innermost first, like a Go traceback), then every G with its status and wait reason.
+ *
+ * The current G is the record's `g` when it has one, else the G on the first M that runs one, else the
+ * lowest live G.
+ */
+import type { TraceRecord } from '../../sim/trace.js';
+import type { GView, MView, PView, StateView } from '../../sim/viewtypes.js';
+import { sanitize } from '../sanitize.js';
+import { type Block, materialize, type PaneContent } from '../text.js';
+import { differs, type PaneArgs, type PaneDef } from './types.js';
+
+/** Up to this many goroutines are listed before the current G's frames. */
+const SHORT_G_LIST = 8;
+
+const gs = (ids: number[]) => ids.map((g) => `G${g}`).join(' ');
+
+/** The G whose frames the pane shows. */
+export function currentG(record: TraceRecord | undefined, view: StateView): GView | undefined {
+  const all = view.sched.gs;
+  const byId = (id: number | undefined) => (id === undefined ? undefined : all.find((g) => g.id === id));
+  return (
+    byId(record?.g) ??
+    byId(view.sched.ms.find((m) => m.curg !== undefined)?.curg) ??
+    all.find((g) => g.status !== 'dead') ??
+    all[0]
+  );
+}
+
+function schedContent({ view, prev, theme, height, scroll, record }: PaneArgs): PaneContent {
+  const s = view.sched;
+  const ps = s.ps;
+  const prevP = new Map<number, PView>((prev?.sched.ps ?? []).map((p) => [p.id, p]));
+  const prevM = new Map<number, MView>((prev?.sched.ms ?? []).map((m) => [m.id, m]));
+  const prevG = new Map<number, GView>((prev?.sched.gs ?? []).map((g) => [g.id, g]));
+  /** `text` padded to `n`, marked when the value moved from `before` (only for objects seen before). */
+  const ch = <T,>(before: T | undefined, now: T, text: string, has: boolean, n = 0) =>
+    theme.markPad(text, n, has && before !== now);
+
+  const netpoll = s.netpollWaiter !== undefined ? `tid ${s.netpollWaiter}` : 'none';
+  const blocks: Block[] = [
+    `GOMAXPROCS ${s.gomaxprocs} · in netpoll: ${theme.mark(netpoll, differs(prev, prev?.sched.netpollWaiter, s.netpollWaiter))}`,
+  ];
+  blocks.push({
+    count: ps.length,
+    line: (i) => {
+      const p = ps[i];
+      const b = prevP.get(p.id);
+      const has = b !== undefined;
+      const m = p.m === undefined ? '-' : `M${p.m}`;
+      const rn = p.runnext === undefined ? '-' : `G${p.runnext}`;
+      return (
+        `${theme.bold(`P${p.id}`)} ${ch(b?.status, p.status, p.status, has, 7)} ${ch(b?.m, p.m, m, has, 3)}` +
+        ` runnext ${ch(b?.runnext, p.runnext, rn, has, 4)} runq ${ch(b?.runq.join(), p.runq.join(), `[${gs(p.runq)}]`, has)}` +
+        theme.dim(` tick ${p.schedtick}`)
+      );
+    },
+  });
+  blocks.push(
+    `global runq ${theme.mark(`[${gs(s.globrunq)}]`, differs(prev, prev?.sched.globrunq.join(), s.globrunq.join()))}`,
+  );
+  blocks.push({
+    count: s.ms.length,
+    line: (i) => {
+      const m = s.ms[i];
+      const b = prevM.get(m.id);
+      const has = b !== undefined;
+      const state = m.spinning ? `${m.state} (spinning)` : m.state;
+      const p = m.p === undefined ? '-' : `P${m.p}`;
+      const g = m.curg === undefined ? '-' : `G${m.curg}`;
+      return (
+        `${theme.bold(`M${m.id}`)} ${theme.dim(`tid ${m.tid}`)} ${ch(b?.p, m.p, p, has, 3)} ${ch(b?.curg, m.curg, g, has, 4)}` +
+        ` ${ch(b?.state + String(b?.spinning), m.state + String(m.spinning), state, has)}`
+      );
+    },
+  });
+  const cur = currentG(record, view);
+  const frameBlocks = (): void => {
+    if (cur) {
+      const b = prevG.get(cur.id);
+      blocks.push(theme.dim(`── G${cur.id} ${sanitize(cur.label)}: call frames, innermost first ──`));
+      const frames = [...cur.frames].reverse();
+      const beforeFrames = b ? [...b.frames].reverse() : undefined;
+      if (frames.length === 0) blocks.push(theme.dim('  (no Go frames: runtime-internal)'));
+      blocks.push({
+        count: frames.length,
+        line: (i) => {
+          const f = frames[i];
+          const changed = beforeFrames !== undefined && beforeFrames[i]?.fn !== f.fn;
+          const file = f.file ? theme.dim(`  ${sanitize(f.file)}`) : '';
+          return `#${i} ${theme.mark(sanitize(f.fn), changed)}${file}`;
+        },
+      });
+    }
+  };
+  const gBlocks = (): void => {
+    blocks.push(theme.dim(`── goroutines (${s.gs.length}) ──`));
+    blocks.push({
+      count: s.gs.length,
+      line: (i) => {
+        const g = s.gs[i];
+        const b = prevG.get(g.id);
+        const has = b !== undefined;
+        const isNew = prev !== undefined && !has;
+        const status = g.waitReason ? `${g.status} (${sanitize(g.waitReason)})` : g.status;
+        const id = theme.markPad(`G${g.id}`, 4, isNew);
+        const at = g.m === undefined ? '' : theme.dim(` on M${g.m}`);
+        const here = cur && g.id === cur.id ? theme.accent('▸') : ' ';
+        return `${here}${id} ${ch(b?.status + String(b?.waitReason), g.status + String(g.waitReason), status, has, 20)}${at} ${sanitize(g.label)}`;
+      },
+    });
+  };
+  // A short goroutine list goes first (all of it visible); a long one after the frames.
+  if (s.gs.length <= SHORT_G_LIST) {
+    gBlocks();
+    frameBlocks();
+  } else {
+    frameBlocks();
+    gBlocks();
+  }
+  return materialize(blocks, scroll, height);
+}
+
+export const schedPane: PaneDef = {
+  title: ({ view }) =>
+    `Scheduler · ${view.sched.gs.length} G · ${view.sched.ms.length} M · ${view.sched.ps.length} P`,
+  content: schedContent,
+};

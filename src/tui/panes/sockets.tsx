@@ -1,0 +1,63 @@
+/**
+ * Sockets pane: each listener with its SYN queue and accept queue (length/backlog), then each
+ * connection with its TCP state, peer, and receive and send queues as gauges (bytes / capacity).
+ * Connections are a windowed list: 10k sockets cost only the lines on screen.
+ */
+import type { SocketView } from '../../sim/viewtypes.js';
+import { sanitize } from '../sanitize.js';
+import { type Block, fmtBytes, gauge, materialize, type PaneContent, pad } from '../text.js';
+import type { PaneArgs, PaneDef } from './types.js';
+
+function fdLabel(s: SocketView): string {
+  return pad(s.fd === undefined ? 'fd -' : `fd ${s.fd}`, 6);
+}
+
+function sockContent({ view, prev, theme, width, height, scroll }: PaneArgs): PaneContent {
+  const before = new Map<number, SocketView>();
+  if (prev) for (const s of prev.sockets) before.set(s.id, s);
+  const listeners = view.sockets.filter((s) => s.state === 'LISTEN');
+  const conns = view.sockets.filter((s) => s.state !== 'LISTEN');
+  const m = (s: SocketView, key: keyof SocketView, text: string) => {
+    const b = before.get(s.id);
+    return theme.mark(text, b !== undefined && b[key] !== s[key]);
+  };
+  const listenLine = (s: SocketView) => {
+    const q = (k: 'synq' | 'acceptq') => m(s, k, String(s[k] ?? 0));
+    return (
+      `${fdLabel(s)}${m(s, 'state', 'LISTEN')} ${sanitize(s.local)}  ` +
+      `synq ${q('synq')}/${s.backlog ?? '?'}  acceptq ${q('acceptq')}/${s.backlog ?? '?'} ${theme.dim(gauge(s.acceptq ?? 0, s.backlog ?? 0, 8))}`
+    );
+  };
+  const bar = Math.max(4, Math.min(16, Math.floor((width - 40) / 2)));
+  const queue = (s: SocketView, k: 'rcvq' | 'sndq', cap: number | undefined) => {
+    const v = s[k] ?? 0;
+    return `${k} ${theme.dim(gauge(v, cap ?? 0, bar))} ${m(s, k, fmtBytes(v))}/${cap === undefined ? '?' : fmtBytes(cap)}`;
+  };
+  const connLine = (i: number) => {
+    const s = conns[i >> 1];
+    if (i % 2 === 0) {
+      const peer = s.remote ? ` ↔ ${sanitize(s.remote)}` : '';
+      const conn = s.conn !== undefined ? theme.dim(`  conn ${s.conn}`) : '';
+      const fd = s.fd === undefined ? 'fd -' : `fd ${s.fd}`;
+      const isNew = prev !== undefined && !before.has(s.id);
+      const fdMoved = m(s, 'fd', fd);
+      const label = isNew ? theme.changed(fd) : fdMoved;
+      return `${label}${' '.repeat(Math.max(1, 6 - fd.length))}${m(s, 'state', s.state)} ${sanitize(s.local)}${peer}${conn}`;
+    }
+    return `      ${queue(s, 'rcvq', s.rcvCap)}  ${queue(s, 'sndq', s.sndCap)}`;
+  };
+  const blocks: Block[] = [];
+  const counts = `${view.sockets.length} sockets · ${listeners.length} listening · ${conns.length} other`;
+  blocks.push(theme.dim(counts));
+  if (view.sockets.length === 0) blocks.push(theme.dim('no sockets yet'));
+  blocks.push({ count: listeners.length, line: (i) => listenLine(listeners[i]) });
+  blocks.push({ count: conns.length * 2, line: connLine });
+  const wasGone = prev ? prev.sockets.filter((s) => !view.sockets.some((x) => x.id === s.id)).length : 0;
+  if (wasGone > 0) blocks.push(theme.changed(`${wasGone} socket${wasGone === 1 ? '' : 's'} closed`));
+  return materialize(blocks, scroll, height);
+}
+
+export const socketsPane: PaneDef = {
+  title: () => 'Sockets',
+  content: sockContent,
+};

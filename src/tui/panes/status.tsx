@@ -1,0 +1,45 @@
+/**
+ * The status line under the panes: `step N/M` (cursor / last step), virtual time, scenario name, the
+ * active breakpoints, play state, then either the last message or key hints. One Text node; Ink cuts
+ * it at the terminal's width, so the essentials come first.
+ */
+import { Text } from 'ink';
+import type { Session } from '../../debug/types.js';
+import { formatTime } from '../../sim/trace.js';
+import { SPEEDS, type UiState } from '../reducer.js';
+import { sanitize } from '../sanitize.js';
+import type { Theme } from '../theme.js';
+
+const HINTS = '→/← step · c/C continue · g goto · b break · B list · space play · Tab pane · ? help · q quit';
+
+/** The breakpoints part: enabled specs with their ids, at most three, then a count. */
+function bpSummary(session: Session): string {
+  const on = session.breakpoints().filter((b) => b.enabled);
+  if (on.length === 0) return 'no breakpoints';
+  const shown = on.slice(0, 3).map((b) => `#${b.id} ${sanitize(b.spec)}`);
+  return `bp ${shown.join(', ')}${on.length > 3 ? ` +${on.length - 3}` : ''}`;
+}
+
+export function statusLine(session: Session, t_ns: number, ui: UiState, theme: Theme): string {
+  const step = theme.bold(`step ${session.cursor}/${Math.max(0, session.total - 1)}`);
+  const parts = [step, formatTime(t_ns), theme.accent(sanitize(session.name)), bpSummary(session)];
+  if (ui.playing) parts.push(theme.ok(`▶ playing ${SPEEDS[ui.speed]}/s`));
+  const left = ` ${parts.join(' │ ')}`;
+  if (ui.message) {
+    const msg = ui.message.tone === 'error' ? theme.error(ui.message.text) : theme.warn(ui.message.text);
+    return `${left} │ ${msg}`;
+  }
+  return `${left} │ ${theme.dim(HINTS)}`;
+}
+
+export interface StatusLineProps {
+  session: Session;
+  /** Virtual time of the current record. */
+  t_ns: number;
+  ui: UiState;
+  theme: Theme;
+}
+
+export function StatusLine({ session, t_ns, ui, theme }: StatusLineProps) {
+  return <Text wrap="truncate-end">{statusLine(session, t_ns, ui, theme)}</Text>;
+}

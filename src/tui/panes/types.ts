@@ -1,0 +1,36 @@
+/**
+ * What every pane is given and what it gives back. A pane is a pair of pure functions over PaneArgs:
+ * `title` (shown in the top border) and `content` (the visible lines and how many lines there are in
+ * all, for scrolling). The App draws the result inside a PaneFrame; panes never touch the Session's
+ * cursor, they only read it.
+ */
+import type { Session } from '../../debug/types.js';
+import type { TraceRecord } from '../../sim/trace.js';
+import type { StateView } from '../../sim/viewtypes.js';
+import type { PaneContent } from '../text.js';
+import type { Theme } from '../theme.js';
+
+export interface PaneArgs {
+  session: Session;
+  /** The record at the cursor. */
+  record: TraceRecord;
+  view: StateView;
+  /** The view at the previous cursor position; undefined on the first frame (nothing is marked). */
+  prev?: StateView;
+  theme: Theme;
+  /** Content columns and lines (inside the frame). */
+  width: number;
+  height: number;
+  /** Lines scrolled down (the timeline: records away from the cursor-centred window). */
+  scroll: number;
+}
+
+export interface PaneDef {
+  title(a: PaneArgs): string;
+  content(a: PaneArgs): PaneContent;
+}
+
+/** Did a value change since the previous view? Never on the first frame. */
+export function differs<T>(prev: StateView | undefined, before: T | undefined, now: T): boolean {
+  return prev !== undefined && before !== now;
+}
