@@ -8,18 +8,28 @@
 import type { Ev, EvKind, Machine, Seg } from './machine.js';
 import type { TraceRecord } from './trace.js';
 
-/** Where `emit` appends during one `step` (set by the engine; not simulation state). */
+/** Where `emit` appends during one `step`, and whether narration is wanted (set by the engine; not simulation state). */
 let sink: TraceRecord[] = [];
+let wantText = true;
 
-export function setSink(out: TraceRecord[]): void {
+export function setSink(out: TraceRecord[], text: boolean): void {
   sink = out;
+  wantText = text;
 }
 
-/** Append one trace record, numbering it and stamping the current virtual time. */
-export function emit(m: Machine, r: Omit<TraceRecord, 'step' | 't_ns'>): void {
-  const rec = r as TraceRecord;
+/** A record as emit sites write it: the sentence may be a thunk, formatted only when it will be shown. */
+export type RecordDraft = Omit<TraceRecord, 'step' | 't_ns' | 'text'> & { text: string | (() => string) };
+
+/**
+ * Append one trace record, numbering it and stamping the current virtual time. The facts are always
+ * recorded; the sentence is formatted only when text is wanted (PERFORMANCE.md: format when shown).
+ */
+export function emit(m: Machine, r: RecordDraft): void {
+  const rec = r as unknown as TraceRecord;
   rec.step = m.nrec++;
   rec.t_ns = m.now;
+  const t = r.text;
+  rec.text = typeof t === 'string' ? t : wantText ? t() : '';
   sink.push(rec);
 }
 

@@ -81,6 +81,7 @@ export function boot(sc: Scenario, seed?: number): Machine {
     evcount: {},
     proc: {
       pid: 1000,
+      nextFd: 3,
       fds: [],
       nofile: p.nofile,
       user: sc.server?.user ?? 'root',
@@ -130,7 +131,7 @@ export function boot(sc: Scenario, seed?: number): Machine {
   };
   for (const name of ['stdin', 'stdout', 'stderr']) {
     const id = m.nextFile++;
-    m.files[id] = { id, type: 'stdio', obj: 0, name, nonblock: false, cloexec: false, off: 0 };
+    m.files[id] = { id, type: 'stdio', obj: 0, name, nonblock: false, cloexec: false, off: 0, watchers: [] };
     m.proc.fds.push(id);
   }
   for (let i = 0; i < p.gomaxprocs; i++)
@@ -212,7 +213,8 @@ function bootProcess(m: Machine): void {
     g: 1,
     p: 0,
     tid: m0.tid,
-    text: `The server binary starts (pid ${m.proc.pid}). The Go runtime initialises: GOMAXPROCS=${m.p.gomaxprocs} gives ${m.p.gomaxprocs} Ps; the main thread is M0 and runs G1 (runtime.main); the runtime's helper goroutines G2–G5 park at once.`,
+    text: () =>
+      `The server binary starts (pid ${m.proc.pid}). The Go runtime initialises: GOMAXPROCS=${m.p.gomaxprocs} gives ${m.p.gomaxprocs} Ps; the main thread is M0 and runs G1 (runtime.main); the runtime's helper goroutines G2–G5 park at once.`,
     fn: 'runtime.rt0_go / schedinit — src/runtime/asm_amd64.s, proc.go',
   });
   const sysmon = {
@@ -292,9 +294,9 @@ function apply(m: Machine, ev: Ev): void {
 }
 
 /** Applies the next event. False once no event is left (or the time limit passed). */
-export function step(m: Machine, out: TraceRecord[]): boolean {
+export function step(m: Machine, out: TraceRecord[], text = true): boolean {
   if (m.ended) return false;
-  setSink(out);
+  setSink(out, text);
   const ev = pop(m);
   const limit = m.sc.maxTime ?? DEFAULT_MAX_TIME;
   if (!ev || ev.t > limit) {

@@ -165,8 +165,6 @@ export interface Sock {
   rtoGen: number;
   delackGen: number;
   delackPending: boolean;
-  /** epoll items watching this socket: [epoll id, fd]. */
-  watchers: [number, number][];
   /** The open file that refers to this socket, or -1. */
   file: number;
   /** Receive window the client was last told (bytes). */
@@ -193,6 +191,8 @@ export interface OpenFile {
   cloexec: boolean;
   /** procfs: read offset. */
   off: number;
+  /** epoll items watching this file: [epoll id, fd] (the file's wait queue). */
+  watchers: [number, number][];
 }
 
 /** One epoll item (struct epitem). */
@@ -209,8 +209,12 @@ export interface EpItem {
 /** An epoll instance (struct eventpoll). */
 export interface Epoll {
   id: number;
-  /** Interest list in insertion order (the kernel's RB tree, keyed by fd here). */
-  items: EpItem[];
+  /** The fd of this instance in the process. */
+  fd: number;
+  /** Interest list keyed by fd (the kernel's RB tree of epitems). */
+  items: Record<number, EpItem>;
+  /** Number of items. */
+  nitems: number;
   /** Ready list: fds in the order they became ready (rdllist). */
   rdllist: number[];
   /** Thread ids blocked in epoll_pwait on it (ep->wq). */
@@ -428,6 +432,8 @@ export interface Proc {
   pid: number;
   /** fd → open file id, -1 free. */
   fds: number[];
+  /** No fd below this is free (files_struct next_fd). */
+  nextFd: number;
   nofile: number;
   user: 'root' | 'nobody';
   exited: boolean;

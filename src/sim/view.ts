@@ -59,7 +59,7 @@ export function viewOf(m: Machine, step: number): StateView {
       desc = s
         ? `TCP ${s.local || '(unbound)'}${s.remote ? ` ↔ ${s.remote}` : ''} (${s.state})`
         : 'TCP (closed)';
-    } else if (f.type === 'epoll') desc = `epoll instance (${m.eps[f.obj]?.items.length ?? 0} fds watched)`;
+    } else if (f.type === 'epoll') desc = `epoll instance (${m.eps[f.obj]?.nitems ?? 0} fds watched)`;
     else if (f.type === 'eventfd') desc = `eventfd (netpollBreak), count ${m.evcount[f.obj] ?? 0}`;
     const flags = [f.nonblock ? 'O_NONBLOCK' : '', f.cloexec ? 'O_CLOEXEC' : ''].filter(Boolean).join('|');
     return [{ fd, type: f.type, desc, ...(flags ? { flags } : {}) }];
@@ -68,7 +68,7 @@ export function viewOf(m: Machine, step: number): StateView {
     const file = Object.values(m.files).find((f) => f.type === 'epoll' && f.obj === e.id);
     return {
       fd: file ? (fdOfFile[file.id] ?? -1) : -1,
-      interest: e.items.map((it) => ({
+      interest: Object.values(e.items).map((it) => ({
         fd: it.fd,
         events: maskNames(it.events, false),
         et: (it.events & 0x80000000) !== 0,

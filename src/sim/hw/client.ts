@@ -101,7 +101,7 @@ function clientXmit(
     conn: c.conn,
     bytes: len,
     flags: flagNames(flags),
-    text: `Client ${peer(c)} sends ${segSummary(seg)}${quote(data, 40)}${why}.`,
+    text: () => `Client ${peer(c)} sends ${segSummary(seg)}${quote(data, 40)}${why}.`,
   });
   const lost = faultDrops(m, seg);
   if (lost) {
@@ -110,7 +110,7 @@ function clientXmit(
       layer: 'wire',
       kind: 'wire.rx',
       conn: c.conn,
-      text: `The network ${lost}: the frame never reaches the server.`,
+      text: () => `The network ${lost}: the frame never reaches the server.`,
     });
     return;
   }
@@ -154,7 +154,8 @@ export function clientStart(m: Machine, conn: number): void {
     layer: 'client',
     kind: 'client.send',
     conn,
-    text: `Client ${c.name} (${peer(c)}) calls connect() to ${c.host.split(':')[0]} = 10.0.0.1:${c.host.split(':')[1] ?? 3000}: its kernel sends a SYN.`,
+    text: () =>
+      `Client ${c.name} (${peer(c)}) calls connect() to ${c.host.split(':')[0]} = 10.0.0.1:${c.host.split(':')[1] ?? 3000}: its kernel sends a SYN.`,
   });
   clientXmit(m, c, SYN, 0, 0);
   c.rto = m.p.rtoInitial;
@@ -183,7 +184,8 @@ export function clientNext(m: Machine, conn: number): void {
     kind: 'client.send',
     conn,
     bytes: req.text.length,
-    text: `Client ${c.name} writes request ${c.reqIdx}: ${JSON.stringify(req.text.slice(0, req.text.indexOf('\r\n')))} (${req.text.length} B).`,
+    text: () =>
+      `Client ${c.name} writes request ${c.reqIdx}: ${JSON.stringify(req.text.slice(0, req.text.indexOf('\r\n')))} (${req.text.length} B).`,
   });
   clientPush(m, c);
 }
@@ -204,7 +206,7 @@ function finish(m: Machine, c: Client, why: string): void {
     layer: 'client',
     kind: 'client.done',
     conn: c.conn,
-    text: `Client ${c.name} (${peer(c)}) is finished: ${why}.`,
+    text: () => `Client ${c.name} (${peer(c)}) is finished: ${why}.`,
   });
 }
 
@@ -225,7 +227,7 @@ function takeResponses(m: Machine, c: Client): void {
         layer: 'client',
         kind: 'client.recv',
         conn: c.conn,
-        text: `Client ${c.name} reads "HTTP/1.1 100 Continue" and now sends the body.`,
+        text: () => `Client ${c.name} reads "HTTP/1.1 100 Continue" and now sends the body.`,
       });
       c.holdAt = 0;
       clientPush(m, c);
@@ -243,7 +245,8 @@ function takeResponses(m: Machine, c: Client): void {
       kind: 'client.recv',
       conn: c.conn,
       bytes: total,
-      text: `Client ${c.name} reads the complete response (${total} B): ${JSON.stringify(head.slice(0, head.indexOf('\r\n')))} … ${body.length <= 60 ? JSON.stringify(body) : `${body.length} B of body`}.`,
+      text: () =>
+        `Client ${c.name} reads the complete response (${total} B): ${JSON.stringify(head.slice(0, head.indexOf('\r\n')))} … ${body.length <= 60 ? JSON.stringify(body) : `${body.length} B of body`}.`,
     });
     const reqs = m.sc.clients![c.spec].requests ?? ['GET /hello'];
     const keep = m.sc.clients![c.spec].keepAlive === true && !c.serverClose;
@@ -267,7 +270,8 @@ export function clientArrive(m: Machine, seg: Seg): void {
       layer: 'client',
       kind: 'client.recv',
       conn: c.conn,
-      text: `Client ${peer(c)} receives ${segSummary(seg)} for a connection it has finished; it ignores it.`,
+      text: () =>
+        `Client ${peer(c)} receives ${segSummary(seg)} for a connection it has finished; it ignores it.`,
     });
     return;
   }
@@ -288,7 +292,8 @@ export function clientArrive(m: Machine, seg: Seg): void {
       layer: 'client',
       kind: 'client.recv',
       conn: c.conn,
-      text: `Client ${peer(c)} receives the SYN-ACK (${segSummary(seg)}): connect() returns; it completes the handshake with an ACK.`,
+      text: () =>
+        `Client ${peer(c)} receives the SYN-ACK (${segSummary(seg)}): connect() returns; it completes the handshake with an ACK.`,
     });
     clientXmit(m, c, ACK, 1, 0);
     schedule(m, COST.clientProc, 'client.next', c.conn);
@@ -323,7 +328,7 @@ export function clientArrive(m: Machine, seg: Seg): void {
       kind: 'client.recv',
       conn: c.conn,
       bytes: seg.len,
-      text: `Client ${peer(c)} receives ${seg.len} B${quote(seg.data, 40)}.`,
+      text: () => `Client ${peer(c)} receives ${seg.len} B${quote(seg.data, 40)}.`,
     });
     if (!(seg.flags & FIN)) clientXmit(m, c, ACK, c.sndNxt, 0);
     takeResponses(m, c);
@@ -332,7 +337,7 @@ export function clientArrive(m: Machine, seg: Seg): void {
       layer: 'client',
       kind: 'client.recv',
       conn: c.conn,
-      text: `Client ${peer(c)} receives ${segSummary(seg)}.`,
+      text: () => `Client ${peer(c)} receives ${segSummary(seg)}.`,
     });
   }
   if (c.sndNxt < c.writeSeq) clientPush(m, c);
@@ -345,7 +350,7 @@ export function clientArrive(m: Machine, seg: Seg): void {
         layer: 'client',
         kind: 'client.recv',
         conn: c.conn,
-        text: `Client ${peer(c)} receives the server's FIN (${segSummary(seg)}).`,
+        text: () => `Client ${peer(c)} receives the server's FIN (${segSummary(seg)}).`,
       });
       clientXmit(m, c, ACK, c.writeSeq + 1, 0, ': the last ACK');
       return finish(m, c, 'TIME_WAIT (60 s, not simulated further)');
@@ -354,7 +359,7 @@ export function clientArrive(m: Machine, seg: Seg): void {
       layer: 'client',
       kind: 'client.recv',
       conn: c.conn,
-      text: `Client ${peer(c)} receives FIN: the server closed the connection first.`,
+      text: () => `Client ${peer(c)} receives FIN: the server closed the connection first.`,
     });
     c.state = 'CLOSE_WAIT';
     clientXmit(m, c, ACK, c.sndNxt, 0);
@@ -374,7 +379,8 @@ export function clientRto(m: Machine, conn: number, gen: number): void {
       layer: 'client',
       kind: 'client.send',
       conn,
-      text: `Client ${peer(c)} got no SYN-ACK in time; it retransmits the SYN (try ${c.retries}, next timeout ${c.rto / 1e6} ms).`,
+      text: () =>
+        `Client ${peer(c)} got no SYN-ACK in time; it retransmits the SYN (try ${c.retries}, next timeout ${c.rto / 1e6} ms).`,
     });
     clientXmit(m, c, SYN, 0, 0);
     armRto(m, c);
@@ -384,7 +390,8 @@ export function clientRto(m: Machine, conn: number, gen: number): void {
     layer: 'client',
     kind: 'client.send',
     conn,
-    text: `Client ${peer(c)}'s retransmission timer fires: nothing acknowledged past seq ${c.sndUna}; it resends from there (try ${c.retries}).`,
+    text: () =>
+      `Client ${peer(c)}'s retransmission timer fires: nothing acknowledged past seq ${c.sndUna}; it resends from there (try ${c.retries}).`,
   });
   if (c.sndUna === 1 && c.sndNxt === 1 && c.state === 'ESTABLISHED' && c.writeSeq === 1) {
     clientXmit(m, c, ACK, 1, 0);

@@ -42,7 +42,7 @@ export function nicRxArrive(m: Machine, seg: Seg): void {
     conn: seg.conn,
     bytes: seg.len,
     flags: flagNames(seg.flags),
-    text: `A frame from ${peerOf(m, seg)} arrives at eth0: ${segSummary(seg)}.`,
+    text: () => `A frame from ${peerOf(m, seg)} arrives at eth0: ${segSummary(seg)}.`,
   });
   if (rx.used === rx.size) {
     m.nic.rxDropped++;
@@ -52,7 +52,8 @@ export function nicRxArrive(m: Machine, seg: Seg): void {
       kind: 'nic.drop',
       ring: 'rx',
       conn: seg.conn,
-      text: `The RX ring is full (${rx.used}/${rx.size} descriptors awaiting the driver): the NIC drops the frame (rx_missed_errors ${m.nic.rxDropped}). The sender must retransmit.`,
+      text: () =>
+        `The RX ring is full (${rx.used}/${rx.size} descriptors awaiting the driver): the NIC drops the frame (rx_missed_errors ${m.nic.rxDropped}). The sender must retransmit.`,
     });
     return;
   }
@@ -76,7 +77,8 @@ export function nicDmaDone(m: Machine, slot: number): void {
     slot,
     conn: seg.conn,
     bytes: seg.len,
-    text: `The NIC DMA-writes the frame (${seg.len + 54} B on the wire) into RX slot ${slot} and marks the descriptor done (${rx.used}/${rx.size} slots in use).`,
+    text: () =>
+      `The NIC DMA-writes the frame (${seg.len + 54} B on the wire) into RX slot ${slot} and marks the descriptor done (${rx.used}/${rx.size} slots in use).`,
   });
   if (!m.nic.napi && !m.nic.rxIrqPending) {
     m.nic.rxIrqPending = true;
@@ -96,7 +98,8 @@ export function nicIrq(m: Machine, ring: number): void {
       layer: 'nic',
       kind: 'irq',
       ring: 'rx',
-      text: `Hard IRQ: eth0 signals received frames on CPU 0. The driver masks the NIC's interrupts and calls napi_schedule, raising the NET_RX softirq (interrupt ${m.nic.irqRx}).`,
+      text: () =>
+        `Hard IRQ: eth0 signals received frames on CPU 0. The driver masks the NIC's interrupts and calls napi_schedule, raising the NET_RX softirq (interrupt ${m.nic.irqRx}).`,
       fn: 'napi_schedule — net/core/dev.c',
     });
     schedule(m, COST.irq, 'napi');
@@ -117,7 +120,8 @@ export function nicIrq(m: Machine, ring: number): void {
     layer: 'nic',
     kind: 'irq',
     ring: 'tx',
-    text: `Hard IRQ: eth0 reports TX completion; the driver frees ${freed} sent descriptor${freed === 1 ? '' : 's'} (${tx.used}/${tx.size} in use).`,
+    text: () =>
+      `Hard IRQ: eth0 reports TX completion; the driver frees ${freed} sent descriptor${freed === 1 ? '' : 's'} (${tx.used}/${tx.size} in use).`,
     fn: 'napi_consume_skb — net/core/skbuff.c',
   });
   while (m.nic.qdisc.length > 0 && tx.used < tx.size) txPlace(m, m.nic.qdisc.shift()!);
@@ -135,7 +139,8 @@ export function napiPoll(m: Machine): void {
       emit(m, {
         layer: 'kernel',
         kind: 'softirq',
-        text: `NET_RX softirq: this poll used its weight of ${m.p.napiWeight} frames; net_rx_action puts the device back on the poll list and starts another round.`,
+        text: () =>
+          `NET_RX softirq: this poll used its weight of ${m.p.napiWeight} frames; net_rx_action puts the device back on the poll list and starts another round.`,
         fn: 'net_rx_action — net/core/dev.c',
       });
       schedule(m, COST.napiFrame, 'napi');
@@ -153,7 +158,8 @@ export function napiPoll(m: Machine): void {
       kind: 'softirq',
       slot,
       conn: seg.conn,
-      text: `NET_RX softirq: napi_poll takes the frame from RX slot ${slot} (${m.nic.polled}/${m.p.napiWeight} of this poll) and passes it up: netif_receive_skb → ip_rcv → tcp_v4_rcv.`,
+      text: () =>
+        `NET_RX softirq: napi_poll takes the frame from RX slot ${slot} (${m.nic.polled}/${m.p.napiWeight} of this poll) and passes it up: netif_receive_skb → ip_rcv → tcp_v4_rcv.`,
       fn: 'napi_poll — net/core/dev.c',
     });
     tcpV4Rcv(m, seg);
@@ -164,7 +170,8 @@ export function napiPoll(m: Machine): void {
   emit(m, {
     layer: 'kernel',
     kind: 'softirq',
-    text: `NET_RX softirq: the RX ring has no more completed frames; napi_complete_done re-enables eth0's interrupts.`,
+    text: () =>
+      `NET_RX softirq: the RX ring has no more completed frames; napi_complete_done re-enables eth0's interrupts.`,
     fn: 'napi_complete_done — net/core/dev.c',
   });
   if (rx.used > 0 && rx.state[rx.tail] === 2 && !m.nic.rxIrqPending) {
@@ -196,7 +203,8 @@ export function nicTxEnqueue(m: Machine, seg: Seg): void {
       kind: 'nic.tx',
       ring: 'tx',
       conn: seg.conn,
-      text: `The TX ring is full (${tx.size}/${tx.size}); the frame waits in the qdisc (${m.nic.qdisc.length} queued).`,
+      text: () =>
+        `The TX ring is full (${tx.size}/${tx.size}); the frame waits in the qdisc (${m.nic.qdisc.length} queued).`,
       fn: 'dev_queue_xmit — net/core/dev.c',
     });
     return;
@@ -209,7 +217,8 @@ export function nicTxEnqueue(m: Machine, seg: Seg): void {
     slot,
     conn: seg.conn,
     bytes: seg.len,
-    text: `dev_queue_xmit: the driver places the frame (${segSummary(seg)}) in TX slot ${slot} and rings the NIC's doorbell.`,
+    text: () =>
+      `dev_queue_xmit: the driver places the frame (${segSummary(seg)}) in TX slot ${slot} and rings the NIC's doorbell.`,
     fn: 'dev_queue_xmit — net/core/dev.c',
   });
   txPlace(m, seg);
@@ -229,7 +238,8 @@ export function nicXmit(m: Machine, slot: number): void {
     conn: seg.conn,
     bytes: seg.len,
     flags: flagNames(seg.flags),
-    text: `eth0 sends the frame from TX slot ${slot} onto the wire to ${peerOf(m, seg)}: ${segSummary(seg)}.`,
+    text: () =>
+      `eth0 sends the frame from TX slot ${slot} onto the wire to ${peerOf(m, seg)}: ${segSummary(seg)}.`,
   });
   const c = m.clients[seg.conn - 1];
   if (lost) {
@@ -238,7 +248,7 @@ export function nicXmit(m: Machine, slot: number): void {
       layer: 'wire',
       kind: 'wire.tx',
       conn: seg.conn,
-      text: `The network ${lost}: the frame never reaches the client.`,
+      text: () => `The network ${lost}: the frame never reaches the client.`,
     });
   } else schedule(m, c ? c.latency : 10_000, 'client.arrive', seg.conn, 0, 0, seg);
   if (!m.nic.txIrqPending) {

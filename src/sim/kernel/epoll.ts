@@ -69,47 +69,39 @@ function epWakeOne(m: Machine, ep: Epoll): number {
  * yet ready goes to the tail of its instance's rdllist, and one waiter is woken.
  */
 export function epPollCallback(m: Machine, fileId: number, events: number, why: string): void {
-  for (const id in m.eps) {
-    const ep = m.eps[id];
-    for (const it of ep.items) {
-      if (it.file !== fileId) continue;
-      const hit = events & (it.events | EPOLLERR | EPOLLHUP);
-      if (hit === 0) continue;
-      it.revents |= hit;
-      if (it.ready) continue;
-      it.ready = true;
-      ep.rdllist.push(it.fd);
-      const epfd = epollFd(m, ep.id);
-      const tid = epWakeOne(m, ep);
-      emit(m, {
-        layer: 'kernel',
-        kind: 'epoll.ready',
-        fd: it.fd,
-        text:
-          `ep_poll_callback: ${why}, so fd ${it.fd} (${maskNames(hit, false)}) joins epoll ${epfd}'s ready list` +
-          (tid >= 0 ? ` and wakes thread ${tid} sleeping in epoll_pwait.` : '; no thread is waiting on it.'),
-        fn: 'ep_poll_callback — fs/eventpoll.c',
-      });
-    }
+  const file = m.files[fileId];
+  if (!file) return;
+  for (const [epId, fd] of file.watchers) {
+    const ep = m.eps[epId];
+    const it = ep?.items[fd];
+    if (!it) continue;
+    const hit = events & (it.events | EPOLLERR | EPOLLHUP);
+    if (hit === 0) continue;
+    it.revents |= hit;
+    if (it.ready) continue;
+    it.ready = true;
+    ep.rdllist.push(fd);
+    const tid = epWakeOne(m, ep);
+    emit(m, {
+      layer: 'kernel',
+      kind: 'epoll.ready',
+      fd,
+      text: () =>
+        `ep_poll_callback: ${why}, so fd ${fd} (${maskNames(hit, false)}) joins epoll ${ep.fd}'s ready list` +
+        (tid >= 0 ? ` and wakes thread ${tid} sleeping in epoll_pwait.` : '; no thread is waiting on it.'),
+      fn: 'ep_poll_callback — fs/eventpoll.c',
+    });
   }
-}
-
-function epollFd(m: Machine, epId: number): number {
-  const fds = m.proc.fds;
-  for (let fd = 0; fd < fds.length; fd++) {
-    const f = fds[fd] >= 0 ? m.files[fds[fd]] : undefined;
-    if (f && f.type === 'epoll' && f.obj === epId) return fd;
-  }
-  return -1;
 }
 
 /** ep_insert: registers fd, polls it once, and queues it at once if it is already ready. */
 export function epInsert(m: Machine, ep: Epoll, fd: number, file: OpenFile, events: number): void {
-  ep.items.push({ fd, file: file.id, events, ready: false, revents: 0 });
-  if (file.type === 'socket') m.socks[file.obj].watchers.push([ep.id, fd]);
+  const it = { fd, file: file.id, events, ready: false, revents: 0 };
+  ep.items[fd] = it;
+  ep.nitems++;
+  file.watchers.push([ep.id, fd]);
   const now = filePoll(m, file) & (events | EPOLLERR | EPOLLHUP);
   if (now !== 0) {
-    const it = ep.items[ep.items.length - 1];
     it.ready = true;
     it.revents = now;
     ep.rdllist.push(fd);
@@ -118,7 +110,8 @@ export function epInsert(m: Machine, ep: Epoll, fd: number, file: OpenFile, even
       layer: 'kernel',
       kind: 'epoll.ready',
       fd,
-      text: `ep_insert: fd ${fd} is already ${maskNames(now, false)} when registered, so it goes straight onto epoll ${epollFd(m, ep.id)}'s ready list${tid >= 0 ? ` and wakes thread ${tid}` : ''}.`,
+      text: () =>
+        `ep_insert: fd ${fd} is already ${maskNames(now, false)} when registered, so it goes straight onto epoll ${ep.fd}'s ready list${tid >= 0 ? ` and wakes thread ${tid}` : ''}.`,
       fn: 'ep_insert — fs/eventpoll.c',
     });
   }
@@ -126,16 +119,13 @@ export function epInsert(m: Machine, ep: Epoll, fd: number, file: OpenFile, even
 
 /** ep_remove: unregisters fd and takes it off the ready list. */
 export function epRemove(m: Machine, ep: Epoll, fd: number): boolean {
-  const i = ep.items.findIndex((it) => it.fd === fd);
-  if (i < 0) return false;
-  const it = ep.items[i];
-  ep.items.splice(i, 1);
-  ep.rdllist = ep.rdllist.filter((x) => x !== fd);
+  const it = ep.items[fd];
+  if (!it) return false;
+  delete ep.items[fd];
+  ep.nitems--;
+  if (it.ready) ep.rdllist.splice(ep.rdllist.indexOf(fd), 1);
   const f = m.files[it.file];
-  if (f && f.type === 'socket') {
-    const s = m.socks[f.obj];
-    s.watchers = s.watchers.filter(([e, d]) => !(e === ep.id && d === fd));
-  }
+  if (f) f.watchers = f.watchers.filter(([e, d]) => !(e === ep.id && d === fd));
   return true;
 }
 
@@ -146,9 +136,10 @@ export function epRemove(m: Machine, ep: Epoll, fd: number): boolean {
 export function epSendEvents(m: Machine, ep: Epoll, max: number): [number, number][] {
   const out: [number, number][] = [];
   const requeue: number[] = [];
-  while (ep.rdllist.length > 0 && out.length < max) {
-    const fd = ep.rdllist.shift()!;
-    const it = ep.items.find((x) => x.fd === fd);
+  let i = 0;
+  for (; i < ep.rdllist.length && out.length < max; i++) {
+    const fd = ep.rdllist[i];
+    const it = ep.items[fd];
     if (!it) continue;
     it.ready = false;
     it.revents = 0;
@@ -158,10 +149,7 @@ export function epSendEvents(m: Machine, ep: Epoll, max: number): [number, numbe
     out.push([fd, ev & ~EPOLLET]);
     if ((it.events & EPOLLET) === 0) requeue.push(fd);
   }
-  for (const fd of requeue) {
-    const it = ep.items.find((x) => x.fd === fd)!;
-    it.ready = true;
-    ep.rdllist.push(fd);
-  }
+  ep.rdllist = i >= ep.rdllist.length ? requeue : ep.rdllist.slice(i).concat(requeue);
+  for (const fd of requeue) ep.items[fd].ready = true;
   return out;
 }

@@ -10,15 +10,16 @@ import type { Machine, OpenFile } from '../machine.js';
 /** Lowest free fd, or -1 (EMFILE) at the limit. Mirrors fs/file.c alloc_fd. */
 export function fdAlloc(m: Machine): number {
   const fds = m.proc.fds;
-  for (let fd = 0; fd < fds.length; fd++) if (fds[fd] === -1) return fd;
+  for (let fd = m.proc.nextFd; fd < fds.length; fd++) if (fds[fd] === -1) return (m.proc.nextFd = fd);
   if (fds.length >= m.proc.nofile) return -1;
   fds.push(-1);
+  m.proc.nextFd = fds.length - 1;
   return fds.length - 1;
 }
 
 /** Creates an open file description and installs it at a fresh fd (fd_install). */
-export function fdInstall(m: Machine, fd: number, f: Omit<OpenFile, 'id' | 'off'>): OpenFile {
-  const file: OpenFile = { id: m.nextFile++, off: 0, ...f };
+export function fdInstall(m: Machine, fd: number, f: Omit<OpenFile, 'id' | 'off' | 'watchers'>): OpenFile {
+  const file: OpenFile = { id: m.nextFile++, off: 0, watchers: [], ...f };
   m.files[file.id] = file;
   m.proc.fds[fd] = file.id;
   return file;
@@ -35,6 +36,7 @@ export function fdRemove(m: Machine, fd: number): void {
   const id = m.proc.fds[fd];
   if (id !== undefined && id >= 0) delete m.files[id];
   m.proc.fds[fd] = -1;
+  if (fd < m.proc.nextFd) m.proc.nextFd = fd;
   while (m.proc.fds.length > 3 && m.proc.fds[m.proc.fds.length - 1] === -1) m.proc.fds.pop();
 }
 

@@ -53,7 +53,6 @@ export function sockAlloc(m: Machine, family: Sock['family']): Sock {
     rtoGen: 0,
     delackGen: 0,
     delackPending: false,
-    watchers: [],
     file: -1,
     rcvWndSent: 0,
     rcvd: 0,

@@ -34,7 +34,6 @@ export function sysRecord(
   why: string,
   extra: { fd?: number; reason?: string; bytes?: number; conn?: number } = {},
 ): void {
-  const ret = r.errno ? `-1 ${r.errno}` : String(r.ret);
   emit(m, {
     layer: 'kernel',
     kind: 'syscall',
@@ -47,7 +46,7 @@ export function sysRecord(
     ...(mm.p >= 0 ? { p: mm.p } : {}),
     ...(mm.curg >= 0 ? { g: mm.curg } : {}),
     ...extra,
-    text: `${name}(${args.join(', ')}) = ${ret}: ${why}`,
+    text: () => `${name}(${args.join(', ')}) = ${r.errno ? `-1 ${r.errno}` : String(r.ret)}: ${why}`,
   });
 }
 
@@ -94,7 +93,7 @@ export function sysClose(m: Machine, mm: M, fd: number, why: string): SysResult 
     sysRecord(m, mm, 'close', [fd], r, 'no such fd.');
     return r;
   }
-  for (const id in m.eps) epRemove(m, m.eps[id], fd);
+  for (const [epId, wfd] of [...f.watchers]) if (wfd === fd) epRemove(m, m.eps[epId], fd);
   if (f.type === 'socket') {
     const s = m.socks[f.obj];
     if (s) {
@@ -345,7 +344,7 @@ export function sysAccept4(m: Machine, mm: M, lfd: number): SysResult & { conn?:
 export function sysEpollCreate1(m: Machine, mm: M): SysResult {
   const fd = fdAlloc(m);
   const id = m.nextFile + 1000;
-  m.eps[id] = { id, items: [], rdllist: [], waiters: [] };
+  m.eps[id] = { id, fd, items: {}, nitems: 0, rdllist: [], waiters: [] };
   fdInstall(m, fd, { type: 'epoll', obj: id, name: 'epoll', nonblock: false, cloexec: true });
   const r = { ret: fd };
   sysRecord(
@@ -399,8 +398,8 @@ export function sysEpollCtl(
   let r: SysResult = { ret: 0 };
   if (!f) r = { ret: -1, errno: 'EBADF' };
   else if (op === 'EPOLL_CTL_ADD') {
-    if (ep.items.some((it) => it.fd === fd)) r = { ret: -1, errno: 'EEXIST' };
-  } else if (!ep.items.some((it) => it.fd === fd)) r = { ret: -1, errno: 'ENOENT' };
+    if (ep.items[fd]) r = { ret: -1, errno: 'EEXIST' };
+  } else if (!ep.items[fd]) r = { ret: -1, errno: 'ENOENT' };
   const args: (string | number)[] =
     op === 'EPOLL_CTL_ADD' ? [epfd, op, fd, `{${maskNames(events)}}`] : [epfd, op, fd];
   sysRecord(m, mm, 'epoll_ctl', args, r, why, { fd });

@@ -83,7 +83,7 @@ export function tcpSendAck(m: Machine, s: Sock, why: string): void {
     layer: 'kernel',
     kind: 'tcp.tx',
     conn: s.conn,
-    text: `tcp_send_ack: the kernel acknowledges ${why} (ack ${s.rcvNxt}, window ${rcvWindow(s)} B).`,
+    text: () => `tcp_send_ack: the kernel acknowledges ${why} (ack ${s.rcvNxt}, window ${rcvWindow(s)} B).`,
     fn: 'tcp_send_ack — net/ipv4/tcp_output.c',
   });
   xmit(m, s, ACK, s.sndNxt, 0);
@@ -110,7 +110,8 @@ export function tcpWriteXmit(m: Machine, s: Sock): void {
       kind: 'tcp.tx',
       conn: s.conn,
       bytes: len,
-      text: `tcp_write_xmit: ${len} B leave the send queue as one segment (seq ${s.sndNxt}, ${sndQueued(s)} B queued, cwnd ${s.cwnd} segments).`,
+      text: () =>
+        `tcp_write_xmit: ${len} B leave the send queue as one segment (seq ${s.sndNxt}, ${sndQueued(s)} B queued, cwnd ${s.cwnd} segments).`,
       fn: 'tcp_write_xmit — net/ipv4/tcp_output.c',
     });
     xmit(m, s, ACK | (last ? PSH : 0), s.sndNxt, len, data);
@@ -123,7 +124,7 @@ export function tcpWriteXmit(m: Machine, s: Sock): void {
       layer: 'kernel',
       kind: 'tcp.tx',
       conn: s.conn,
-      text: `tcp_send_fin: the kernel sends our FIN (seq ${s.sndNxt}); the socket is ${s.state}.`,
+      text: () => `tcp_send_fin: the kernel sends our FIN (seq ${s.sndNxt}); the socket is ${s.state}.`,
       fn: 'tcp_send_fin — net/ipv4/tcp_output.c',
     });
     if (s.delackPending) {
@@ -144,7 +145,7 @@ function setState(m: Machine, s: Sock, to: Sock['state'], why: string): void {
     layer: 'kernel',
     kind: 'tcp.state',
     conn: s.conn,
-    text: `tcp_set_state: connection ${s.conn} goes ${from} → ${to}: ${why}.`,
+    text: () => `tcp_set_state: connection ${s.conn} goes ${from} → ${to}: ${why}.`,
     fn: 'tcp_set_state — net/ipv4/tcp.c',
   });
 }
@@ -174,7 +175,8 @@ export function tcpV4Rcv(m: Machine, seg: Seg): void {
     layer: 'kernel',
     kind: 'tcp.drop',
     conn: seg.conn,
-    text: `tcp_v4_rcv: ${segSummary(seg)} matches no socket${l ? '' : ' (nothing listens on the port)'}; the kernel drops it.`,
+    text: () =>
+      `tcp_v4_rcv: ${segSummary(seg)} matches no socket${l ? '' : ' (nothing listens on the port)'}; the kernel drops it.`,
     fn: 'tcp_v4_rcv — net/ipv4/tcp_ipv4.c',
   });
 }
@@ -187,7 +189,8 @@ function tcpConnRequest(m: Machine, l: Sock, seg: Seg): void {
       layer: 'kernel',
       kind: 'tcp.drop',
       conn: seg.conn,
-      text: `tcp_conn_request: SYN from connection ${seg.conn} dropped: the accept queue is full (${l.acceptq.length}/${l.backlog}); ListenDrops ${m.stats.listenDrops}. The client will retransmit its SYN.`,
+      text: () =>
+        `tcp_conn_request: SYN from connection ${seg.conn} dropped: the accept queue is full (${l.acceptq.length}/${l.backlog}); ListenDrops ${m.stats.listenDrops}. The client will retransmit its SYN.`,
       fn: 'tcp_conn_request — net/ipv4/tcp_input.c',
     });
     return;
@@ -198,7 +201,8 @@ function tcpConnRequest(m: Machine, l: Sock, seg: Seg): void {
       layer: 'kernel',
       kind: 'tcp.drop',
       conn: seg.conn,
-      text: `tcp_conn_request: SYN queue full (${l.synq.length}); with tcp_syncookies=1 a cookie would answer, here the SYN is dropped.`,
+      text: () =>
+        `tcp_conn_request: SYN queue full (${l.synq.length}); with tcp_syncookies=1 a cookie would answer, here the SYN is dropped.`,
       fn: 'tcp_conn_request — net/ipv4/tcp_input.c',
     });
     return;
@@ -222,7 +226,8 @@ function tcpConnRequest(m: Machine, l: Sock, seg: Seg): void {
     layer: 'kernel',
     kind: 'tcp.rx',
     conn: seg.conn,
-    text: `tcp_conn_request: SYN from ${c.addr}:${c.port} to the listener on :${l.port}; a request sock (SYN_RECV) joins the SYN queue (${l.synq.length}) and the kernel answers SYN-ACK.`,
+    text: () =>
+      `tcp_conn_request: SYN from ${c.addr}:${c.port} to the listener on :${l.port}; a request sock (SYN_RECV) joins the SYN queue (${l.synq.length}) and the kernel answers SYN-ACK.`,
     fn: 'tcp_conn_request — net/ipv4/tcp_input.c',
   });
   xmit(m, r, SYN | ACK, 0, 0, undefined, { mss: m.p.mtu - 40, wscale: 7 });
@@ -238,7 +243,8 @@ function tcpCheckReq(m: Machine, r: Sock, seg: Seg): void {
       layer: 'kernel',
       kind: 'tcp.rx',
       conn: seg.conn,
-      text: `tcp_check_req: a retransmitted SYN for a request sock already in the SYN queue; the kernel answers SYN-ACK again.`,
+      text: () =>
+        `tcp_check_req: a retransmitted SYN for a request sock already in the SYN queue; the kernel answers SYN-ACK again.`,
       fn: 'tcp_check_req — net/ipv4/tcp_minisocks.c',
     });
     xmit(m, r, SYN | ACK, 0, 0, undefined, { mss: m.p.mtu - 40, wscale: 7 });
@@ -253,7 +259,8 @@ function tcpCheckReq(m: Machine, r: Sock, seg: Seg): void {
       layer: 'kernel',
       kind: 'tcp.drop',
       conn: seg.conn,
-      text: `tcp_check_req: the handshake's final ACK is dropped because the accept queue is full (${l.acceptq.length}/${l.backlog}, tcp_abort_on_overflow=0); the request sock stays in SYN_RECV and the SYN-ACK will be retransmitted.`,
+      text: () =>
+        `tcp_check_req: the handshake's final ACK is dropped because the accept queue is full (${l.acceptq.length}/${l.backlog}, tcp_abort_on_overflow=0); the request sock stays in SYN_RECV and the SYN-ACK will be retransmitted.`,
       fn: 'tcp_check_req — net/ipv4/tcp_minisocks.c',
     });
     return;
@@ -267,7 +274,8 @@ function tcpCheckReq(m: Machine, r: Sock, seg: Seg): void {
     layer: 'kernel',
     kind: 'sock.queue',
     conn: seg.conn,
-    text: `tcp_check_req: the handshake completes; the new ESTABLISHED socket moves from the SYN queue to the accept queue (${l.acceptq.length}/${l.backlog}) to wait for accept4.`,
+    text: () =>
+      `tcp_check_req: the handshake completes; the new ESTABLISHED socket moves from the SYN queue to the accept queue (${l.acceptq.length}/${l.backlog}) to wait for accept4.`,
     fn: 'inet_csk_reqsk_queue_add — net/ipv4/inet_connection_sock.c',
   });
   sockWake(m, l, EPOLLIN, `the listener on :${l.port} has a connection to accept`);
@@ -291,7 +299,8 @@ function tcpRcvEstablished(m: Machine, s: Sock, seg: Seg): void {
         layer: 'kernel',
         kind: 'tcp.rx',
         conn: s.conn,
-        text: `tcp_ack: the client acknowledges ${acked > 0 ? `${acked} B` : 'our FIN'}; ${sndQueued(s)} B remain in the send queue.`,
+        text: () =>
+          `tcp_ack: the client acknowledges ${acked > 0 ? `${acked} B` : 'our FIN'}; ${sndQueued(s)} B remain in the send queue.`,
         fn: 'tcp_ack — net/ipv4/tcp_input.c',
       });
     }
@@ -318,7 +327,8 @@ function tcpRcvEstablished(m: Machine, s: Sock, seg: Seg): void {
         layer: 'kernel',
         kind: 'tcp.rx',
         conn: s.conn,
-        text: `tcp_data_queue: ${seg.len} B at seq ${seg.seq} ${seg.seq < s.rcvNxt ? 'were already received' : `are out of order (expected ${s.rcvNxt})`}; the kernel drops them and sends a duplicate ACK.`,
+        text: () =>
+          `tcp_data_queue: ${seg.len} B at seq ${seg.seq} ${seg.seq < s.rcvNxt ? 'were already received' : `are out of order (expected ${s.rcvNxt})`}; the kernel drops them and sends a duplicate ACK.`,
         fn: 'tcp_data_queue — net/ipv4/tcp_input.c',
       });
       tcpSendAck(m, s, `only up to seq ${s.rcvNxt}`);
@@ -330,7 +340,8 @@ function tcpRcvEstablished(m: Machine, s: Sock, seg: Seg): void {
         layer: 'kernel',
         kind: 'tcp.drop',
         conn: s.conn,
-        text: `tcp_data_queue: the receive queue is full (${s.rcvq}/${s.rcvCap} B); ${seg.len} B dropped.`,
+        text: () =>
+          `tcp_data_queue: the receive queue is full (${s.rcvq}/${s.rcvCap} B); ${seg.len} B dropped.`,
         fn: 'tcp_data_queue — net/ipv4/tcp_input.c',
       });
       tcpSendAck(m, s, `a zero window`);
@@ -345,7 +356,8 @@ function tcpRcvEstablished(m: Machine, s: Sock, seg: Seg): void {
       kind: 'sock.queue',
       conn: s.conn,
       bytes: seg.len,
-      text: `tcp_data_queue: ${seg.len} B${quote(seg.data, 40)} join connection ${s.conn}'s receive queue (${s.rcvq}/${s.rcvCap} B).`,
+      text: () =>
+        `tcp_data_queue: ${seg.len} B${quote(seg.data, 40)} join connection ${s.conn}'s receive queue (${s.rcvq}/${s.rcvCap} B).`,
       fn: 'tcp_data_queue — net/ipv4/tcp_input.c',
     });
     if (s.state !== 'SYN_RECV') sockWake(m, s, EPOLLIN, `data arrived on connection ${s.conn}`);
@@ -359,7 +371,8 @@ function tcpRcvEstablished(m: Machine, s: Sock, seg: Seg): void {
       layer: 'kernel',
       kind: 'tcp.rx',
       conn: s.conn,
-      text: `tcp_fin: the client sent FIN: no more data will come on connection ${s.conn}; a read that finds the queue empty now returns 0 (EOF).`,
+      text: () =>
+        `tcp_fin: the client sent FIN: no more data will come on connection ${s.conn}; a read that finds the queue empty now returns 0 (EOF).`,
       fn: 'tcp_fin — net/ipv4/tcp_input.c',
     });
     if (s.state === 'ESTABLISHED') {
@@ -392,7 +405,8 @@ export function tcpRetransmitTimer(m: Machine, sid: number, gen: number): void {
       layer: 'kernel',
       kind: 'tcp.tx',
       conn: s.conn,
-      text: `inet_csk_reqsk_queue_timer: no final ACK yet for connection ${s.conn}; the kernel retransmits its SYN-ACK (try ${s.synackRetries}).`,
+      text: () =>
+        `inet_csk_reqsk_queue_timer: no final ACK yet for connection ${s.conn}; the kernel retransmits its SYN-ACK (try ${s.synackRetries}).`,
       fn: 'reqsk_timer_handler — net/ipv4/inet_connection_sock.c',
     });
     xmit(m, s, SYN | ACK, 0, 0, undefined, { mss: m.p.mtu - 40, wscale: 7, rexmit: true });
@@ -405,7 +419,8 @@ export function tcpRetransmitTimer(m: Machine, sid: number, gen: number): void {
     layer: 'kernel',
     kind: 'tcp.tx',
     conn: s.conn,
-    text: `tcp_retransmit_timer: nothing acknowledged past seq ${s.sndUna} for ${m.p.rtoMin / 1e6} ms; the kernel resends from there (go-back-N) and halves its window.`,
+    text: () =>
+      `tcp_retransmit_timer: nothing acknowledged past seq ${s.sndUna} for ${m.p.rtoMin / 1e6} ms; the kernel resends from there (go-back-N) and halves its window.`,
     fn: 'tcp_retransmit_timer — net/ipv4/tcp_timer.c',
   });
   s.sndNxt = s.sndUna;

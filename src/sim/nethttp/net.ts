@@ -286,7 +286,8 @@ defGo('runtime.netpollblock', (m, mm, g, f) => {
         g: g.id,
         m: mm.id,
         fd,
-        text: `netpollblock: fd ${fd}'s pollDesc ${mode}g is pdReady — an edge arrived while nobody waited — so G${g.id} consumes it and retries without parking.`,
+        text: () =>
+          `netpollblock: fd ${fd}'s pollDesc ${mode}g is pdReady — an edge arrived while nobody waited — so G${g.id} consumes it and retries without parking.`,
         fn: 'runtime.netpollblock — src/runtime/netpoll.go',
       });
       f.pc = 2;

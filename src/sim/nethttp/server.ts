@@ -69,7 +69,8 @@ defGo('main.main', (m, mm, g, f) => {
       kind: 'mux.register',
       g: g.id,
       m: mm.id,
-      text: `main.main calls mux.HandleFunc(${JSON.stringify(r.pattern)}, …): ServeMux stores the pattern; nothing touches the kernel yet.`,
+      text: () =>
+        `main.main calls mux.HandleFunc(${JSON.stringify(r.pattern)}, …): ServeMux stores the pattern; nothing touches the kernel yet.`,
       fn: 'net/http.(*ServeMux).HandleFunc — src/net/http/server.go',
     });
     f.pc++;
@@ -131,7 +132,7 @@ defGo('net/http.(*Server).Serve', (m, mm, g, f) => {
           kind: 'http.conn',
           g: g.id,
           m: mm.id,
-          text: `Serve logs "${line}" and sleeps before the next Accept (a temporary error).`,
+          text: () => `Serve logs "${line}" and sleeps before the next Accept (a temporary error).`,
         });
         f.pc = 2;
         return COST.runtime;
@@ -156,7 +157,8 @@ defGo('net/http.(*Server).Serve', (m, mm, g, f) => {
         tid: mm.tid,
         fd,
         conn,
-        text: `Serve runs \`go c.serve(connCtx)\`: newproc creates G${ng.id} with a ${GO.stackMin / 1024} KiB stack and puts it in P${mm.p}'s runnext; G${g.id} goes straight back to Accept.`,
+        text: () =>
+          `Serve runs \`go c.serve(connCtx)\`: newproc creates G${ng.id} with a ${GO.stackMin / 1024} KiB stack and puts it in P${mm.p}'s runnext; G${g.id} goes straight back to Accept.`,
         fn: 'runtime.newproc — src/runtime/proc.go',
       });
       runqput(m, m.rt.ps[mm.p], ng.id, true);
@@ -279,7 +281,8 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
         m: mm.id,
         fd,
         conn: hc.conn,
-        text: `readRequest parses request ${hc.requests} on this connection from the bufio.Reader: ${JSON.stringify(req.line)} (${req.headerLen} B of header${req.clen ? `, ${req.clen} B of body to follow` : ''}).`,
+        text: () =>
+          `readRequest parses request ${hc.requests} on this connection from the bufio.Reader: ${JSON.stringify(req.line)} (${req.headerLen} B of header${req.clen ? `, ${req.clen} B of body to follow` : ''}).`,
         fn: 'net/http.(*conn).readRequest — src/net/http/server.go',
       });
       f.pc = 6;
@@ -307,7 +310,8 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
         p: mm.p,
         tid: mm.tid,
         fd,
-        text: `startBackgroundRead: \`go cr.backgroundRead()\` creates G${bg.id} to do a 1-byte read while the handler runs, so a client hang-up is noticed; it goes into P${mm.p}'s runnext.`,
+        text: () =>
+          `startBackgroundRead: \`go cr.backgroundRead()\` creates G${bg.id} to do a 1-byte read while the handler runs, so a client hang-up is noticed; it goes into P${mm.p}'s runnext.`,
         fn: 'net/http.(*connReader).startBackgroundRead — src/net/http/server.go',
       });
       runqput(m, m.rt.ps[mm.p], bg.id, true);
@@ -393,7 +397,8 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
         g: g.id,
         m: mm.id,
         fd,
-        text: `abortPendingRead: the response is done, so c.serve stops the background read by setting fd ${fd}'s read deadline in the past (no syscall: the deadline lives in the pollDesc).`,
+        text: () =>
+          `abortPendingRead: the response is done, so c.serve stops the background read by setting fd ${fd}'s read deadline in the past (no syscall: the deadline lives in the pollDesc).`,
         fn: 'net/http.(*connReader).abortPendingRead — src/net/http/server.go',
       });
       const gid = pd ? netpollunblock(m, pd, 'r', false) : 0;
@@ -429,7 +434,8 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
         g: g.id,
         m: mm.id,
         fd,
-        text: `The request is finished; the connection goes idle (StateIdle) and c.serve waits for the next request in bufr.Peek(4).`,
+        text: () =>
+          `The request is finished; the connection goes idle (StateIdle) and c.serve waits for the next request in bufr.Peek(4).`,
         fn: 'net/http.(*conn).serve — src/net/http/server.go',
       });
       f.pc = 13;
@@ -528,9 +534,10 @@ defGo('net/http.(*connReader).backgroundRead', (m, mm, g, f) => {
         g: g.id,
         m: mm.id,
         fd: hc.fd,
-        text: timeout
-          ? `backgroundRead returns "i/o timeout" — expected, abortPendingRead asked it to stop — so it ignores the error, clears inRead and broadcasts.`
-          : `backgroundRead returns (${g.ret.err || `${g.ret.n} B`}); it clears inRead and broadcasts.`,
+        text: () =>
+          timeout
+            ? `backgroundRead returns "i/o timeout" — expected, abortPendingRead asked it to stop — so it ignores the error, clears inRead and broadcasts.`
+            : `backgroundRead returns (${g.ret.err || `${g.ret.n} B`}); it clears inRead and broadcasts.`,
         fn: 'net/http.(*connReader).backgroundRead — src/net/http/server.go',
       });
       if (waiter && waiter.status === 'waiting' && waiter.reason === 'cond')

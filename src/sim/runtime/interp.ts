@@ -75,7 +75,7 @@ export function goexit(m: Machine, mm: M, g: G, why: string): number {
     m: mm.id,
     p: mm.p,
     tid: mm.tid,
-    text: `goexit: G${g.id} (${g.label}) ${why}; M${mm.id} looks for the next G.`,
+    text: () => `goexit: G${g.id} (${g.label}) ${why}; M${mm.id} looks for the next G.`,
     fn: 'runtime.goexit1 — src/runtime/proc.go',
   });
   return EXITED;
@@ -98,9 +98,9 @@ export function mExec(m: Machine, mm: M): void {
     const g = m.rt.gs[mm.curg];
     while (g.frames.length > 0 && g.frames[g.frames.length - 1].v.pass === 1) g.frames.pop();
     const f = g.frames[g.frames.length - 1];
-    invariant(f, `G${g.id} ran off the end of its stack`);
+    if (!f) invariant(false, `G${g.id} ran off the end of its stack`);
     const fn = FNS[f.fn];
-    invariant(fn, `no model for Go function ${f.fn}`);
+    if (!fn) invariant(false, `no model for Go function ${f.fn}`);
     const r = fn(m, mm, g, f);
     if (r > 0) return mNext(m, mm, r);
     if (r === PARKED || r === EXITED) return mNext(m, mm, COST.park);

@@ -91,7 +91,7 @@ function collect(m: Machine, mm: M, events: [number, number][], blocking: boolea
     kind: 'netpoll',
     m: mm.id,
     tid: mm.tid,
-    text: `netpoll: ${notes.length ? notes.join('. ') : 'no events'}.`,
+    text: () => `netpoll: ${notes.length ? notes.join('. ') : 'no events'}.`,
     fn: 'runtime.netpollready — src/runtime/netpoll.go',
   });
   for (const gid of list) {
@@ -106,7 +106,8 @@ function collect(m: Machine, mm: M, events: [number, number][], blocking: boolea
       tid: mm.tid,
       reason: g.reason,
       ...(g.waitFd >= 0 ? { fd: g.waitFd } : {}),
-      text: `netpollready: fd ${g.waitFd} is ${g.reason === 'write' ? 'writable' : 'readable'}, so G${gid} (${g.label}), parked in ${what}, becomes runnable.`,
+      text: () =>
+        `netpollready: fd ${g.waitFd} is ${g.reason === 'write' ? 'writable' : 'readable'}, so G${gid} (${g.label}), parked in ${what}, becomes runnable.`,
       fn: 'runtime.netpollready — src/runtime/netpoll.go',
     });
   }

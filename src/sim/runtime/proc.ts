@@ -52,7 +52,8 @@ function runqputslow(m: Machine, pp: P, gid: number): void {
     layer: 'runtime',
     kind: 'sched.global',
     p: pp.id,
-    text: `runqputslow: P${pp.id}'s local run queue is full (${GO.runqSize}); half of it plus G${gid} (${batch.length} Gs) move to the global run queue (${m.rt.globrunq.length}).`,
+    text: () =>
+      `runqputslow: P${pp.id}'s local run queue is full (${GO.runqSize}); half of it plus G${gid} (${batch.length} Gs) move to the global run queue (${m.rt.globrunq.length}).`,
     fn: 'runtime.runqputslow — src/runtime/proc.go',
   });
 }
@@ -94,7 +95,7 @@ export function execute(m: Machine, mm: M, gid: number, how: string): void {
     m: mm.id,
     p: pp.id,
     tid: mm.tid,
-    text: `schedule: M${mm.id} (thread ${mm.tid}) on P${pp.id} runs ${gDesc(g)}, ${how}.`,
+    text: () => `schedule: M${mm.id} (thread ${mm.tid}) on P${pp.id} runs ${gDesc(g)}, ${how}.`,
     fn: 'runtime.execute — src/runtime/proc.go',
   });
   if (mm.spinning) resetspinning(m, mm);
@@ -215,7 +216,7 @@ export function gopark(
     tid: mm.tid,
     reason,
     ...(fd >= 0 ? { fd } : {}),
-    text: `gopark: ${gDesc(g)} parks (${waitReason}): ${why}. M${mm.id} goes back to the scheduler.`,
+    text: () => `gopark: ${gDesc(g)} parks (${waitReason}): ${why}. M${mm.id} goes back to the scheduler.`,
     fn: 'runtime.gopark — src/runtime/proc.go',
   });
   return PARKED;
@@ -234,7 +235,8 @@ export function goready(m: Machine, mm: M, gid: number, why: string): void {
     tid: mm.tid,
     reason: g.reason,
     ...(g.waitFd >= 0 ? { fd: g.waitFd } : {}),
-    text: `goready: ${why}: ${gDesc(g)} becomes runnable${mm.p >= 0 ? ` in P${mm.p}'s runnext` : ' on the global run queue'}.`,
+    text: () =>
+      `goready: ${why}: ${gDesc(g)} becomes runnable${mm.p >= 0 ? ` in P${mm.p}'s runnext` : ' on the global run queue'}.`,
     fn: 'runtime.goready — src/runtime/proc.go',
   });
   if (mm.p >= 0) {
@@ -355,7 +357,8 @@ export function findRunnable(m: Machine, mm: M): void {
               p: pp.id,
               g: first,
               tid: mm.tid,
-              text: `stealWork: M${mm.id} on P${pp.id} steals ${take.length + 1} G${take.length ? 's' : ''} — half of P${v.id}'s local run queue.`,
+              text: () =>
+                `stealWork: M${mm.id} on P${pp.id} steals ${take.length + 1} G${take.length ? 's' : ''} — half of P${v.id}'s local run queue.`,
               fn: 'runtime.runqsteal — src/runtime/proc.go',
             });
             mm.spc = 0;
@@ -430,7 +433,7 @@ function stoleRunnext(m: Machine, mm: M, pp: P, v: P, gid: number): void {
     p: pp.id,
     g: gid,
     tid: mm.tid,
-    text: `stealWork: M${mm.id} on P${pp.id} steals G${gid} from P${v.id}'s runnext slot.`,
+    text: () => `stealWork: M${mm.id} on P${pp.id} steals G${gid} from P${v.id}'s runnext slot.`,
     fn: 'runtime.runqgrab — src/runtime/proc.go',
   });
   mm.spc = 0;
