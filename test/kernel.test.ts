@@ -1,0 +1,113 @@
+/** Kernel pieces in isolation: the fd table, epoll's two lists, TCP queues on a live run. */
+import { describe, expect, it } from 'vitest';
+import { engine } from '../src/sim/engine.js';
+import {
+  EPOLLET,
+  EPOLLIN,
+  EPOLLOUT,
+  epInsert,
+  epPollCallback,
+  epRemove,
+  epSendEvents,
+} from '../src/sim/kernel/epoll.js';
+import { fdAlloc, fdInstall, fdRemove } from '../src/sim/kernel/file.js';
+import type { TraceRecord } from '../src/sim/trace.js';
+import { builtin, runAll } from './helpers.js';
+
+function fresh() {
+  return engine.boot(builtin('hello'));
+}
+
+describe('fd table', () => {
+  it('hands out the lowest free fd, reusing a closed one', () => {
+    const m = fresh();
+    const a = fdAlloc(m);
+    fdInstall(m, a, { type: 'eventfd', obj: 0, name: 'a', nonblock: true, cloexec: true });
+    const b = fdAlloc(m);
+    fdInstall(m, b, { type: 'eventfd', obj: 0, name: 'b', nonblock: true, cloexec: true });
+    expect([a, b]).toEqual([3, 4]);
+    fdRemove(m, 3);
+    expect(fdAlloc(m)).toBe(3);
+  });
+
+  it('fails with -1 (EMFILE) at RLIMIT_NOFILE', () => {
+    const m = fresh();
+    m.proc.nofile = 4;
+    fdInstall(m, fdAlloc(m), { type: 'eventfd', obj: 0, name: 'a', nonblock: true, cloexec: true });
+    expect(fdAlloc(m)).toBe(-1);
+  });
+});
+
+describe('epoll', () => {
+  function setup() {
+    const m = fresh();
+    const out: TraceRecord[] = [];
+    engine.step(m, out);
+    const epfd = fdAlloc(m);
+    fdInstall(m, epfd, { type: 'epoll', obj: 900, name: 'epoll', nonblock: false, cloexec: true });
+    m.eps[900] = { id: 900, fd: epfd, items: {}, nitems: 0, rdllist: [], waiters: [] };
+    const efd = fdAlloc(m);
+    const f = fdInstall(m, efd, { type: 'eventfd', obj: 0, name: 'ev', nonblock: true, cloexec: true });
+    f.obj = f.id;
+    m.evcount[f.id] = 0;
+    return { m, ep: m.eps[900], efd, f };
+  }
+
+  it('an edge-triggered item leaves the ready list when reported and returns only on a new edge', () => {
+    const { m, ep, efd, f } = setup();
+    epInsert(m, ep, efd, f, EPOLLIN | EPOLLET);
+    expect(ep.rdllist).toEqual([]);
+    m.evcount[f.id] = 1;
+    epPollCallback(m, f.id, EPOLLIN, 'test');
+    expect(ep.rdllist).toEqual([efd]);
+    expect(epSendEvents(m, ep, 128)).toEqual([[efd, EPOLLIN]]);
+    expect(ep.rdllist).toEqual([]);
+    expect(epSendEvents(m, ep, 128)).toEqual([]);
+  });
+
+  it('a level-triggered item stays on the list while the file is ready', () => {
+    const { m, ep, efd, f } = setup();
+    epInsert(m, ep, efd, f, EPOLLIN);
+    m.evcount[f.id] = 1;
+    epPollCallback(m, f.id, EPOLLIN, 'test');
+    expect(epSendEvents(m, ep, 128)).toEqual([[efd, EPOLLIN]]);
+    expect(ep.rdllist).toEqual([efd]);
+    m.evcount[f.id] = 0;
+    expect(epSendEvents(m, ep, 128)).toEqual([]);
+    expect(ep.rdllist).toEqual([]);
+  });
+
+  it('registering a file that is already ready queues it at once; removing takes it off', () => {
+    const { m, ep, efd, f } = setup();
+    epInsert(m, ep, efd, f, EPOLLOUT | EPOLLET);
+    expect(ep.rdllist).toEqual([efd]);
+    expect(epRemove(m, ep, efd)).toBe(true);
+    expect(ep.rdllist).toEqual([]);
+    expect(f.watchers).toEqual([]);
+  });
+});
+
+describe('TCP queues in the hello run', () => {
+  const { records } = runAll(builtin('hello'));
+  it('the handshake fills the SYN queue, then the accept queue, which accept4 empties', () => {
+    const i = records.findIndex((r) => r.text.startsWith('tcp_conn_request'));
+    const j = records.findIndex((r) => r.kind === 'sock.queue' && r.text.includes('accept queue (1/4096)'));
+    const k = records.findIndex((r) => r.syscall === 'accept4' && r.ret === 4);
+    expect(i).toBeGreaterThan(0);
+    expect(j).toBeGreaterThan(i);
+    expect(k).toBeGreaterThan(j);
+    expect(records[k].text).toContain('0 left');
+  });
+
+  it('the request bytes wait in the receive queue until read, and the server ACKs them at once', () => {
+    const q = records.findIndex((r) => r.kind === 'sock.queue' && r.bytes === 83);
+    expect(records[q + 1].text).toMatch(/^tcp_send_ack/);
+  });
+
+  it('the client closes first: the server goes CLOSE_WAIT → LAST_ACK → CLOSED', () => {
+    const states = records
+      .filter((r) => r.kind === 'tcp.state')
+      .map((r) => r.text.match(/goes (\S+ → [A-Z_]+)/)?.[1]);
+    expect(states).toEqual(['ESTABLISHED → CLOSE_WAIT', 'CLOSE_WAIT → LAST_ACK', 'LAST_ACK → CLOSED']);
+  });
+});
