@@ -1,0 +1,486 @@
+/**
+ * The scenario loader: reads a YAML scenario file, checks it against the bounds below and against
+ * ScenarioSchema (./schema.ts), and returns the validated Scenario.
+ *
+ * Contract: loadScenarioFile / loadScenarioText either return a Scenario or throw a ScenarioError
+ * whose `problems` each name a file, a 1-based line and column, and a message; `line` 0 means the
+ * problem is about the whole file (missing, too large). Nothing else escapes: a hostile file (huge,
+ * deeply nested, an alias bomb) is refused with the bound it hit, before it can exhaust the stack,
+ * memory or time.
+ *
+ * How: the file is lexed and parsed to yaml's CST one token at a time so that nesting depth is
+ * checked while parsing (yaml's composer recurses and overflows the stack near depth 790); the CST
+ * is composed into a Document; duplicate keys are found with one Set per mapping (yaml's own
+ * `uniqueKeys` compares every pair of keys: 40 000 keys took 6 s); the Document becomes plain data
+ * and goes through zod; each zod issue is mapped back to the YAML node it is about.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import {
+  Composer,
+  type CST,
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  Lexer,
+  LineCounter,
+  Parser,
+  visit,
+  type Node as YamlNode,
+} from 'yaml';
+import { z } from 'zod';
+import { type Scenario, ScenarioSchema } from './schema.js';
+
+/** Largest scenario file accepted: 1 MiB (a 10 MB YAML file takes yaml ~10 s and 1 GB). */
+export const MAX_FILE_BYTES = 1024 * 1024;
+/** Deepest nesting of mappings and lists accepted (a scenario needs about 6). */
+export const MAX_DEPTH = 64;
+/** Most alias nodes (`*name`) in one file: yaml resolves each alias by a scan of the anchors. */
+export const MAX_ALIASES = 100;
+/** Most client connections in one scenario: the sum of every client entry's `count`. */
+export const MAX_CONNECTIONS = 100_000;
+/** Most requests in one scenario: each connection's request list, summed over all connections. */
+export const MAX_REQUESTS = 1_000_000;
+
+/** Most problems reported for one file. */
+const MAX_REPORTED = 50;
+
+/** One thing wrong with a scenario file. `line` and `col` are 1-based; line 0: the whole file. */
+export interface Problem {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}
+
+/** Formats a problem as `file:line:col: message` (or `file: message` for a whole-file problem). */
+export function formatProblem(p: Problem): string {
+  const file = printable(p.file);
+  return p.line > 0 ? `${file}:${p.line}:${p.col}: ${p.message}` : `${file}: ${p.message}`;
+}
+
+/** A scenario that cannot be used; `message` is the problems, one `file:line:col: message` a line. */
+export class ScenarioError extends Error {
+  readonly problems: Problem[];
+  constructor(problems: Problem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ScenarioError';
+    this.problems = problems;
+  }
+}
+
+/** Reads, bounds-checks and validates a scenario file. Throws ScenarioError. */
+export function loadScenarioFile(path: string): Scenario {
+  const whole = (message: string) => new ScenarioError([{ file: path, line: 0, col: 0, message }]);
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw whole('is a directory, not a scenario file');
+    if (!st.isFile()) throw whole('is not a regular file');
+    size = st.size;
+  } catch (e) {
+    if (e instanceof ScenarioError) throw e;
+    throw whole(fsMessage(e));
+  }
+  if (size > MAX_FILE_BYTES) throw whole(tooLarge(size));
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw whole(fsMessage(e));
+  }
+  return loadScenarioText(text, path);
+}
+
+/** Bounds-checks and validates scenario YAML; `file` labels the problems. Throws ScenarioError. */
+export function loadScenarioText(text: string, file: string): Scenario {
+  const fail = (problems: Problem[]): never => {
+    throw new ScenarioError(problems);
+  };
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_FILE_BYTES) fail([{ file, line: 0, col: 0, message: tooLarge(bytes) }]);
+
+  const lineCounter = new LineCounter();
+  const at = (offset: number, message: string): Problem => ({
+    file,
+    ...lineCounter.linePos(offset),
+    message,
+  });
+
+  // 1. Lex and parse to the CST, checking the nesting depth as the parser's stack grows.
+  const parser = new Parser(lineCounter.addNewLine);
+  const tokens: CST.Token[] = [];
+  lineCounter.addNewLine(0);
+  for (const lexeme of new Lexer().lex(text)) {
+    const start = parser.offset;
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    if (parser.stack.length > MAX_DEPTH && collectionDepth(parser.stack) > MAX_DEPTH) {
+      fail([at(start, `nesting is deeper than ${MAX_DEPTH} levels (the limit for a scenario)`)]);
+    }
+  }
+  for (const token of parser.end()) tokens.push(token);
+
+  // 2. Compose the document (what yaml's parseDocument does, minus its quadratic uniqueKeys).
+  let doc: Document.Parsed | undefined;
+  const syntax: Problem[] = [];
+  for (const d of new Composer({ uniqueKeys: false }).compose(tokens, true, text.length)) {
+    if (!doc) doc = d;
+    else {
+      syntax.push(at(d.range[0], 'a scenario file holds one YAML document; remove this second one'));
+      break;
+    }
+  }
+  if (!doc) throw new Error('yaml composer returned no document'); // compose(…, forceDoc) always yields one
+  for (const e of doc.errors) syntax.push(at(e.pos[0], yamlMessage(e.message)));
+  syntax.push(...duplicateKeys(doc, at));
+  if (syntax.length > 0) fail(capProblems(sortProblems(syntax), file));
+
+  // 3. To plain data, within the alias bounds.
+  const aliases: YamlNode[] = [];
+  visit(doc, { Alias: (_k, node) => void aliases.push(node) });
+  if (aliases.length > MAX_ALIASES) {
+    const n = aliases[MAX_ALIASES]!;
+    fail([
+      at(n.range![0], `more than ${MAX_ALIASES} aliases (*name) in one file (the limit for a scenario)`),
+    ]);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const unresolved = /^Unresolved alias.*: (.*)$/.exec(msg)?.[1];
+    const n = aliases.find((a) => isAlias(a) && a.source === unresolved) ?? aliases[0];
+    const message = /Excessive alias count/.test(msg)
+      ? 'aliases expand to too many nodes (more than 100 alias expansions: an alias bomb?)'
+      : yamlMessage(msg);
+    fail([n?.range ? at(n.range[0], message) : { file, line: 0, col: 0, message }]);
+  }
+
+  // 4. Validate against the schema.
+  const parsed = ScenarioSchema.safeParse(data);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .slice(0, MAX_REPORTED + 1)
+      .flatMap((issue) => explain(issue, [], doc, data, at));
+    fail(capProblems(sortProblems(problems), file));
+  }
+  const scenario = parsed.data!;
+
+  // 5. Bounds on what the simulation would have to do.
+  let connections = 0;
+  let requests = 0;
+  for (const [i, c] of (scenario.clients ?? []).entries()) {
+    const count = c.count ?? 1;
+    connections += count;
+    requests += count * (c.requests?.length ?? 1);
+    if (connections > MAX_CONNECTIONS) {
+      const node = nodeAt(doc, ['clients', i, 'count']);
+      fail([at(node.range[0], `more than ${MAX_CONNECTIONS} client connections in all (the limit)`)]);
+    }
+    if (requests > MAX_REQUESTS) {
+      const node = nodeAt(doc, ['clients', i, 'requests']);
+      fail([at(node.range[0], `more than ${MAX_REQUESTS} requests in all (the limit)`)]);
+    }
+  }
+  return scenario;
+}
+
+type At = (offset: number, message: string) => Problem;
+type Path = readonly PropertyKey[];
+type Ranged = YamlNode & { range: [number, number, number] };
+
+function tooLarge(bytes: number): string {
+  return `file is ${(bytes / 1024 / 1024).toFixed(1)} MiB; the limit for a scenario is ${MAX_FILE_BYTES / 1024 / 1024} MiB`;
+}
+
+function fsMessage(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory, not a scenario file';
+  if (code === 'ENOTDIR') return 'no such file (a parent is not a directory)';
+  return `cannot read: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+/** yaml's messages end with " at line L, column C" plus a code excerpt: keep the first sentence. */
+function yamlMessage(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function collectionDepth(stack: CST.Token[]): number {
+  let n = 0;
+  for (const t of stack)
+    if (t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection') n++;
+  return n;
+}
+
+function duplicateKeys(doc: Document.Parsed, at: At): Problem[] {
+  const problems: Problem[] = [];
+  visit(doc, {
+    Map: (_k, map) => {
+      const seen = new Map<string, YamlNode>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        if (!isScalar(key) || key.value === '<<' || !key.range) continue;
+        const id = `${typeof key.value}:${String(key.value)}`;
+        const first = seen.get(id);
+        if (first?.range) {
+          const line = at(first.range[0], '').line;
+          problems.push(
+            at(key.range[0], `duplicate key ${quote(String(key.value))} (first set on line ${line})`),
+          );
+        } else seen.set(id, key);
+      }
+    },
+  });
+  return problems;
+}
+
+function sortProblems(ps: Problem[]): Problem[] {
+  return ps.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/** Keeps the first MAX_REPORTED problems (a file with 50 000 errors needs the first few fixed). */
+function capProblems(ps: Problem[], file: string): Problem[] {
+  if (ps.length <= MAX_REPORTED) return ps;
+  const more = `stopped after ${MAX_REPORTED} problems; fix these and check again`;
+  return [...ps.slice(0, MAX_REPORTED), { file, line: 0, col: 0, message: more }];
+}
+
+/** The node at `path`, or its nearest ancestor that exists in the document. */
+function nodeAt(doc: Document.Parsed, path: Path): Ranged {
+  for (let i = path.length; i >= 0; i--) {
+    const n = doc.getIn(path.slice(0, i) as unknown[], true) as YamlNode | undefined;
+    if (n && typeof n === 'object' && 'range' in n && n.range) return n as Ranged;
+  }
+  return { range: [0, 0, 0] } as Ranged;
+}
+
+function valueAt(data: unknown, path: Path): unknown {
+  let v = data;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+function pathText(path: Path): string {
+  let s = '';
+  for (const k of path) s += typeof k === 'number' ? `[${k}]` : s ? `.${String(k)}` : String(k);
+  return printable(s);
+}
+
+/** Turns one zod issue into problems placed on the YAML node it is about. */
+function explain(
+  issue: z.core.$ZodIssue,
+  base: Path,
+  doc: Document.Parsed,
+  data: unknown,
+  at: At,
+): Problem[] {
+  const path = [...base, ...issue.path];
+  const value = valueAt(data, path);
+  const where = pathText(path);
+  const prefix = where ? `${where}: ` : '';
+  const here = (message: string) => [at(nodeAt(doc, path).range[0], prefix + message)];
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const map = nodeAt(doc, path);
+      const valid = keysAt(path);
+      const keyNodes = new Map<string, Ranged>();
+      if (isMap(map)) {
+        for (const p of map.items)
+          if (isScalar(p.key) && p.key.range) keyNodes.set(String(p.key.value), p.key as Ranged);
+      }
+      return issue.keys.slice(0, MAX_REPORTED + 1).map((key) => {
+        const node = keyNodes.get(key) ?? map;
+        const near = closest(key, valid);
+        const hint = near
+          ? `; did you mean ${quote(near)}?`
+          : valid.length
+            ? ` (valid keys: ${valid.join(', ')})`
+            : '';
+        return at(node.range[0], `${prefix}unknown key ${quote(key)}${hint}`);
+      });
+    }
+    case 'invalid_type': {
+      if (value === undefined && path.length > 0) {
+        const parent = path.slice(0, -1);
+        const where = pathText(parent);
+        return [
+          at(
+            nodeAt(doc, parent).range[0],
+            `${where ? `${where}: ` : ''}missing required key ${quote(String(path.at(-1)))}`,
+          ),
+        ];
+      }
+      const hint = describeAt(path);
+      return here(`expected ${typeName(issue.expected)}, got ${valueName(value)}${hint ? ` (${hint})` : ''}`);
+    }
+    case 'invalid_union': {
+      const branches = issue.errors;
+      const rootTypes = branches.map((b) => b.find((i) => i.code === 'invalid_type' && i.path.length === 0));
+      if (rootTypes.every(Boolean)) {
+        const expected = [...new Set(rootTypes.map((i) => typeName((i as { expected: string }).expected)))];
+        const hint = describeAt(path);
+        return here(`expected ${expected.join(' or ')}, got ${valueName(value)}${hint ? ` (${hint})` : ''}`);
+      }
+      const best = branches.filter((_, i) => !rootTypes[i]).sort((a, b) => a.length - b.length)[0]!;
+      return best.flatMap((i) => explain(i, path, doc, data, at));
+    }
+    case 'too_big':
+    case 'too_small': {
+      const big = issue.code === 'too_big';
+      const bound = Number(big ? issue.maximum : issue.minimum);
+      const exclusive = issue.inclusive === false;
+      if (issue.origin === 'array' || issue.origin === 'set') {
+        const items = (n: number) => `${n} item${n === 1 ? '' : 's'}`;
+        const n = Array.isArray(value) ? value.length : 0;
+        return here(
+          `has ${items(n)}; must have ${big ? 'at most' : 'at least'} ${items(exclusive ? bound + (big ? -1 : 1) : bound)}`,
+        );
+      }
+      if (issue.origin === 'string') {
+        return here(
+          `${big ? 'longer' : 'shorter'} than allowed: must be ${big ? 'at most' : 'at least'} ${bound} characters`,
+        );
+      }
+      const rel = big ? (exclusive ? 'below' : 'at most') : exclusive ? 'above' : 'at least';
+      return here(`${valueName(value)} is out of range: must be ${rel} ${bound}`);
+    }
+    case 'invalid_value': {
+      const options = issue.values.map((v) => quote(String(v)));
+      const near = typeof value === 'string' ? closest(value, issue.values.map(String)) : undefined;
+      return here(
+        `expected one of ${options.join(', ')}, got ${valueName(value)}${near ? `; did you mean ${quote(near)}?` : ''}`,
+      );
+    }
+    case 'invalid_format': {
+      if (!/^Invalid/.test(issue.message)) return here(`${issue.message}, got ${valueName(value)}`);
+      const f = issue as z.core.$ZodIssueInvalidStringFormat;
+      const rule =
+        f.format === 'starts_with'
+          ? `must start with ${quote(String((f as { prefix?: string }).prefix))}`
+          : f.format === 'regex'
+            ? `must match ${f.pattern}`
+            : `must be a valid ${f.format}`;
+      return here(`${rule}, got ${valueName(value)}`);
+    }
+    default:
+      return here(issue.message);
+  }
+}
+
+/** The schemas that may describe the value at `path`, seen through optional/pipe/union wrappers. */
+function schemasAt(path: Path): z.ZodType[] {
+  let cur = open(ScenarioSchema);
+  for (const k of path) {
+    const next: z.ZodType[] = [];
+    for (const s of cur) {
+      if (s instanceof z.ZodObject && typeof k === 'string' && k in s.shape) next.push(...open(s.shape[k]));
+      else if (s instanceof z.ZodArray && typeof k === 'number') next.push(...open(s.element as z.ZodType));
+      else if (s instanceof z.ZodRecord) next.push(...open(s.valueType as z.ZodType));
+    }
+    cur = next;
+  }
+  return cur;
+}
+
+function open(s: z.ZodType): z.ZodType[] {
+  if (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault) {
+    return open(s.unwrap() as z.ZodType);
+  }
+  if (s instanceof z.ZodPipe) return open(s.in as z.ZodType);
+  if (s instanceof z.ZodUnion) return s.options.flatMap((o) => open(o as z.ZodType));
+  return [s];
+}
+
+function keysAt(path: Path): string[] {
+  const keys = new Set<string>();
+  for (const s of schemasAt(path))
+    if (s instanceof z.ZodObject) for (const k of Object.keys(s.shape)) keys.add(k);
+  return [...keys];
+}
+
+/** The `.describe()` text of the field at `path`, looking through its wrappers. */
+function describeAt(path: Path): string | undefined {
+  if (path.length === 0) return undefined;
+  for (const parent of schemasAt(path.slice(0, -1))) {
+    const k = path.at(-1)!;
+    let s: z.ZodType | undefined =
+      parent instanceof z.ZodObject && typeof k === 'string'
+        ? (parent.shape[k] as z.ZodType | undefined)
+        : parent instanceof z.ZodArray && typeof k === 'number'
+          ? (parent.element as z.ZodType)
+          : undefined;
+    while (s) {
+      if (s.description) return s.description;
+      s =
+        s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault
+          ? (s.unwrap() as z.ZodType)
+          : s instanceof z.ZodPipe
+            ? (s.in as z.ZodType)
+            : undefined;
+    }
+  }
+  return undefined;
+}
+
+function typeName(expected: string): string {
+  const names: Record<string, string> = {
+    object: 'a mapping (key: value lines)',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    int: 'an integer',
+    boolean: 'true or false',
+  };
+  return names[expected] ?? expected;
+}
+
+function valueName(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return quote(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  return String(v);
+}
+
+/** JSON-quotes a string and escapes what JSON leaves raw but a terminal would act on (C1, bidi). */
+export function quote(s: string): string {
+  return printable(JSON.stringify(s));
+}
+
+/** Escapes C0/C1 controls and bidi overrides as \\uXXXX, so text from a file cannot drive the terminal. */
+export function printable(s: string): string {
+  return s.replace(
+    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** The candidate closest to `word` (case-insensitive edit distance), if it is close enough. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  let best: string | undefined;
+  let bestD = limit + 1;
+  for (const c of candidates) {
+    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return best;
+}
+
+function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
