@@ -78,8 +78,11 @@ export class UnknownScenarioError extends Error {
   }
 }
 
-/** The file to load for `arg`: a path if it is a file or ends in .yaml/.yml, else a built-in name. */
-export function resolveScenario(arg: string): string {
+/**
+ * The file to load for `arg`: a path if it is a file or ends in .yaml/.yml, else a built-in name.
+ * `commands` (the CLI's command names) widen the "did you mean" of an unknown name.
+ */
+export function resolveScenario(arg: string, commands: readonly string[] = []): string {
   let isDir = false;
   try {
     const st = statSync(arg);
@@ -95,8 +98,14 @@ export function resolveScenario(arg: string): string {
   if (arg.includes('/') || arg.includes('\\'))
     throw new UnknownScenarioError(`${printable(arg)}: no such file`);
   const near = closest(arg, names);
+  const command = near ? undefined : closest(arg, commands);
+  const hint = near
+    ? `; did you mean ${quote(near)}?`
+    : command
+      ? `; did you mean the command ${quote(command)}?`
+      : '';
   throw new UnknownScenarioError(
-    `unknown scenario ${quote(arg)}${near ? `; did you mean ${quote(near)}?` : ''}\n` +
+    `unknown scenario ${quote(arg)}${hint}\n` +
       `built-in scenarios: ${names.join(', ') || '(none found)'}\n` +
       'or give the path of a .yaml file',
   );
