@@ -17,6 +17,13 @@ const RANK: Record<string, number> = { free: 0, tx: 1, filled: 2, dma: 3 };
 /** Header lines, legend and "next" line besides the ring rows. */
 const FIXED_LINES = 4;
 
+/** A run of cells in one style: `changed`, or a slot state, optionally `+tail`. */
+function styleRun(style: string, text: string, theme: Theme): string {
+  const [base, tail] = style.split('+');
+  const styled = base === 'changed' ? theme.changed(text) : theme.slot(base, text);
+  return tail ? theme.current(styled) : styled;
+}
+
 function ringRows(
   ring: RingView,
   prevRing: RingView | undefined,
@@ -28,7 +35,15 @@ function ringRows(
   const k = Math.ceil(ring.size / cells);
   const ncells = Math.ceil(ring.size / k);
   const rows: string[] = [];
+  // Consecutive cells with the same style are styled as one run: far fewer escape codes for Ink to
+  // tokenize (a 256-slot ring is mostly one long run of free slots).
   let row = '';
+  let run = '';
+  let runStyle = '';
+  const flush = () => {
+    if (run) row += styleRun(runStyle, run, theme);
+    run = '';
+  };
   for (let c = 0; c < ncells; c++) {
     let state = 'free';
     let changed = false;
@@ -42,10 +57,12 @@ function ringRows(
     // The tail slot holds the oldest frame: keep its state glyph, inverse when there is colour.
     const glyph = inCell(ring.head) && state === 'free' ? 'H' : (GLYPH[state] ?? '?');
     // Slot changes are colour-only: a level-0 marker would break the grid; the counters carry `*`.
-    let styled = changed && theme.level > 0 ? theme.changed(glyph) : theme.slot(state, glyph);
-    if (inCell(ring.tail) && ring.used > 0) styled = theme.current(styled);
-    row += styled;
+    const style = `${changed && theme.level > 0 ? 'changed' : state}${inCell(ring.tail) && ring.used > 0 ? '+tail' : ''}`;
+    if (style !== runStyle) flush();
+    runStyle = style;
+    run += glyph;
     if ((c + 1) % perRow === 0 || c === ncells - 1) {
+      flush();
       rows.push(row);
       row = '';
     }

@@ -6,7 +6,7 @@
  */
 import { formatTime } from '../../sim/trace.js';
 import { sanitize } from '../sanitize.js';
-import { type PaneContent, pad, padLeft } from '../text.js';
+import { cut, type PaneContent, pad, padLeft } from '../text.js';
 import type { PaneArgs, PaneDef } from './types.js';
 
 /** First record shown: centred on the cursor, shifted by scroll, clamped to the trace. */
@@ -26,10 +26,11 @@ function timelineContent({ session, theme, width, height, scroll }: PaneArgs): P
     const mark = `${here ? '▶' : ' '}${hit ? '●' : ' '}`;
     const head = `${mark}${padLeft(String(r.step), digits)} ${padLeft(formatTime(r.t_ns), 11)} `;
     const layer = pad(r.layer, 7);
-    const text = sanitize(r.text);
+    // Cut here, on plain text, so Ink does not have to slice a styled line.
+    const text = cut(sanitize(r.text), width - head.length - layer.length - 1);
     if (here) {
       const plain = `${head}${layer} ${text}`;
-      return theme.current(pad(plain, Math.max(plain.length, width)));
+      return theme.current(pad(plain, width));
     }
     return `${hit ? theme.error(head) : theme.dim(head)}${theme.layer(r.layer, layer)} ${text}`;
   });
