@@ -224,6 +224,19 @@ describe('files', () => {
     );
   });
 
+  it('a device is not a scenario file', () => {
+    expect(() => loadScenarioFile('/dev/null')).toThrow(/^\/dev\/null: is not a regular file$/);
+  });
+
+  it('merge keys share a client template; a typo beside the merge is still found', () => {
+    const template = `${HEAD}clients:\n  - &c { count: 2, requests: [GET /hello] }\n  - <<: *c\n`;
+    const s = loadScenarioText(`${template}    start: 1ms\n`, 'f.yaml');
+    expect(s.clients?.[1]).toMatchObject({ count: 2, start: 1_000_000, requests: ['GET /hello'] });
+    const p = only(`${template}    strat: 1ms\n`);
+    expect([p.line, p.col]).toEqual([6, 5]);
+    expect(p.message).toBe('clients[1]: unknown key "strat"; did you mean "start"?');
+  });
+
   it('a good file loads, durations and sizes in ns and bytes', () => {
     const f = join(dir, 'good.yaml');
     writeFileSync(

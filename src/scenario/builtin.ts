@@ -86,8 +86,8 @@ export function resolveScenario(arg: string, commands: readonly string[] = []): 
   let isDir = false;
   try {
     const st = statSync(arg);
-    if (st.isFile()) return arg;
     isDir = st.isDirectory();
+    if (!isDir) return arg; // a file, or something the loader refuses by name (a device, a FIFO)
   } catch {
     // not a path that exists: a built-in name, or a missing file the loader reports
   }

@@ -8,6 +8,8 @@
  * deeply nested, an alias bomb) is refused with the bound it hit, before it can exhaust the stack,
  * memory or time.
  *
+ * YAML merge keys (`<<: *template`) are allowed, so client entries can share a template.
+ *
  * How: the file is lexed and parsed to yaml's CST one token at a time so that nesting depth is
  * checked while parsing (yaml's composer recurses and overflows the stack near depth 790); the CST
  * is composed into a Document; duplicate keys are found with one Set per mapping (yaml's own
@@ -123,7 +125,7 @@ export function loadScenarioText(text: string, file: string): Scenario {
   // 2. Compose the document (what yaml's parseDocument does, minus its quadratic uniqueKeys).
   let doc: Document.Parsed | undefined;
   const syntax: Problem[] = [];
-  for (const d of new Composer({ uniqueKeys: false }).compose(tokens, true, text.length)) {
+  for (const d of new Composer({ uniqueKeys: false, merge: true }).compose(tokens, true, text.length)) {
     if (!doc) doc = d;
     else {
       syntax.push(at(d.range[0], 'a scenario file holds one YAML document; remove this second one'));
