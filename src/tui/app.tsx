@@ -211,3 +211,8 @@ export function App({ session, theme, columns, rows, onQuit, initial }: AppProps
     </Box>
   );
 }
+
+/** `<App {...props} />`, for main.ts (which has no JSX and imports React lazily). */
+export function appElement(props: AppProps) {
+  return <App {...props} />;
+}

@@ -1,0 +1,168 @@
+/**
+ * Starts the TUI: loads the scenario, runs it into a Session, sets the command line's breakpoints and
+ * cursor, then takes over the terminal (alternate screen, raw keys) and gives it back on every way
+ * out: `q`, Ctrl-C, SIGTERM, SIGHUP, SIGINT, a crash (the alternate screen is left first, then the
+ * error printed, so it stays visible), and a normal return.
+ *
+ * Bad input (scenario, `--break`, `--at`) is reported on stderr with exit code 2 before the terminal is
+ * touched. Ink, React and chalk are imported only here, after the `CI` variable is dropped (Ink draws
+ * nothing while it is set), so the other commands stay fast.
+ */
+import { constants } from 'node:os';
+import ansiEscapes from 'ansi-escapes';
+import { createSession } from '../debug/session.js';
+import type { Session } from '../debug/types.js';
+import { resolveScenario } from '../scenario/builtin.js';
+import { loadScenarioFile } from '../scenario/load.js';
+import type { Scenario } from '../scenario/schema.js';
+import { engine } from '../sim/engine.js';
+
+export interface TuiOptions {
+  /** A scenario file path or a built-in scenario name. */
+  scenarioPath: string;
+  /** Breakpoint specs (ARCHITECTURE §4) to set before the first frame. */
+  breaks: string[];
+  /** Open with the cursor at this step. */
+  at?: number;
+  /** Overrides the scenario's seed. */
+  seed?: number;
+}
+
+/** Exit code for bad input (usage, YAML, schema, a bad breakpoint). */
+const EXIT_USAGE = 2;
+const EXIT_CRASH = 1;
+
+function fail(message: string): void {
+  process.stderr.write(`netflow-tui: ${message}\n`);
+  process.exitCode = EXIT_USAGE;
+}
+
+/** The session for the options, or undefined after reporting what is wrong. */
+function prepare(opts: TuiOptions): Session | undefined {
+  let scenario: Scenario;
+  try {
+    scenario = loadScenarioFile(resolveScenario(opts.scenarioPath));
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = EXIT_USAGE;
+    return undefined;
+  }
+  const session = createSession(engine, scenario, { seed: opts.seed });
+  for (const spec of opts.breaks) {
+    const r = session.addBreakpoint(spec);
+    if (!r.ok) {
+      fail(`--break ${JSON.stringify(spec)}: column ${r.column}: ${r.error}`);
+      return undefined;
+    }
+  }
+  if (opts.at !== undefined) {
+    const last = session.total - 1;
+    if (!Number.isInteger(opts.at) || opts.at < 0 || opts.at > last) {
+      fail(`--at ${opts.at}: this run has steps 0 to ${last}`);
+      return undefined;
+    }
+    session.goto(opts.at);
+  }
+  return session;
+}
+
+export async function startTui(opts: TuiOptions): Promise<void> {
+  const session = prepare(opts);
+  if (!session) return;
+  const { stdin, stdout } = process;
+  if (!stdin.isTTY || !stdout.isTTY) {
+    fail(
+      'the TUI needs a terminal (stdin and stdout must be TTYs).\n' +
+        `For text output use: netflow-tui run ${opts.scenarioPath}  (or --json, or --at N --state)`,
+    );
+    return;
+  }
+  // Ink draws nothing while CI is set; this is an interactive terminal, whatever the environment says.
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+
+  const [{ render }, { appElement }, { makeTheme }, { default: chalk }] = await Promise.all([
+    import('ink'),
+    import('./app.js'),
+    import('./theme.js'),
+    import('chalk'),
+  ]);
+  const theme = makeTheme(chalk.level);
+  const element = () =>
+    appElement({ session, theme, columns: stdout.columns || 80, rows: stdout.rows || 24 });
+
+  let instance: ReturnType<typeof render> | undefined;
+  let restored = false;
+  const write = (s: string) => {
+    try {
+      stdout.write(s);
+    } catch {
+      // The terminal may be gone (SIGHUP): nothing left to restore.
+    }
+  };
+  /** Gives the terminal back; safe to call more than once and from any exit path. */
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    try {
+      instance?.unmount();
+    } catch {
+      // Unmounting after a crash can throw again; the screen still has to be restored.
+    }
+    try {
+      if (stdin.isTTY) stdin.setRawMode(false);
+    } catch {}
+    write(ansiEscapes.cursorShow + ansiEscapes.exitAlternativeScreen);
+  };
+
+  const onSignal = (sig: NodeJS.Signals) => {
+    restore();
+    process.exit(128 + (constants.signals[sig] ?? 0));
+  };
+  const onCrash = (err: unknown) => {
+    restore();
+    process.stderr.write(
+      `netflow-tui: crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(EXIT_CRASH);
+  };
+  // Registered before Ink's own resize listener so Ink's redraw already uses the new layout.
+  const onResize = () => {
+    if (!instance) return;
+    instance.clear();
+    write(ansiEscapes.eraseScreen + ansiEscapes.cursorTo(0, 0));
+    instance.rerender(element());
+  };
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
+  for (const s of signals) process.on(s, onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  process.on('exit', restore);
+  stdout.on('resize', onResize);
+
+  write(ansiEscapes.enterAlternativeScreen + ansiEscapes.eraseScreen + ansiEscapes.cursorTo(0, 0));
+  try {
+    instance = render(element(), {
+      exitOnCtrlC: false,
+      patchConsole: false,
+      // Not `incrementalRendering`: in Ink 6.8.0 it moves the cursor up one row too few when the
+      // frame ends in a newline (any frame shorter than the terminal, as ours is), so every frame is
+      // drawn one row lower and the screen drifts. The standard renderer erases and redraws the frame.
+      incrementalRendering: false,
+      maxFps: 30,
+    });
+    await instance.waitUntilExit();
+    restore();
+  } catch (err) {
+    restore();
+    process.stderr.write(`netflow-tui: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = EXIT_CRASH;
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+    process.off('exit', restore);
+    stdout.off('resize', onResize);
+    stdin.pause();
+  }
+}
