@@ -132,16 +132,8 @@ async function runCli(scenario: string, flags: RunFlags): Promise<number> {
     at: flags.at,
     state: flags.state === true,
   };
-  // TEMPORARY until src/commands/run.ts lands: a specifier esbuild and tsc do not follow.
-  const runModule: string = './commands/run.js';
-  let mod: { runCommand(o: RunOptions): Promise<number> };
-  try {
-    mod = await import(runModule);
-  } catch {
-    process.stderr.write('netflow-tui: the run command is not built yet\n');
-    return EXIT_FAILED;
-  }
-  return mod.runCommand(opts);
+  const { runCommand } = await import('./commands/run.js');
+  return runCommand(opts);
 }
 
 /** Builds the program; each action stores its exit code through `setCode`. */
@@ -256,10 +248,12 @@ export async function main(argv: string[]): Promise<number | undefined> {
   }
 }
 
-// A reader that goes away (`netflow-tui run hello | head`) is not an error.
+// A reader that goes away (`netflow-tui list | head`) is not an error: later writes are dropped and
+// the command ends as it would have (`run` also stops producing, see commands/run.ts).
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
-  throw e;
+  if (e.code === 'EPIPE') return;
+  process.stderr.write(`netflow-tui: cannot write the output: ${e.message}\n`);
+  process.exit(EXIT_FAILED);
 });
 
 const code = await main(process.argv);
