@@ -1,0 +1,246 @@
+/**
+ * `netflow-tui run <scenario>`: the headless run (ARCHITECTURE §5).
+ *
+ *   (default)          every record, one `recordToLine` a line (`--json`: one `recordToJson` a line);
+ *                      at the end, the scenario's `expect:` items are checked: failures go to stderr
+ *                      and the exit status is 1
+ *   --break SPEC …     records up to and including the first hit of any of them, then
+ *                      `stopped at step N: <text>`; no hit: the whole run, then
+ *                      `no breakpoint hit (N records)` (with --json these lines go to stderr, so
+ *                      stdout stays pure JSON lines)
+ *   --until-step N     records up to and including step N
+ *   --at N --state     only the state at step N (the StateView), as one pretty JSON object
+ *   --state            (without --at) the state where the run stops: the break hit, --until-step, or
+ *                      the last step
+ *   --seed N           overrides the scenario's seed
+ *
+ * Exit status: 0 ok, 1 an expectation failed, 2 bad input (scenario, spec, options).
+ *
+ * The run streams: records are formatted as they are made and written in large chunks, waiting when
+ * the reader is slower (`run c10k | less`); a reader that goes away (`| head`) ends the run quietly.
+ * Nothing is kept per record, so millions of records cost no memory.
+ */
+import type { Writable } from 'node:stream';
+import {
+  type Breakpoint,
+  type EventBreakpoint,
+  formatParseError,
+  matches,
+  parseBreakpoint,
+  type WatchBreakpoint,
+  watchHolds,
+} from '../debug/breakpoints.js';
+import { resolveScenario, UnknownScenarioError } from '../scenario/builtin.js';
+import { formatProblem, loadScenarioFile, ScenarioError } from '../scenario/load.js';
+import type { Scenario } from '../scenario/schema.js';
+import { engine, type Machine } from '../sim/engine.js';
+import { createExpectations } from '../sim/expect.js';
+import { recordToJson, recordToLine, type TraceRecord } from '../sim/trace.js';
+import type { RunOptions } from './run-options.js';
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+/** Bytes buffered before a write. */
+const CHUNK = 64 * 1024;
+
+export interface RunIO {
+  stdout: Writable;
+  stderr: Writable;
+}
+
+/** Joins lines and writes them in chunks; waits for 'drain' when the reader is behind. */
+class ChunkWriter {
+  private parts: string[] = [];
+  private size = 0;
+  /** The reader went away (EPIPE): stop producing. */
+  closed = false;
+
+  constructor(private readonly out: Writable) {
+    out.on('error', this.onError);
+  }
+
+  private readonly onError = (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') this.closed = true;
+    else throw e;
+  };
+
+  /** Appends one line; true when a flush is due. */
+  line(s: string): boolean {
+    this.parts.push(s, '\n');
+    this.size += s.length + 1;
+    return this.size >= CHUNK;
+  }
+
+  async flush(): Promise<void> {
+    if (this.size === 0 || this.closed) {
+      this.parts = [];
+      this.size = 0;
+      return;
+    }
+    const text = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    if (!this.out.write(text) && !this.closed) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.out.off('drain', done);
+          this.out.off('error', done);
+          this.out.off('close', done);
+          resolve();
+        };
+        this.out.on('drain', done);
+        this.out.on('error', done);
+        this.out.on('close', done);
+      });
+    }
+  }
+
+  detach(): void {
+    this.out.off('error', this.onError);
+  }
+}
+
+/** Runs the scenario as the options say; resolves to the exit status. */
+export async function runCommand(
+  opts: RunOptions,
+  io: RunIO = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  const err = (s: string) => void io.stderr.write(`${s}\n`);
+
+  let sc: Scenario;
+  try {
+    sc = loadScenarioFile(resolveScenario(opts.scenarioPath));
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      for (const p of e.problems) err(formatProblem(p));
+      return EXIT_USAGE;
+    }
+    if (e instanceof UnknownScenarioError) {
+      err(e.message);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+
+  const bps: Breakpoint[] = [];
+  for (const spec of opts.breaks) {
+    const r = parseBreakpoint(spec);
+    if (!r.ok) {
+      err(`--break: ${formatParseError(r)}`);
+      return EXIT_USAGE;
+    }
+    bps.push(r.bp);
+  }
+  if (opts.at !== undefined && !opts.state) {
+    err('--at needs --state: `run <scenario> --at N --state` prints the state at step N');
+    return EXIT_USAGE;
+  }
+  if (opts.at !== undefined && (bps.length > 0 || opts.untilStep !== undefined)) {
+    err('--at cannot be combined with --break or --until-step');
+    return EXIT_USAGE;
+  }
+
+  const out = new ChunkWriter(io.stdout);
+  try {
+    return await run(sc, opts, bps, out, err);
+  } finally {
+    await out.flush();
+    out.detach();
+  }
+}
+
+async function run(
+  sc: Scenario,
+  opts: RunOptions,
+  bps: Breakpoint[],
+  out: ChunkWriter,
+  err: (s: string) => void,
+): Promise<number> {
+  const events = bps.filter((b): b is EventBreakpoint => b.type === 'event');
+  const watches = bps.filter((b): b is WatchBreakpoint => b.type === 'watch');
+  const fullRun = bps.length === 0 && opts.untilStep === undefined && !opts.state;
+  const checks = fullRun && sc.expect?.length ? createExpectations(sc) : undefined;
+  const status = opts.json ? err : (s: string) => out.line(s);
+  const format = opts.json ? recordToJson : recordToLine;
+  // The state printed with --state and no --at: where the run stops; at the end, the last step.
+  let target = opts.at;
+  if (opts.state && target === undefined && bps.length === 0) {
+    target = Math.min(opts.untilStep ?? Number.POSITIVE_INFINITY, lastStep(sc, opts.seed));
+  }
+
+  const m = engine.boot(sc, opts.seed);
+  const prev = watches.map((w) => watchHolds(w, engine, m));
+  let total = 0;
+  const recs: TraceRecord[] = [];
+  for (;;) {
+    recs.length = 0;
+    if (!engine.step(m, recs)) break;
+    if (recs.length === 0) continue;
+    total += recs.length;
+    // A watch hits on the first record of the event after which it holds (it did not before).
+    let watchHit = false;
+    for (let j = 0; j < watches.length; j++) {
+      const now = watchHolds(watches[j], engine, m);
+      if (now && !prev[j]) watchHit = true;
+      prev[j] = now;
+    }
+    for (let k = 0; k < recs.length; k++) {
+      const r = recs[k];
+      checks?.observe(r);
+      if (target !== undefined) {
+        if (r.step === target) return printState(m, r.step, out);
+        continue;
+      }
+      const hit = (k === 0 && watchHit) || events.some((b) => matches(b, r));
+      if (opts.state) {
+        if (hit) return printState(m, r.step, out);
+        continue;
+      }
+      if (out.line(format(r))) {
+        await out.flush();
+        if (out.closed) return EXIT_OK;
+      }
+      if (hit) {
+        status(`stopped at step ${r.step}: ${r.text}`);
+        return EXIT_OK;
+      }
+      if (opts.untilStep !== undefined && r.step >= opts.untilStep) return EXIT_OK;
+    }
+  }
+
+  if (target !== undefined) {
+    err(`--at ${target}: the run has ${total} steps (0..${total - 1})`);
+    return EXIT_USAGE;
+  }
+  if (bps.length > 0) {
+    (opts.state ? err : status)(`no breakpoint hit (${total} records)`);
+    return EXIT_OK;
+  }
+  if (checks) {
+    const failures = checks.failures(m);
+    if (failures.length > 0) {
+      await out.flush();
+      for (const f of failures) err(`expectation failed: ${f}`);
+      return EXIT_FAILED;
+    }
+  }
+  return EXIT_OK;
+}
+
+function printState(m: Machine, step: number, out: ChunkWriter): number {
+  out.line(JSON.stringify(engine.view(m, step), null, 2));
+  return EXIT_OK;
+}
+
+/** The last step of the run: a first pass that only counts records. */
+function lastStep(sc: Scenario, seed: number | undefined): number {
+  const m = engine.boot(sc, seed);
+  const recs: TraceRecord[] = [];
+  for (;;) {
+    recs.length = 0;
+    if (!engine.step(m, recs)) break;
+  }
+  return engine.emitted(m) - 1;
+}

@@ -1,0 +1,529 @@
+/**
+ * The Session against an independent reference: every state is compared with the one reached by
+ * stepping a fresh machine from boot, every breakpoint stop with a linear scan of the full records.
+ * A fast-check model-based test drives random navigation and breakpoint edits over the fake engine
+ * (many checkpoint spacings, whole records kept or regenerated) and over real scenarios.
+ */
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  type Breakpoint,
+  matches,
+  parseBreakpoint,
+  type WatchBreakpoint,
+  watchHolds,
+} from '../src/debug/breakpoints.js';
+import { createSession, type DebugSession, type SessionOptions } from '../src/debug/session.js';
+import type { BreakpointInfo } from '../src/debug/types.js';
+import { type Scenario, ScenarioSchema } from '../src/scenario/schema.js';
+import type { SimEngine } from '../src/sim/api.js';
+import { engine as realEngine } from '../src/sim/engine.js';
+import type { TraceRecord } from '../src/sim/trace.js';
+import type { StateView } from '../src/sim/viewtypes.js';
+import { fakeEngine, fakeScenario } from './fake-engine.js';
+
+/** Everything about a run, computed the slow, obvious way. */
+interface Reference<M> {
+  records: TraceRecord[];
+  /** The view at each record: the machine just after the event that emitted it. */
+  views: StateView[];
+  /** A clone of the machine at each record (shared by records of one event), and at boot. */
+  states: M[];
+  boot: M;
+  /** Longest run of consecutive events that emitted no record. */
+  quietRun: number;
+}
+
+function reference<M>(engine: SimEngine<M>, sc: Scenario, seed?: number): Reference<M> {
+  const m = engine.boot(sc, seed);
+  const boot = engine.clone(m);
+  const records: TraceRecord[] = [];
+  const views: StateView[] = [];
+  const states: M[] = [];
+  let quiet = 0;
+  let quietRun = 0;
+  for (;;) {
+    const out: TraceRecord[] = [];
+    if (!engine.step(m, out)) break;
+    if (out.length === 0) {
+      quietRun = Math.max(quietRun, ++quiet);
+      continue;
+    }
+    quiet = 0;
+    const snap = engine.clone(m);
+    for (const r of out) {
+      records.push(r);
+      views.push(engine.view(m, r.step));
+      states.push(snap);
+    }
+  }
+  return { records, views, states, boot, quietRun };
+}
+
+/** Does breakpoint bp hit record i? Watches: true at i and false at i − 1 (boot before record 0). */
+function hitsAt<M>(engine: SimEngine<M>, ref: Reference<M>, bp: Breakpoint, i: number): boolean {
+  if (bp.type === 'event') return matches(bp, ref.records[i]);
+  const holds = (m: M) => watchHolds(bp as WatchBreakpoint, engine, m);
+  return holds(ref.states[i]) && !holds(i === 0 ? ref.boot : ref.states[i - 1]);
+}
+
+interface ModelBp {
+  id: number;
+  bp: Breakpoint;
+  enabled: boolean;
+}
+
+interface Model {
+  cursor: number;
+  bps: ModelBp[];
+}
+
+interface Real {
+  s: DebugSession<unknown>;
+}
+
+type World<M> = { engine: SimEngine<M>; sc: Scenario; ref: Reference<M>; opts: SessionOptions };
+
+/** The first (forward) or last (backward) hit strictly after/before the cursor, by a linear scan. */
+function expectedStop<M>(w: World<M>, model: Model, dir: 1 | -1): { at: number; id: number | null } {
+  const enabled = model.bps.filter((b) => b.enabled);
+  const n = w.ref.records.length;
+  for (let i = model.cursor + dir; i >= 0 && i < n; i += dir) {
+    const hit = enabled.find((b) => hitsAt(w.engine, w.ref, b.bp, i));
+    if (hit) return { at: i, id: hit.id };
+  }
+  return { at: dir > 0 ? n - 1 : 0, id: null };
+}
+
+function checkState<M>(w: World<M>, model: Model, real: Real): void {
+  expect(real.s.cursor).toBe(model.cursor);
+  expect(real.s.view()).toEqual(w.ref.views[model.cursor]);
+  expect(real.s.record(model.cursor)).toEqual(w.ref.records[model.cursor]);
+}
+
+/** Replay after a navigation is bounded by K (plus record-less events and one clone's worth). */
+function checkBounded<M>(w: World<M>, real: Real): void {
+  const st = real.s.stats();
+  expect(st.replayed).toBeLessThanOrEqual(st.checkpointEvery + w.ref.quietRun + Math.ceil(st.cloneEq) + 1);
+  expect(st.clones).toBeLessThanOrEqual(1 + Math.ceil(st.checkpointEvery / st.denseEvery));
+}
+
+function commands<M>(w: World<M>, specs: string[]) {
+  const n = w.ref.records.length;
+  type Cmd = fc.Command<Model, Real>;
+  const nav = (name: string, apply: (m: Model) => void, act: (s: DebugSession<unknown>) => void): Cmd => ({
+    check: () => true,
+    run(model, real) {
+      apply(model);
+      act(real.s);
+      checkState(w, model, real);
+      checkBounded(w, real);
+    },
+    toString: () => name,
+  });
+  const cont = (dir: 1 | -1): Cmd => ({
+    check: () => true,
+    run(model, real) {
+      const want = expectedStop(w, model, dir);
+      const got: BreakpointInfo | null = dir > 0 ? real.s.continue() : real.s.reverseContinue();
+      model.cursor = want.at;
+      expect(got?.id ?? null).toBe(want.id);
+      checkState(w, model, real);
+    },
+    toString: () => (dir > 0 ? 'continue' : 'reverseContinue'),
+  });
+  return [
+    fc.constant(
+      nav(
+        'step',
+        (m) => void (m.cursor = Math.min(n - 1, m.cursor + 1)),
+        (s) => s.step(),
+      ),
+    ),
+    fc.constant(
+      nav(
+        'back',
+        (m) => void (m.cursor = Math.max(0, m.cursor - 1)),
+        (s) => s.back(),
+      ),
+    ),
+    fc.constant(
+      nav(
+        'first',
+        (m) => void (m.cursor = 0),
+        (s) => s.first(),
+      ),
+    ),
+    fc.constant(
+      nav(
+        'last',
+        (m) => void (m.cursor = n - 1),
+        (s) => s.last(),
+      ),
+    ),
+    fc.integer({ min: -2, max: n + 2 }).map((k) =>
+      nav(
+        `goto ${k}`,
+        (m) => void (m.cursor = Math.min(n - 1, Math.max(0, k))),
+        (s) => s.goto(k),
+      ),
+    ),
+    fc.constant(cont(1)),
+    fc.constant(cont(-1)),
+    fc.constantFrom(...specs).map(
+      (spec): Cmd => ({
+        check: () => true,
+        run(model, real) {
+          const r = real.s.addBreakpoint(spec);
+          const p = parseBreakpoint(spec);
+          if (!r.ok || !p.ok) throw new Error(`bad test spec ${spec}`);
+          model.bps.push({ id: r.bp.id, bp: p.bp, enabled: true });
+          expect(r.bp.spec).toBe(p.bp.spec);
+        },
+        toString: () => `add ${spec}`,
+      }),
+    ),
+    fc.nat().map(
+      (k): Cmd => ({
+        check: (m) => m.bps.length > 0,
+        run(model, real) {
+          const b = model.bps[k % model.bps.length];
+          expect(real.s.removeBreakpoint(b.id)).toBe(true);
+          model.bps = model.bps.filter((x) => x !== b);
+        },
+        toString: () => `remove #${k}`,
+      }),
+    ),
+    fc.nat().map(
+      (k): Cmd => ({
+        check: (m) => m.bps.length > 0,
+        run(model, real) {
+          const b = model.bps[k % model.bps.length];
+          expect(real.s.toggleBreakpoint(b.id)).toBe(true);
+          b.enabled = !b.enabled;
+        },
+        toString: () => `toggle #${k}`,
+      }),
+    ),
+    fc.constant<Cmd>({
+      check: () => true,
+      run(model, real) {
+        const want = model.bps.map((b) => ({
+          id: b.id,
+          spec: b.bp.spec,
+          enabled: b.enabled,
+          hits: w.ref.records.filter((_, i) => hitsAt(w.engine, w.ref, b.bp, i)).length,
+        }));
+        expect(real.s.breakpoints()).toEqual(want);
+        for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 50))) {
+          const want = model.bps.some(
+            (b) => b.enabled && b.bp.type === 'event' && matches(b.bp, w.ref.records[i]),
+          );
+          expect(real.s.isHit(i)).toBe(want);
+        }
+      },
+      toString: () => 'list',
+    }),
+  ];
+}
+
+function modelTest<M>(
+  make: () => World<M>,
+  specs: string[],
+  params: { numRuns: number; maxCommands: number },
+): void {
+  const w = make();
+  fc.assert(
+    fc.property(fc.commands(commands(w, specs), { maxCommands: params.maxCommands }), (cmds) => {
+      const s = createSession(w.engine, w.sc, w.opts) as DebugSession<unknown>;
+      const model: Model = { cursor: 0, bps: [] };
+      const real: Real = { s };
+      checkState(w, model, real);
+      fc.modelRun(() => ({ model, real }), cmds);
+    }),
+    { numRuns: params.numRuns },
+  );
+}
+
+function world<M>(engine: SimEngine<M>, sc: Scenario, opts: SessionOptions): World<M> {
+  return { engine, sc, ref: reference(engine, sc, opts.seed), opts };
+}
+
+const FAKE_SPECS = [
+  'syscall',
+  'syscall:accept4',
+  'syscall:read fd=5',
+  'syscall errno=EAGAIN',
+  'irq:rx',
+  'irq:tx',
+  'softirq',
+  'wakeup:accept',
+  'wakeup:read p=1',
+  'park:sleep',
+  'event:go.*',
+  'event:*.global',
+  'event:client.send conn=2',
+  'syscall:bind',
+  'watch acceptq > 0',
+  'watch acceptq >= 2',
+  'watch rcvq fd=5 >= 20000',
+  'watch rcvq < 1',
+  'watch runq p=0 > 1',
+  'watch runq > 2',
+  'watch globrunq > 0',
+  'watch rxring == 0',
+  'watch rxring != 1',
+  'watch txring > 0',
+];
+
+describe('Session over the fake engine', () => {
+  const configs: [string, number, number, SessionOptions][] = [
+    ['K=1', 1, 120, { checkpointEvery: 1 }],
+    ['K=3', 2, 200, { checkpointEvery: 3 }],
+    ['K=16 dense=2', 3, 400, { checkpointEvery: 16, denseEvery: 2 }],
+    ['K=50, records regenerated', 4, 600, { checkpointEvery: 50, keepRecordsUpTo: 0 }],
+    ['K=7, records regenerated, dense=1', 5, 300, { checkpointEvery: 7, denseEvery: 1, keepRecordsUpTo: 10 }],
+    ['measured K', 6, 500, {}],
+    ['seed override', 1, 200, { checkpointEvery: 9, seed: 77 }],
+  ];
+  it.each(configs)('model-based: %s', (_name, seed, events, opts) => {
+    modelTest(() => world(fakeEngine(events), fakeScenario(seed), opts), FAKE_SPECS, {
+      numRuns: 40,
+      maxCommands: 60,
+    });
+  });
+
+  it.each([
+    ['K=50', { checkpointEvery: 50, keepRecordsUpTo: 0 }],
+    ['K=7', { checkpointEvery: 7, keepRecordsUpTo: 0 }],
+    ['K=1', { checkpointEvery: 1, keepRecordsUpTo: 0 }],
+  ] as [string, SessionOptions][])(
+    'watches found by replay (%s) stop where a linear scan does, from every position, with an event breakpoint too',
+    (_name, opts) => {
+      const w = world(fakeEngine(500), fakeScenario(11), opts);
+      const watches = FAKE_SPECS.filter((s) => s.startsWith('watch'));
+      for (const spec of watches) {
+        for (const extra of [null, 'syscall:read fd=5']) {
+          const s = createSession(w.engine, w.sc, w.opts);
+          const model: Model = { cursor: 0, bps: [] };
+          for (const sp of extra ? [spec, extra] : [spec]) {
+            const r = s.addBreakpoint(sp);
+            const p = parseBreakpoint(sp);
+            if (!r.ok || !p.ok) throw new Error(sp);
+            model.bps.push({ id: r.bp.id, bp: p.bp, enabled: true });
+          }
+          for (let at = 0; at < s.total; at += 3) {
+            for (const dir of [1, -1] as const) {
+              s.goto(at);
+              model.cursor = at;
+              const want = expectedStop(w, model, dir);
+              const got = dir > 0 ? s.continue() : s.reverseContinue();
+              expect({ spec, at, dir, stop: s.cursor, id: got?.id ?? null }).toEqual({
+                spec,
+                at,
+                dir,
+                stop: want.at,
+                id: want.id,
+              });
+            }
+          }
+          expect(s.view()).toEqual(w.ref.views[s.cursor]);
+        }
+      }
+    },
+  );
+
+  it('the seed option picks another run', () => {
+    const a = createSession(fakeEngine(200), fakeScenario(1));
+    const b = createSession(fakeEngine(200), fakeScenario(1), { seed: 99 });
+    expect(a.records(0, a.total)).not.toEqual(b.records(0, b.total));
+  });
+
+  it('records() clamps its range and agrees with record()', () => {
+    const s = createSession(fakeEngine(300), fakeScenario(3), { checkpointEvery: 10, keepRecordsUpTo: 0 });
+    const ref = reference(fakeEngine(300), fakeScenario(3));
+    expect(s.total).toBe(ref.records.length);
+    expect(s.records(-5, 3)).toEqual(ref.records.slice(0, 3));
+    expect(s.records(s.total - 2, s.total + 10)).toEqual(ref.records.slice(-2));
+    expect(s.records(0, s.total)).toEqual(ref.records);
+    expect(s.records(5, 5)).toEqual([]);
+    expect(() => s.record(s.total)).toThrow(RangeError);
+    expect(() => s.record(-1)).toThrow(RangeError);
+  });
+
+  it('a jump replays at most K events, and stepping back again reuses the dense cache', () => {
+    const s = createSession(fakeEngine(5000), fakeScenario(8), { checkpointEvery: 400, denseEvery: 50 });
+    const ref = reference(fakeEngine(5000), fakeScenario(8));
+    for (const n of [4000, 17, 2500, s.total - 1, 1234]) {
+      s.goto(n);
+      expect(s.stats().replayed).toBeLessThanOrEqual(400 + ref.quietRun);
+      expect(s.stats().clones).toBeLessThanOrEqual(1);
+    }
+    s.goto(3000);
+    let maxReplay = 0;
+    for (let i = 0; i < 300; i++) {
+      s.back();
+      if (i > 0) maxReplay = Math.max(maxReplay, s.stats().replayed);
+      expect(s.stats().clones).toBeLessThanOrEqual(1 + 400 / 50);
+    }
+    expect(s.view()).toEqual(ref.views[2700]);
+    expect(maxReplay).toBeLessThanOrEqual(400 + ref.quietRun);
+    // After the first back into a window, the others replay at most D events (+ quiet ones) each.
+    s.goto(2000);
+    s.back();
+    const next: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      s.back();
+      next.push(s.stats().replayed);
+    }
+    expect(Math.max(...next)).toBeLessThanOrEqual(50 + ref.quietRun);
+  });
+
+  it('continue with no breakpoints goes to the end, reverseContinue to the start', () => {
+    const s = createSession(fakeEngine(100), fakeScenario(2));
+    expect(s.continue()).toBeNull();
+    expect(s.cursor).toBe(s.total - 1);
+    expect(s.reverseContinue()).toBeNull();
+    expect(s.cursor).toBe(0);
+  });
+
+  it('a disabled breakpoint does not stop, keeps its count, and toggles back', () => {
+    const s = createSession(fakeEngine(300), fakeScenario(2));
+    const r = s.addBreakpoint('syscall');
+    if (!r.ok) throw new Error('spec');
+    expect(r.bp.hits).toBeGreaterThan(1);
+    expect(s.toggleBreakpoint(r.bp.id)).toBe(true);
+    expect(s.breakpoints()[0]).toMatchObject({ enabled: false, hits: r.bp.hits });
+    expect(s.continue()).toBeNull();
+    expect(s.cursor).toBe(s.total - 1);
+    s.toggleBreakpoint(r.bp.id);
+    s.first();
+    expect(s.continue()?.id).toBe(r.bp.id);
+    expect(s.record(s.cursor).kind).toBe('syscall');
+    expect(s.removeBreakpoint(r.bp.id)).toBe(true);
+    expect(s.removeBreakpoint(r.bp.id)).toBe(false);
+    expect(s.toggleBreakpoint(r.bp.id)).toBe(false);
+    expect(s.breakpoints()).toEqual([]);
+  });
+
+  it('a malformed spec is refused with its column', () => {
+    const s = createSession(fakeEngine(50), fakeScenario(2));
+    expect(s.addBreakpoint('watch runq fd=3 > 1')).toMatchObject({ ok: false, column: 12 });
+    expect(s.breakpoints()).toEqual([]);
+  });
+
+  it('notesAt matches notes on events and on watches', () => {
+    const sc = fakeScenario(4, [
+      { at: 'syscall:accept4 errno=EAGAIN', text: 'nothing to accept yet' },
+      { at: 'watch globrunq > 0', text: 'the global queue fills' },
+      { at: 'irq:rx', text: 'a frame arrives' },
+      { at: 'not a spec', text: 'ignored' },
+    ]);
+    const engine = fakeEngine(400);
+    const s = createSession(engine, sc, { checkpointEvery: 20, keepRecordsUpTo: 0 });
+    const ref = reference(engine, sc);
+    const glob = parseBreakpoint('watch globrunq > 0');
+    if (!glob.ok) throw new Error('spec');
+    let seen = 0;
+    for (let i = 0; i < s.total; i++) {
+      const r = ref.records[i];
+      const want: string[] = [];
+      if (r.kind === 'syscall' && r.syscall === 'accept4' && r.errno === 'EAGAIN')
+        want.push('nothing to accept yet');
+      if (hitsAt(engine, ref, glob.bp, i)) want.push('the global queue fills');
+      if (r.kind === 'irq' && r.ring === 'rx') want.push('a frame arrives');
+      expect(s.notesAt(i)).toEqual(want);
+      seen += want.length;
+    }
+    expect(seen).toBeGreaterThan(10);
+    expect(s.notesAt(-1)).toEqual([]);
+  });
+
+  it('a run without records has an empty trace and still shows its state', () => {
+    const s = createSession(fakeEngine(0), fakeScenario(1));
+    expect(s.total).toBe(0);
+    expect(s.cursor).toBe(0);
+    s.step();
+    s.back();
+    s.goto(5);
+    expect(s.continue()).toBeNull();
+    expect(s.view().step).toBe(-1);
+    expect(s.records(0, 10)).toEqual([]);
+  });
+});
+
+function builtin(name: string): Scenario {
+  return ScenarioSchema.parse(
+    parse(readFileSync(new URL(`../scenarios/${name}.yaml`, import.meta.url), 'utf8')),
+  );
+}
+
+const REAL_SPECS = [
+  'syscall',
+  'syscall:accept4',
+  'syscall:read fd=4',
+  'syscall errno=EAGAIN',
+  'syscall:epoll_pwait',
+  'irq:rx',
+  'irq:tx',
+  'softirq',
+  'wakeup:accept',
+  'wakeup:read',
+  'park:read',
+  'park:accept g=1',
+  'event:nic.*',
+  'event:go.create',
+  'event:client.*',
+  'event:tcp.* conn=2',
+  'watch acceptq > 0',
+  'watch synq > 0',
+  'watch rcvq > 0',
+  'watch rcvq fd=4 > 0',
+  'watch sndq > 0',
+  'watch rdllist > 0',
+  'watch runq > 0',
+  'watch runq p=1 > 0',
+  'watch globrunq > 0',
+  'watch rxring > 0',
+  'watch txring >= 1',
+];
+
+describe('Session over the real engine', () => {
+  const busy: Scenario = {
+    ...builtin('hello'),
+    name: 'busy',
+    clients: [
+      {
+        name: 'a',
+        start: 1_000_000,
+        count: 4,
+        every: 20_000,
+        requests: ['GET /hello', 'GET /about'],
+        keepAlive: true,
+      },
+      { name: 'b', start: 1_050_000, requests: ['GET /missing'] },
+    ],
+  };
+  const cases: [string, Scenario, SessionOptions][] = [
+    ['hello, K=8', builtin('hello'), { checkpointEvery: 8 }],
+    ['about, K=30, records regenerated', builtin('about'), { checkpointEvery: 30, keepRecordsUpTo: 0 }],
+    ['busy, K=64, dense=4', busy, { checkpointEvery: 64, denseEvery: 4 }],
+    ['busy, measured K, seed 5', busy, { seed: 5 }],
+  ];
+  it.each(cases)('model-based: %s', (_name, sc, opts) => {
+    modelTest(() => world(realEngine, sc, opts), REAL_SPECS, { numRuns: 12, maxCommands: 40 });
+  });
+
+  it('hello: syscall:accept4 stops on the first accept4 (EAGAIN); wakeup:accept on netpoll readying G1', () => {
+    const s = createSession(realEngine, builtin('hello'));
+    s.addBreakpoint('syscall:accept4');
+    expect(s.continue()?.spec).toBe('syscall:accept4');
+    expect(s.record(s.cursor)).toMatchObject({ kind: 'syscall', syscall: 'accept4', errno: 'EAGAIN', fd: 3 });
+    const s2 = createSession(realEngine, builtin('hello'));
+    s2.addBreakpoint('wakeup:accept');
+    expect(s2.continue()?.spec).toBe('wakeup:accept');
+    expect(s2.record(s2.cursor)).toMatchObject({ kind: 'go.ready', reason: 'accept', g: 1 });
+  });
+});
