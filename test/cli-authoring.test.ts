@@ -199,6 +199,20 @@ describe('usage', () => {
     }
   });
 
+  it('run receives every option: repeated --break, --until-step', () => {
+    const until = cli('run', 'hello', '--until-step', '2');
+    expect(until.code).toBe(0);
+    expect(
+      until.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/)[0]),
+    ).toEqual(['0', '1', '2']);
+    const both = cli('run', 'hello', '-b', 'syscall:listen', '--break', 'syscall:bind');
+    expect(both.code).toBe(0);
+    expect(both.stdout.trimEnd().split('\n').at(-1)).toMatch(/^stopped at step \d+: bind\(/);
+  });
+
   it('the TUI without a terminal points to `run` and exits 2', () => {
     const r = cli('about');
     expect(r.code).toBe(2);
