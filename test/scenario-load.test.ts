@@ -267,7 +267,9 @@ describe('built-in scenarios', () => {
 
   it('listBuiltins is sorted by name with descriptions', () => {
     const all = listBuiltins();
-    expect(all.map((b) => b.name)).toEqual([...names].sort());
+    const listed = all.map((b) => b.name);
+    expect(listed).toEqual([...listed].sort());
+    expect(listed).toEqual(builtinNames());
     expect(all.find((b) => b.name === 'hello')?.description).toMatch(/GET \/hello/);
   });
 
