@@ -9,7 +9,7 @@
 import type { RequestSpec } from '../../scenario/schema.js';
 import { emit, random, schedule } from '../core.js';
 import { flagNames, quote, segSummary } from '../kernel/tcp.js';
-import { ACK, type Client, FIN, type Machine, PSH, type Seg, SYN } from '../machine.js';
+import { ACK, type Client, FIN, type Machine, PSH, RST, type Seg, SYN } from '../machine.js';
 import { COST } from '../params.js';
 
 const CLIENT_WIN = 1 << 20;
@@ -31,6 +31,24 @@ export function buildRequest(
   if (obj.close) h += 'Connection: close\r\n';
   h += '\r\n';
   return { text: h + 'x'.repeat(body), headerLen: h.length, close: obj.close === true };
+}
+
+/**
+ * The pieces a request leaves the client in: with `pieces: N` the header is cut into N near-equal
+ * parts (written `gap` apart); the body, if any, goes with the last part.
+ */
+export function requestPieces(r: RequestSpec, text: string, headerLen: number): string[] {
+  const n = typeof r === 'string' ? 1 : Math.min(r.pieces ?? 1, headerLen);
+  if (n <= 1) return [text];
+  const cut = (i: number) => Math.round((i * headerLen) / n);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(text.slice(cut(i), i === n - 1 ? text.length : cut(i + 1)));
+  return out;
+}
+
+/** A raw TCP client (`data:`) sends bytes and reads what comes back, with no HTTP on top. */
+function isRaw(m: Machine, c: Client): boolean {
+  return m.sc.clients?.[c.spec]?.data !== undefined;
 }
 
 function peer(c: Client): string {
@@ -129,7 +147,7 @@ function armRto(m: Machine, c: Client): void {
 
 /** Sends queued request bytes the server's window and our congestion window allow. */
 function clientPush(m: Machine, c: Client): void {
-  const limit = c.holdAt > 0 ? c.holdAt : c.writeSeq;
+  const limit = c.holdAt > 0 ? Math.min(c.holdAt, c.writeSeq) : c.writeSeq;
   let sent = false;
   while (c.sndNxt < limit && c.sndNxt - c.sndUna < Math.min(c.wnd, c.cwnd * c.mss)) {
     const len = Math.min(c.mss, limit - c.sndNxt, Math.min(c.wnd, c.cwnd * c.mss) - (c.sndNxt - c.sndUna));
@@ -162,36 +180,96 @@ export function clientStart(m: Machine, conn: number): void {
   armRto(m, c);
 }
 
-/** client.next: the client writes its next request into the connection. */
-export function clientNext(m: Machine, conn: number): void {
+/**
+ * client.next: the client writes its next request into the connection (piece 0), or the next piece of
+ * the request in flight (piece > 0, `gap` after the previous one). A raw client writes its `data` once
+ * and closes after the reply.
+ */
+export function clientNext(m: Machine, conn: number, piece = 0): void {
   const c = m.clients[conn - 1];
   if (c.state !== 'ESTABLISHED') return;
   const spec = m.sc.clients![c.spec];
+  if (spec.data !== undefined) {
+    if (c.reqIdx > 0) return clientClose(m, c);
+    c.reqIdx = 1;
+    c.inFlight = true;
+    queueBytes(m, c, spec.data);
+    emit(m, {
+      layer: 'client',
+      kind: 'client.send',
+      conn,
+      bytes: spec.data.length,
+      text: () => `Client ${c.name} writes ${spec.data!.length} B${quote(spec.data, 40)} to the raw TCP connection.`,
+    });
+    return clientPush(m, c);
+  }
   const reqs = spec.requests ?? ['GET /hello'];
+  if (piece > 0) {
+    const r = reqs[c.reqIdx - 1];
+    const req = buildRequest(r, c.host);
+    const parts = requestPieces(r, req.text, req.headerLen);
+    queueBytes(m, c, parts[piece]);
+    emit(m, {
+      layer: 'client',
+      kind: 'client.send',
+      conn,
+      bytes: parts[piece].length,
+      text: () =>
+        `Client ${c.name} writes piece ${piece + 1}/${parts.length} of request ${c.reqIdx} (${parts[piece].length} B${quote(parts[piece], 40)}).`,
+    });
+    if (piece + 1 < parts.length) schedule(m, pieceGap(r), 'client.next', conn, piece + 1);
+    return clientPush(m, c);
+  }
   if (c.reqIdx >= reqs.length) return clientClose(m, c);
   const r = reqs[c.reqIdx++];
   const req = buildRequest(r, c.host);
-  c.sndData += req.text;
-  c.writeSeq += req.text.length;
+  const parts = requestPieces(r, req.text, req.headerLen);
+  const base = c.writeSeq;
+  queueBytes(m, c, parts[0]);
   c.inFlight = true;
-  c.holdAt =
-    typeof r !== 'string' && r.expectContinue && req.text.length > req.headerLen
-      ? c.writeSeq - (req.text.length - req.headerLen)
-      : 0;
-  m.stats.reqWritten += req.text.length;
+  c.holdAt = typeof r !== 'string' && r.expectContinue && req.text.length > req.headerLen ? base + req.headerLen : 0;
   emit(m, {
     layer: 'client',
     kind: 'client.send',
     conn,
-    bytes: req.text.length,
+    bytes: parts[0].length,
     text: () =>
-      `Client ${c.name} writes request ${c.reqIdx}: ${JSON.stringify(req.text.slice(0, req.text.indexOf('\r\n')))} (${req.text.length} B).`,
+      `Client ${c.name} writes request ${c.reqIdx}: ${JSON.stringify(req.text.slice(0, req.text.indexOf('\r\n')))} (${req.text.length} B` +
+      (parts.length > 1 ? `, the header in ${parts.length} pieces ${pieceGap(r) / 1e6} ms apart: ${parts[0].length} B now)` : ')') +
+      (c.holdAt > 0 ? ', holding the body back until the server says 100 Continue.' : '.'),
   });
+  if (parts.length > 1) schedule(m, pieceGap(r), 'client.next', conn, 1);
   clientPush(m, c);
+}
+
+function pieceGap(r: RequestSpec): number {
+  return typeof r === 'string' ? 0 : (r.gap ?? 1_000_000);
+}
+
+/** The client application writes bytes into its socket's send queue. */
+function queueBytes(m: Machine, c: Client, text: string): void {
+  c.sndData += text;
+  c.writeSeq += text.length;
+  m.stats.reqWritten += text.length;
 }
 
 function clientClose(m: Machine, c: Client): void {
   if (c.finSent) return;
+  const unsent = c.writeSeq - c.sndNxt;
+  if (unsent > 0) {
+    // The application gives up on what it has not sent yet (curl abandons an upload the server answered).
+    c.sndData = c.sndData.slice(0, c.sndNxt - Math.max(c.sndUna, 1));
+    c.writeSeq = c.sndNxt;
+    c.holdAt = 0;
+    m.stats.reqWritten -= unsent;
+    emit(m, {
+      layer: 'client',
+      kind: 'client.send',
+      conn: c.conn,
+      text: () =>
+        `Client ${c.name} has its answer and stops sending: ${unsent} B of its request body are never sent.`,
+    });
+  }
   c.finSent = true;
   c.state = c.finRcvd ? 'LAST_ACK' : 'FIN_WAIT1';
   clientXmit(m, c, FIN | ACK, c.writeSeq, 0, undefined, ': it is done and closes the connection');
@@ -261,6 +339,26 @@ function takeResponses(m: Machine, c: Client): void {
   }
 }
 
+/** A raw client's reply: everything received so far is its one "response"; it closes after reading it. */
+function takeRaw(m: Machine, c: Client, n: number): void {
+  const first = c.responses === 0;
+  if (first) {
+    c.responses = 1;
+    c.inFlight = false;
+    c.bodies.push('');
+  }
+  c.bodies[0] = c.rcvBuf.length <= 512 ? c.rcvBuf : `<${c.rcvBuf.length} bytes>`;
+  m.stats.respRead += n;
+  emit(m, {
+    layer: 'client',
+    kind: 'client.recv',
+    conn: c.conn,
+    bytes: c.rcvBuf.length,
+    text: () => `Client ${c.name} reads ${c.rcvBuf.length} B from the connection${quote(c.rcvBuf, 40)}.`,
+  });
+  if (first) schedule(m, COST.clientThink, 'client.next', c.conn);
+}
+
 /** client.arrive: a segment from the server reaches the client host. */
 export function clientArrive(m: Machine, seg: Seg): void {
   const c = m.clients[seg.conn - 1];
@@ -274,6 +372,18 @@ export function clientArrive(m: Machine, seg: Seg): void {
         `Client ${peer(c)} receives ${segSummary(seg)} for a connection it has finished; it ignores it.`,
     });
     return;
+  }
+  if (seg.flags & RST) {
+    emit(m, {
+      layer: 'client',
+      kind: 'client.recv',
+      conn: c.conn,
+      flags: 'RST',
+      text: () =>
+        `Client ${peer(c)} receives RST: the server's kernel reset the connection; anything still unread on the client is lost.`,
+    });
+    c.state = 'CLOSED';
+    return finish(m, c, 'the server reset the connection (ECONNRESET)');
   }
   if (seg.flags & SYN) {
     if (c.state !== 'SYN_SENT') {
@@ -331,7 +441,8 @@ export function clientArrive(m: Machine, seg: Seg): void {
       text: () => `Client ${peer(c)} receives ${seg.len} B${quote(seg.data, 40)}.`,
     });
     if (!(seg.flags & FIN)) clientXmit(m, c, ACK, c.sndNxt, 0);
-    takeResponses(m, c);
+    if (isRaw(m, c)) takeRaw(m, c, seg.len);
+    else takeResponses(m, c);
   } else if (!(seg.flags & FIN) && c.state !== 'FIN_WAIT2') {
     emit(m, {
       layer: 'client',

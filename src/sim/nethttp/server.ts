@@ -7,7 +7,7 @@
  */
 import { emit } from '../core.js';
 import { sysShutdown } from '../kernel/syscalls.js';
-import type { G, HttpConn, M, Machine } from '../machine.js';
+import type { Frame, G, HttpConn, M, Machine } from '../machine.js';
 import { COST, GO } from '../params.js';
 import { call, defGo, goexit, newG, ret, timeSleep } from '../runtime/interp.js';
 import { netpollunblock } from '../runtime/netpoll.js';
@@ -183,6 +183,9 @@ defGo('net/http.(*Server).Serve', (m, mm, g, f) => {
 
 const READ_WRAPPERS = ['net/http.(*connReader).Read', 'net.(*conn).Read', 'net.(*netFD).Read'];
 
+/** conn.bufw: the connection's 4096-byte bufio.Writer (newBufioWriterSize). */
+const BUFW = 4096;
+
 function hcOf(m: Machine, g: G): HttpConn {
   return m.hconns[g.frames[0].v.hc as number];
 }
@@ -215,7 +218,55 @@ function parseRequest(buf: string): ParsedReq | undefined {
   };
 }
 
+/**
+ * Bytes of a partial header that the bufio.Reader still holds. textproto consumes each complete line
+ * as it parses, and fill() slides the unconsumed tail to the front of the buffer, so the next read
+ * asks for 4096 minus this (FIDELITY §5).
+ */
+export function unconsumed(buf: string): number {
+  return buf.length - (buf.lastIndexOf('\n') + 1);
+}
+
+/** The response with `Connection: close` where Go's extraHeader writes it: last, before the blank line. */
+export function withClose(resp: string): string {
+  const i = resp.indexOf('\r\n\r\n');
+  return `${resp.slice(0, i + 2)}Connection: close\r\n${resp.slice(i + 2)}`;
+}
+
+/** connReader.startBackgroundRead: `go cr.backgroundRead()`, a 1-byte read that notices a hang-up. */
+function startBackgroundRead(m: Machine, mm: M, g: G, hc: HttpConn, when: string): number {
+  const fd = hc.fd;
+  hc.inRead = true;
+  hc.aborted = false;
+  serveFrame(g).v.bg = 1;
+  const bg = newG(m, 'net/http.(*connReader).backgroundRead', { hc: hc.id, fd }, `background read fd ${fd}`);
+  hc.bgG = bg.id;
+  emit(m, {
+    layer: 'runtime',
+    kind: 'go.create',
+    g: bg.id,
+    m: mm.id,
+    p: mm.p,
+    tid: mm.tid,
+    fd,
+    text: () =>
+      `startBackgroundRead: ${when}, \`go cr.backgroundRead()\` creates G${bg.id} to do a 1-byte read while the handler runs, so a client hang-up is noticed; it goes into P${mm.p}'s runnext.`,
+    fn: 'net/http.(*connReader).startBackgroundRead — src/net/http/server.go',
+  });
+  runqput(m, m.rt.ps[mm.p], bg.id, true);
+  wakep(m, mm);
+  return COST.runtime;
+}
+
+/** The outermost frame of a c.serve G: per-request state the handler's body reads share. */
+function serveFrame(g: G): Frame {
+  return g.frames[0];
+}
+
 // mirrors net/http/server.go (*conn).serve: one G per connection.
+// pc: 0 set up; 1–2 read until a whole header is buffered; 5 parse; 6 background read; 7 route;
+// 8–9 handler; 9 writeHeader's body policy (15 after draining); 16–18 write the response;
+// 10–12 finishRequest; 13–14 wait for the next request; 20–21 close; 25–26 closeWriteAndWait.
 defGo('net/http.(*conn).serve', (m, mm, g, f) => {
   const fd = f.v.fd as number;
   switch (f.pc) {
@@ -246,11 +297,22 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
         return 0;
       }
       f.pc = 2;
-      return call(g, 'internal/poll.(*FD).Read', { fd, n: GO.bufSize - hc.buf, reason: 'read' }, [
-        'net/http.(*conn).readRequest',
-        'bufio.(*Reader).fill',
-        ...READ_WRAPPERS,
-      ]);
+      const held = unconsumed(hc.bufData);
+      return call(
+        g,
+        'internal/poll.(*FD).Read',
+        {
+          fd,
+          n: GO.bufSize - held,
+          reason: 'read',
+          ...(held > 0
+            ? {
+                why: `bufio.Reader still holds the ${held} B of an unfinished header line at the front of its buffer, so this read asks only for the ${GO.bufSize - held} B left; it copies what has arrived.`,
+              }
+            : {}),
+        },
+        ['net/http.(*conn).readRequest', 'bufio.(*Reader).fill', ...READ_WRAPPERS],
+      );
     }
     case 2: {
       const hc = hcOf(m, g);
@@ -260,6 +322,21 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
       }
       hc.buf += g.ret.n;
       hc.bufData += g.ret.s;
+      if (!parseRequest(hc.bufData)) {
+        const have = hc.bufData.length;
+        emit(m, {
+          layer: 'app',
+          kind: 'http.conn',
+          g: g.id,
+          m: mm.id,
+          fd,
+          text: () =>
+            `readRequest: ${have} B are buffered but the blank line that ends the header has not arrived; textproto keeps reading lines, so bufio.Reader must fill again.`,
+          fn: 'net/textproto.(*Reader).ReadMIMEHeader — src/net/textproto/reader.go',
+        });
+        f.pc = 1;
+        return COST.runtime;
+      }
       f.pc = 1;
       return 0;
     }
@@ -272,8 +349,14 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
       f.v.method = req.method;
       f.v.path = req.path;
       f.v.clen = req.clen;
-      f.v.close = req.close ? 1 : 0;
+      f.v.left = req.clen;
       f.v.expect = req.expect ? 1 : 0;
+      f.v.sent100 = 0;
+      f.v.closeAfter = req.close ? 1 : 0;
+      f.v.limitHit = 0;
+      f.v.bg = 0;
+      delete f.v.status;
+      delete f.v.route;
       emit(m, {
         layer: 'app',
         kind: 'http.request',
@@ -282,7 +365,7 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
         fd,
         conn: hc.conn,
         text: () =>
-          `readRequest parses request ${hc.requests} on this connection from the bufio.Reader: ${JSON.stringify(req.line)} (${req.headerLen} B of header${req.clen ? `, ${req.clen} B of body to follow` : ''}).`,
+          `readRequest parses request ${hc.requests} on this connection from the bufio.Reader: ${JSON.stringify(req.line)} (${req.headerLen} B of header${req.clen ? `, ${req.clen} B of body to follow, ${Math.min(hc.buf, req.clen)} B of it already buffered` : ''}${req.expect ? ', Expect: 100-continue' : ''}${req.close ? ', Connection: close' : ''}).`,
         fn: 'net/http.(*conn).readRequest — src/net/http/server.go',
       });
       f.pc = 6;
@@ -291,32 +374,9 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
     case 6: {
       f.pc = 7;
       const hc = hcOf(m, g);
+      // With a body, the background read starts only once the body hits EOF (registerOnHitEOF).
       if ((f.v.clen as number) > 0) return 0;
-      // startBackgroundRead: a 1-byte read in its own G notices a client hang-up during the handler.
-      hc.inRead = true;
-      hc.aborted = false;
-      const bg = newG(
-        m,
-        'net/http.(*connReader).backgroundRead',
-        { hc: hc.id, fd },
-        `background read fd ${fd}`,
-      );
-      hc.bgG = bg.id;
-      emit(m, {
-        layer: 'runtime',
-        kind: 'go.create',
-        g: bg.id,
-        m: mm.id,
-        p: mm.p,
-        tid: mm.tid,
-        fd,
-        text: () =>
-          `startBackgroundRead: \`go cr.backgroundRead()\` creates G${bg.id} to do a 1-byte read while the handler runs, so a client hang-up is noticed; it goes into P${mm.p}'s runnext.`,
-        fn: 'net/http.(*connReader).startBackgroundRead — src/net/http/server.go',
-      });
-      runqput(m, m.rt.ps[mm.p], bg.id, true);
-      wakep(m, mm);
-      return COST.runtime;
+      return startBackgroundRead(m, mm, g, hc, 'the request has no body, so right away');
     }
     case 7: {
       const res = muxMatch(patterns(m), f.v.method as string, f.v.path as string);
@@ -355,36 +415,115 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
     }
     case 8:
       f.pc = 9;
-      return call(g, 'main.handler', { ...f.v, status: f.v.status ?? 0 }, [
-        'net/http.serverHandler.ServeHTTP',
-        'net/http.(*ServeMux).ServeHTTP',
-      ]);
-    case 9: {
-      f.v.resp = g.ret.s;
-      f.pc = 10;
       return call(
         g,
-        'internal/poll.(*FD).Write',
+        'main.handler',
         {
           fd,
-          data: g.ret.s,
-          why: `finishRequest flushes the response — status line, headers and body together — in one write of ${g.ret.s.length} B; the kernel queues it on the socket and sends it at once.`,
+          method: f.v.method,
+          route: f.v.route ?? -1,
+          handler: f.v.handler,
+          status: f.v.status ?? 0,
+          allow: f.v.allow ?? '',
+          location: f.v.location ?? '',
         },
-        [
-          'net/http.(*response).finishRequest',
-          'bufio.(*Writer).Flush',
-          'net/http.checkConnErrorWriter.Write',
-          'net.(*conn).Write',
-          'net.(*netFD).Write',
-        ],
+        ['net/http.serverHandler.ServeHTTP', 'net/http.(*ServeMux).ServeHTTP'],
       );
+    case 9: {
+      // finishRequest → chunkWriter.writeHeader: what to do with a body the handler did not read.
+      f.v.resp = g.ret.s;
+      f.pc = 16;
+      const left = f.v.left as number;
+      if ((f.v.clen as number) === 0 || left === 0) return 0;
+      let text: string;
+      if (f.v.expect === 1 && f.v.sent100 === 0) {
+        f.v.closeAfter = 1;
+        text = `writeHeader: the client sent "Expect: 100-continue" and the handler never read the body, so no 100 Continue was sent; the body will not come, and the connection closes after this response.`;
+      } else if (left >= GO.maxPostHandlerReadBytes) {
+        f.v.closeAfter = 1;
+        f.v.limitHit = 1;
+        text = `writeHeader: ${left} B of request body are unread — at least maxPostHandlerReadBytes (${GO.maxPostHandlerReadBytes / 1024} KiB) — so Go will not drain it: requestTooLarge sets "Connection: close", and the connection will be half-closed and closed after the response.`;
+      } else {
+        f.pc = 15;
+        emit(m, {
+          layer: 'app',
+          kind: 'http.conn',
+          g: g.id,
+          m: mm.id,
+          fd,
+          text: () =>
+            `writeHeader: the handler left ${left} B of request body unread (less than ${GO.maxPostHandlerReadBytes / 1024} KiB), so before answering Go drains it with io.CopyN(io.Discard, body, 256 KiB + 1) to keep the connection usable.`,
+          fn: 'net/http.(*chunkWriter).writeHeader — src/net/http/server.go',
+        });
+        call(g, 'io.discard.ReadFrom', { fd }, [
+          'net/http.(*response).finishRequest',
+          'net/http.(*chunkWriter).writeHeader',
+          'io.CopyN',
+          'io.Copy',
+        ]);
+        return COST.runtime;
+      }
+      emit(m, {
+        layer: 'app',
+        kind: 'http.conn',
+        g: g.id,
+        m: mm.id,
+        fd,
+        text,
+        fn: 'net/http.(*chunkWriter).writeHeader — src/net/http/server.go',
+      });
+      return COST.runtime;
     }
-    case 10: {
-      const hc = hcOf(m, g);
+    case 15:
+      // Back from draining: an error (the client went away mid-body) means the bytes left on the wire
+      // cannot be parsed as the next request.
+      if (g.ret.err) f.v.closeAfter = 1;
+      f.pc = 16;
+      return 0;
+    case 16: {
+      let resp = f.v.resp as string;
+      if (f.v.closeAfter === 1) resp = withClose(resp);
+      f.v.resp = resp;
+      f.v.woff = 0;
+      f.pc = 17;
+      return 0;
+    }
+    case 17: {
+      // conn.bufw is a 4096-byte bufio.Writer: a response that fits leaves in one write at the flush;
+      // a longer one fills the buffer (header first) and flushes 4096 B, then bufio passes the rest of
+      // the body straight through in one large write (bufio.(*Writer).Write with an empty buffer).
+      const resp = f.v.resp as string;
+      const off = f.v.woff as number;
+      if (off >= resp.length) {
+        f.pc = 10;
+        return 0;
+      }
+      const big = resp.length > BUFW;
+      const chunk = big && off === 0 ? resp.slice(0, BUFW) : resp.slice(off);
+      f.v.woff = off + chunk.length;
+      f.pc = 18;
+      const why = !big
+        ? `finishRequest flushes the response — status line, headers and body together — in one write of ${chunk.length} B; the kernel queues it on the socket and sends it at once.`
+        : off === 0
+          ? `the handler's Write fills conn's ${BUFW}-byte bufio.Writer — the header, then the first ${BUFW - resp.indexOf('\r\n\r\n') - 4} B of body — and flushes it in one write.`
+          : `bufio.Writer is empty and the rest of the body (${chunk.length} B) is bigger than its buffer, so it passes it straight to the socket in one write.`;
+      return call(g, 'internal/poll.(*FD).Write', { fd, data: chunk, why }, [
+        'net/http.(*response).finishRequest',
+        'bufio.(*Writer).Flush',
+        'net/http.checkConnErrorWriter.Write',
+        'net.(*conn).Write',
+        'net.(*netFD).Write',
+      ]);
+    }
+    case 18:
       if (g.ret.err) {
         f.pc = 20;
         return 0;
       }
+      f.pc = 17;
+      return 0;
+    case 10: {
+      const hc = hcOf(m, g);
       f.pc = 11;
       if (!hc.inRead) return 0;
       // abortPendingRead: SetReadDeadline(aLongTimeAgo) wakes the background read; wait for it.
@@ -424,8 +563,9 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
       const pd = m.rt.pds[fd];
       if (pd) pd.rd = 0;
       hc.aborted = false;
-      if ((f.v.close as number) === 1) {
-        f.pc = 25;
+      if (f.v.closeAfter === 1) {
+        // shouldReuseConnection is false: a body left unread on purpose is half-closed first.
+        f.pc = f.v.limitHit === 1 ? 25 : 20;
         return 0;
       }
       emit(m, {
@@ -471,20 +611,26 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
       return call(
         g,
         'internal/poll.(*FD).Close',
-        { fd, why: `c.serve is done with the connection: fd ${fd} is closed and the kernel sends our FIN.` },
+        {
+          fd,
+          why:
+            f.v.limitHit === 1
+              ? `the ${GO.rstAvoidanceDelay / 1e6} ms are up: fd ${fd} is closed. Our FIN already went out at shutdown; whatever the client sent that nobody read goes away with the socket.`
+              : `c.serve is done with the connection: fd ${fd} is closed and the kernel sends our FIN.`,
+        },
         ['net/http.(*conn).close', 'net.(*conn).Close', 'net.(*netFD).Close'],
       );
     case 21:
       delete m.hconns[g.id];
       return goexit(m, mm, g, 'returns from c.serve: the connection is closed');
     case 25:
-      // closeWriteAndWait: FIN first, then linger so the client reads the response before the RST-free close.
+      // closeWriteAndWait: FIN first, then linger so the client can read the response before close.
       f.pc = 26;
       sysShutdown(
         m,
         mm,
         fd,
-        `closeWriteAndWait: "Connection: close" — c.serve half-closes (our FIN) and waits ${GO.rstAvoidanceDelay / 1e6} ms before close.`,
+        `closeWriteAndWait: the unread body made the response "Connection: close"; c.serve half-closes (our FIN goes out) and waits ${GO.rstAvoidanceDelay / 1e6} ms before close, so the client reads the response before any RST for the unread bytes.`,
       );
       return COST.syscall;
     case 26:
@@ -498,6 +644,104 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
       );
     default:
       return ret(g);
+  }
+});
+
+const BODY_WRAPPERS = ['net/http.(*body).Read', 'io.(*LimitedReader).Read', 'bufio.(*Reader).Read'];
+
+// mirrors io/io.go discard.ReadFrom over net/http's body reader: read the request body in 8 KiB blocks
+// until EOF. body.Read goes through the conn's bufio.Reader: bytes already buffered are copied out
+// without a syscall; with the buffer empty, a read of ≥ 4096 B goes straight to the socket with the
+// caller's size, a smaller one fills the buffer with a 4096-byte read. With "Expect: 100-continue" the
+// first read writes "100 Continue" (expectContinueReader). At EOF the background read starts.
+defGo('io.discard.ReadFrom', (m, mm, g, f) => {
+  const fd = f.v.fd as number;
+  const sv = serveFrame(g).v;
+  const hc = hcOf(m, g);
+  switch (f.pc) {
+    case 0: {
+      const left = sv.left as number;
+      if (left === 0) {
+        f.pc = 9;
+        if (sv.bg === 1) return 0;
+        return startBackgroundRead(m, mm, g, hc, 'the request body hit EOF (registerOnHitEOF)');
+      }
+      if (sv.expect === 1 && sv.sent100 === 0) {
+        sv.sent100 = 1;
+        f.pc = 3;
+        return call(
+          g,
+          'internal/poll.(*FD).Write',
+          {
+            fd,
+            data: 'HTTP/1.1 100 Continue\r\n\r\n',
+            why: 'expectContinueReader: the handler reads the body for the first time, so Go tells the waiting client to send it: "100 Continue".',
+          },
+          ['net/http.(*expectContinueReader).Read', 'bufio.(*Writer).Flush', 'net.(*conn).Write'],
+        );
+      }
+      const want = Math.min(8192, left);
+      if (hc.buf > 0) {
+        const take = Math.min(want, hc.buf);
+        hc.buf -= take;
+        hc.bufData = hc.bufData.slice(take);
+        sv.left = left - take;
+        emit(m, {
+          layer: 'app',
+          kind: 'http.conn',
+          g: g.id,
+          m: mm.id,
+          fd,
+          bytes: take,
+          text: () =>
+            `body.Read: ${take} B of the body are already in the bufio.Reader, so they are copied out without a syscall; ${sv.left} B of body remain.`,
+          fn: 'bufio.(*Reader).Read — src/bufio/bufio.go',
+        });
+        return COST.runtime + Math.round(take * COST.perByteNs);
+      }
+      if (want >= GO.bufSize) {
+        f.pc = 1;
+        return call(
+          g,
+          'internal/poll.(*FD).Read',
+          {
+            fd,
+            n: want,
+            reason: 'read',
+            why: `bufio.Reader is empty and the caller's buffer is at least ${GO.bufSize} B, so the body bytes go straight into it.`,
+          },
+          [...BODY_WRAPPERS, ...READ_WRAPPERS],
+        );
+      }
+      f.pc = 2;
+      return call(
+        g,
+        'internal/poll.(*FD).Read',
+        {
+          fd,
+          n: GO.bufSize,
+          reason: 'read',
+          why: `only ${want} B of body remain, less than bufio.Reader's size, so it fills its buffer.`,
+        },
+        [...BODY_WRAPPERS, 'bufio.(*Reader).fill', ...READ_WRAPPERS],
+      );
+    }
+    case 1:
+    case 2:
+      if (g.ret.err || g.ret.n === 0) return ret(g, 0, g.ret.err || 'unexpected EOF');
+      if (f.pc === 1) sv.left = (sv.left as number) - g.ret.n;
+      else {
+        hc.buf += g.ret.n;
+        hc.bufData += g.ret.s;
+      }
+      f.pc = 0;
+      return 0;
+    case 3:
+      if (g.ret.err) return ret(g, 0, g.ret.err);
+      f.pc = 0;
+      return 0;
+    default:
+      return ret(g, 0);
   }
 });
 
@@ -561,7 +805,11 @@ defGo('main.handler', (m, mm, g, f) => {
       let text: string;
       if (r) {
         const size = r.body !== undefined ? r.body.length : (r.bodyBytes ?? 0);
-        text = `${name}, the handler for ${JSON.stringify(r.pattern)}, runs${r.cpu ? ` (${r.cpu / 1e3} µs of CPU)` : ''} and writes ${size} B${r.body !== undefined && size <= 60 ? ` (${JSON.stringify(r.body)})` : ''} into the response buffer: no syscall yet.`;
+        const steps: string[] = [];
+        if (r.cpu) steps.push(`burns ${r.cpu / 1e6} ms of CPU`);
+        if (r.readBody) steps.push('reads the whole request body (io.Copy(io.Discard, r.Body))');
+        if (r.sleep) steps.push(`sleeps ${r.sleep / 1e6} ms`);
+        text = `${name}, the handler for ${JSON.stringify(r.pattern)}, runs${steps.length ? `: it ${steps.join(', then ')}, and` : ' and'} writes ${size} B${r.body !== undefined && size <= 60 ? ` (${JSON.stringify(r.body)})` : ''}${size > 2048 ? ', setting Content-Length itself,' : ''} into the response${size > BUFW ? '' : ' buffer: no syscall yet'}.`;
       } else if (f.v.status === 404)
         text =
           'net/http.NotFound writes "404 page not found" with http.Error: Content-Type text/plain and X-Content-Type-Options: nosniff.';
@@ -579,10 +827,38 @@ defGo('main.handler', (m, mm, g, f) => {
           ? `main.main.func${(f.v.route as number) + 1} — the seed program`
           : `${name} — src/net/http/server.go`,
       });
-      return r?.cpu ? r.cpu : COST.handler;
+      if (r?.cpu) {
+        // A CPU loop sysmon may preempt: it resumes at pc 9 with what is left (runtime/proc.ts asyncPreempt).
+        f.v.burnEnd = m.now + r.cpu;
+        f.v.burnPc = 9;
+        return r.cpu;
+      }
+      return COST.handler;
+    }
+    case 9: {
+      f.pc = 1;
+      const left = f.v.cpuLeft as number;
+      f.v.burnEnd = m.now + left;
+      emit(m, {
+        layer: 'app',
+        kind: 'handler',
+        g: g.id,
+        m: mm.id,
+        fd: f.v.fd as number,
+        text: () =>
+          `${f.v.handler} resumes where the preemption stopped it, with ${(left / 1e6).toFixed(1)} ms of CPU work left.`,
+        fn: `main.main.func${(f.v.route as number) + 1} — the seed program`,
+      });
+      return left;
     }
     case 1:
+      delete f.v.burnEnd;
       f.pc = 2;
+      if (r?.readBody && (serveFrame(g).v.left as number) > 0)
+        return call(g, 'io.discard.ReadFrom', { fd: f.v.fd }, ['io.Copy', 'io.copyBuffer']);
+      return 0;
+    case 2:
+      f.pc = 3;
       if (r?.sleep) return timeSleep(m, mm, g, r.sleep, `the handler calls time.Sleep(${r.sleep / 1e6} ms)`);
       return 0;
     default: {
