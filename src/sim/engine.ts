@@ -126,7 +126,8 @@ export function boot(sc: Scenario, seed?: number): Machine {
     },
     connSock: {},
     listeners: {},
-    taken: (sc.server?.instances ?? 1) > 1 ? [] : [],
+    // instances: 2 — another copy of the program already holds the port; the simulated one starts second.
+    taken: (sc.server?.instances ?? 1) > 1 ? [Number((sc.server?.listen ?? ':3000').split(':').pop())] : [],
     faultsFired: [],
   };
   for (const name of ['stdin', 'stdout', 'stderr']) {
@@ -278,7 +279,7 @@ function apply(m: Machine, ev: Ev): void {
     case 'client.start':
       return clientStart(m, ev.a);
     case 'client.next':
-      return clientNext(m, ev.a);
+      return clientNext(m, ev.a, ev.b);
     case 'client.rto':
       return clientRto(m, ev.a, ev.gen);
     case 'tcp.rto':

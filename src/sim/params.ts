@@ -117,6 +117,8 @@ export const GO = {
   rstAvoidanceDelay: 500_000_000,
   /** New goroutine stack. */
   stackMin: 2048,
+  /** sysmon preempts a G that has run this long without rescheduling (proc.go forcePreemptNS: 10 ms). */
+  forcePreemptNS: 10_000_000,
 } as const;
 
 export function resolveParams(s: Scenario): Params {

@@ -199,7 +199,8 @@ export function clientNext(m: Machine, conn: number, piece = 0): void {
       kind: 'client.send',
       conn,
       bytes: spec.data.length,
-      text: () => `Client ${c.name} writes ${spec.data!.length} B${quote(spec.data, 40)} to the raw TCP connection.`,
+      text: () =>
+        `Client ${c.name} writes ${spec.data!.length} B${quote(spec.data, 40)} to the raw TCP connection.`,
     });
     return clientPush(m, c);
   }
@@ -227,7 +228,8 @@ export function clientNext(m: Machine, conn: number, piece = 0): void {
   const base = c.writeSeq;
   queueBytes(m, c, parts[0]);
   c.inFlight = true;
-  c.holdAt = typeof r !== 'string' && r.expectContinue && req.text.length > req.headerLen ? base + req.headerLen : 0;
+  c.holdAt =
+    typeof r !== 'string' && r.expectContinue && req.text.length > req.headerLen ? base + req.headerLen : 0;
   emit(m, {
     layer: 'client',
     kind: 'client.send',
@@ -235,7 +237,9 @@ export function clientNext(m: Machine, conn: number, piece = 0): void {
     bytes: parts[0].length,
     text: () =>
       `Client ${c.name} writes request ${c.reqIdx}: ${JSON.stringify(req.text.slice(0, req.text.indexOf('\r\n')))} (${req.text.length} B` +
-      (parts.length > 1 ? `, the header in ${parts.length} pieces ${pieceGap(r) / 1e6} ms apart: ${parts[0].length} B now)` : ')') +
+      (parts.length > 1
+        ? `, the header in ${parts.length} pieces ${pieceGap(r) / 1e6} ms apart: ${parts[0].length} B now)`
+        : ')') +
       (c.holdAt > 0 ? ', holding the body back until the server says 100 Continue.' : '.'),
   });
   if (parts.length > 1) schedule(m, pieceGap(r), 'client.next', conn, 1);

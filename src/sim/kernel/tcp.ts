@@ -150,9 +150,17 @@ function setState(m: Machine, s: Sock, to: Sock['state'], why: string): void {
   });
 }
 
-/** Frees a socket that nobody refers to any more (inet_csk_destroy_sock). */
+/**
+ * tcp_done: the connection is over. The lookup entry goes; the sock itself is freed only when no file
+ * refers to it any more (inet_csk_destroy_sock); otherwise it stays CLOSED until the program's close().
+ */
 function destroy(m: Machine, s: Sock): void {
   delete m.connSock[s.conn];
+  if (s.file >= 0) {
+    s.state = 'CLOSED';
+    s.rtoGen++;
+    return;
+  }
   delete m.socks[s.id];
 }
 
@@ -474,6 +482,25 @@ export function tcpClose(m: Machine, s: Sock, orphan: boolean): void {
   if (s.state === 'CLOSED') {
     // Never connected (or already finished): nothing to tell a peer.
     if (orphan) delete m.socks[s.id];
+    return;
+  }
+  if (orphan && s.rcvq > 0) {
+    // tcp_close: unread data is thrown away, and the peer must know it was lost: RST, not FIN.
+    const lost = s.rcvq;
+    s.appRead += lost;
+    s.rcvq = 0;
+    s.rcvData = '';
+    emit(m, {
+      layer: 'kernel',
+      kind: 'tcp.tx',
+      conn: s.conn,
+      text: () =>
+        `tcp_close: ${lost} B the program never read are still in the receive queue; the kernel discards them and resets the connection (RST) instead of sending FIN.`,
+      fn: 'tcp_close — net/ipv4/tcp.c',
+    });
+    xmit(m, s, RST | ACK, s.sndNxt, 0);
+    setState(m, s, 'CLOSED', 'close() with unread data aborts the connection');
+    destroy(m, s);
     return;
   }
   if (s.sndShutdown) return;

@@ -454,6 +454,46 @@ export function futexWoken(m: Machine, mm: M): void {
   mNext(m, mm, COST.runtime);
 }
 
+/**
+ * preemptone → preemptM (runtime/preempt.go, signal_unix.go): sysmon sends SIGURG to the thread; the
+ * signal handler injects asyncPreempt, and gopreempt_m puts the G on the global run queue so its M
+ * schedules something else. Only CPU loops can be interrupted here: the frame that burns CPU marks
+ * itself with `burnEnd` (when the loop would finish) and `burnPc` (where to resume the rest, `cpuLeft`).
+ */
+function asyncPreempt(m: Machine, sysmon: M, x: M, g: G, top: G['frames'][number]): void {
+  const ran = m.now - g.runStart;
+  sysRecord(
+    m,
+    sysmon,
+    'tgkill',
+    [m.proc.pid, x.tid, 'SIGURG'],
+    { ret: 0 },
+    `sysmon: G${g.id} has run on M${x.id} for ${(ran / 1e6).toFixed(1)} ms, past the 10 ms time slice (forcePreemptNS); preemptone signals thread ${x.tid} so the G stops at its next safe point.`,
+  );
+  top.v.cpuLeft = (top.v.burnEnd as number) - m.now;
+  top.pc = top.v.burnPc as number;
+  delete top.v.burnEnd;
+  x.gen++;
+  g.status = 'runnable';
+  g.m = -1;
+  x.curg = -1;
+  x.spc = 0;
+  m.rt.globrunq.push(g.id);
+  emit(m, {
+    layer: 'runtime',
+    kind: 'sched.global',
+    g: g.id,
+    m: x.id,
+    p: x.p,
+    tid: x.tid,
+    text: () =>
+      `asyncPreempt: SIGURG interrupts ${gDesc(g)} with ${((top.v.cpuLeft as number) / 1e6).toFixed(1)} ms of its work left; gopreempt_m puts it on the global run queue (${m.rt.globrunq.length}) and M${x.id} schedules another G.`,
+    fn: 'runtime.gopreempt_m — src/runtime/proc.go',
+  });
+  wakep(m, x);
+  mNext(m, x, COST.park);
+}
+
 /** sysmon (runtime/proc.go): runs without a P; polls the network if nobody has for 10 ms. */
 export function sysmonTick(m: Machine): void {
   const rt = m.rt;
@@ -465,6 +505,16 @@ export function sysmonTick(m: Machine): void {
       injectglist(m, mm, list);
       acted = true;
     }
+  }
+  // retake → preemptone: a G that has run for forcePreemptNS is asked to stop (async preemption).
+  for (const x of rt.ms) {
+    if (x.curg < 0 || x.p < 0 || x.state !== 'running') continue;
+    const g = rt.gs[x.curg];
+    const top = g?.frames[g.frames.length - 1];
+    if (!top || typeof top.v.burnEnd !== 'number' || top.v.burnEnd <= m.now) continue;
+    if (m.now - g.runStart < GO.forcePreemptNS) continue;
+    asyncPreempt(m, mm, x, g, top);
+    acted = true;
   }
   rt.sysmonIdle = acted ? 0 : rt.sysmonIdle + 1;
   rt.sysmonDelay = rt.sysmonIdle > 50 ? Math.min(rt.sysmonDelay * 2, COST.sysmonMax) : COST.sysmonMin;
