@@ -162,6 +162,30 @@ describe('App at 160×50', () => {
     }
   });
 
+  it('scrolls the focused pane with ↑↓, and re-centres the timeline when the cursor moves', async () => {
+    const session = new FakeSession();
+    session.goto(15);
+    const r = renderAt(<App session={session} theme={theme} columns={160} rows={50} />, 160, 50);
+    cleanup.push(r.unmount);
+    await settle();
+    const firstStep = () => {
+      const line = r.lastFrame().split('\n').find((l) => /^║ [ ▶][ ●] ?\d+ /.test(l));
+      return Number(/^║ [ ▶][ ●] ?(\d+) /.exec(line ?? '')?.[1]);
+    };
+    expect(firstStep()).toBe(5);
+    r.stdin.write(`${ESC}[A`);
+    await settle();
+    r.stdin.write(`${ESC}[A`);
+    expect(await until(() => String(firstStep()), (f) => f === '3')).toBe('3');
+    for (let i = 0; i < 20; i++) r.stdin.write(`${ESC}[A`);
+    expect(await until(() => String(firstStep()), (f) => f === '0')).toBe('0');
+    // No dead zone past the end: one ↓ moves the window at once.
+    r.stdin.write(`${ESC}[B`);
+    expect(await until(() => String(firstStep()), (f) => f === '1')).toBe('1');
+    r.stdin.write('l');
+    expect(await until(() => String(firstStep()), (f) => f === '6')).toBe('6');
+  });
+
   it('re-lays out when the size changes', async () => {
     const session = new FakeSession();
     const r = renderAt(<App session={session} theme={theme} columns={160} rows={50} />, 160, 50);

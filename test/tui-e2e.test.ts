@@ -3,12 +3,22 @@
  * reads the screen with capture-pane. Covers the flow a newcomer follows (step, back, goto, a
  * breakpoint and continue, help, resize, quit) and that the terminal comes back on quit, Ctrl-C and
  * SIGTERM. Each tmux server has its own socket (-L) and is killed in afterAll.
+ *
+ * The bundle is built like scripts/build.mjs builds dist/, but into a private folder under tmp/ next
+ * to a copy of the real bin shim: other test runs rebuilding dist/ at the same time (scripts/build.mjs
+ * deletes it first) cannot pull the program away while the terminal runs it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The private install: <tmp>/bin/netflow-tui.js (the real shim) and <tmp>/dist/. */
+let BIN = '';
+let privateDir = '';
 const SOCKET = `netflow-e2e-${process.pid}`;
 const POLL_MS = 50;
 const WAIT_MS = 15_000;
@@ -77,7 +87,7 @@ async function shell(): Promise<string> {
 /** Runs the TUI on `hello` in a fresh shell, after a marker line that must come back on exit. */
 async function launch(extra = ''): Promise<string> {
   const t = await shell();
-  lit(t, `echo BEFORE-TUI; node bin/netflow-tui.js hello ${extra}; echo EXIT=$?`);
+  lit(t, `echo BEFORE-TUI; node ${BIN} hello ${extra}; echo EXIT=$?`);
   keys(t, 'Enter');
   await waitText(t, 'step ');
   return t;
@@ -98,9 +108,29 @@ async function expectRestored(t: string, exit: number): Promise<void> {
   expect(s).not.toMatch(/step \d+\/\d+/);
 }
 
-beforeAll(() => {
-  execFileSync('node', ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
-  expect(existsSync(`${ROOT}dist/cli.js`)).toBe(true);
+beforeAll(async () => {
+  mkdirSync(join(ROOT, 'tmp'), { recursive: true });
+  privateDir = mkdtempSync(join(ROOT, 'tmp', 'tui-e2e-'));
+  // The options of scripts/build.mjs, with a private outdir.
+  await build({
+    entryPoints: [join(ROOT, 'src/cli.ts')],
+    outdir: join(privateDir, 'dist'),
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    external: ['react-devtools-core'],
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  mkdirSync(join(privateDir, 'bin'));
+  BIN = join(privateDir, 'bin', 'netflow-tui.js');
+  copyFileSync(join(ROOT, 'bin', 'netflow-tui.js'), BIN);
+  expect(existsSync(join(privateDir, 'dist', 'cli.js'))).toBe(true);
 });
 
 afterAll(() => {
@@ -109,6 +139,7 @@ afterAll(() => {
   } catch {
     // No server was started.
   }
+  if (privateDir) rmSync(privateDir, { recursive: true, force: true });
 });
 
 describe('TUI in a real terminal (tmux)', () => {
@@ -169,6 +200,27 @@ describe('TUI in a real terminal (tmux)', () => {
     await expectRestored(t, 0);
   });
 
+  it('keeps changed-value markers without colour under NO_COLOR, and colours otherwise', async () => {
+    const plain = await shell();
+    lit(plain, `NO_COLOR=1 node ${BIN} hello --at 5`);
+    keys(plain, 'Enter');
+    await waitText(plain, 'step 5/');
+    keys(plain, 'l', 'l', 'l');
+    await waitText(plain, 'step 8/');
+    const raw = tmux('capture-pane', '-p', '-e', '-t', plain);
+    expect(raw).not.toMatch(/\x1b\[(3\d|9\d|4\d|7)(;\d+)*m/);
+    // Go method names like (*Server) contain `*`; a marker follows a value.
+    expect(raw).toMatch(/[^(]\*/);
+    keys(plain, 'q');
+
+    const colour = await launch();
+    keys(colour, 'l');
+    await waitText(colour, 'step 1/');
+    expect(tmux('capture-pane', '-p', '-e', '-t', colour)).toMatch(/\x1b\[[0-9;]*m/);
+    keys(colour, 'q');
+    await expectRestored(colour, 0);
+  });
+
   it('restores the terminal on SIGTERM and exits 143', async () => {
     const t = await launch();
     const shellPid = tmux('display-message', '-p', '-t', t, '#{pane_pid}').trim();
@@ -182,7 +234,7 @@ describe('TUI in a real terminal (tmux)', () => {
 
 describe('TUI refuses what it cannot do, before touching the terminal', () => {
   const run = (...args: string[]) =>
-    spawnSync('node', ['bin/netflow-tui.js', ...args], {
+    spawnSync('node', [BIN, ...args], {
       cwd: ROOT,
       encoding: 'utf8',
       input: '',
@@ -198,7 +250,7 @@ describe('TUI refuses what it cannot do, before touching the terminal', () => {
 
   it('reports a bad --break with its column and exit code 2, without the alternate screen', async () => {
     const t = await shell();
-    lit(t, 'echo BEFORE-TUI; node bin/netflow-tui.js hello --break sycall:accept4; echo EXIT=$?');
+    lit(t, `echo BEFORE-TUI; node ${BIN} hello --break sycall:accept4; echo EXIT=$?`);
     keys(t, 'Enter');
     const s = await waitText(t, 'EXIT=2');
     expect(s).toMatch(/--break "sycall:accept4": column 1: /);

@@ -27,16 +27,17 @@ describe('uiReducer', () => {
 
   it('scrolls the focused pane within its limits', () => {
     let s = uiReducer(initialUi(), { type: 'focus', pane: 'sched' });
-    s = uiReducer(s, { type: 'scroll', delta: -3, max: 10 });
+    s = uiReducer(s, { type: 'scroll', delta: -3, min: 0, max: 10 });
     expect(s.scroll.sched).toBe(0);
-    s = uiReducer(s, { type: 'scroll', delta: 25, max: 10 });
+    s = uiReducer(s, { type: 'scroll', delta: 25, min: 0, max: 10 });
     expect(s.scroll.sched).toBe(10);
     expect(s.scroll.nic).toBe(0);
   });
 
   it('lets the timeline scroll both ways and re-centres it when the cursor moves', () => {
     let s = uiReducer(initialUi(), { type: 'focus', pane: 'timeline' });
-    s = uiReducer(s, { type: 'scroll', delta: -4, max: 30 });
+    s = uiReducer(s, { type: 'scroll', delta: -4, min: -10, max: 30 });
+    expect(uiReducer(s, { type: 'scroll', delta: -40, min: -10, max: 30 }).scroll.timeline).toBe(-10);
     expect(s.scroll.timeline).toBe(-4);
     expect(uiReducer(s, { type: 'moved' }).scroll.timeline).toBe(0);
   });
@@ -74,7 +75,7 @@ function drive(
   keys: (string | Parameters<typeof toKeyEvents>[1])[],
   s: UiState = initialUi(),
 ) {
-  const ctx: ControllerCtx = { session, maxScroll: () => 5, pageSize: () => 10 };
+  const ctx: ControllerCtx = { session, scrollRange: () => [0, 5], pageSize: () => 10 };
   for (const k of keys) {
     const evs: KeyEvent[] = typeof k === 'string' ? toKeyEvents(k, {}) : toKeyEvents('', k);
     for (const ev of evs) s = handleKey(s, ev, ctx);
@@ -155,7 +156,7 @@ describe('controller', () => {
     expect(drive(new FakeSession(), ['q']).quit).toBe(true);
     // Ink reports Ctrl-C as input "c" with ctrl set (exitOnCtrlC is off).
     const [ev] = toKeyEvents('c', { ctrl: true });
-    const ctx = { session: new FakeSession(), maxScroll: () => 0, pageSize: () => 1 };
+    const ctx: ControllerCtx = { session: new FakeSession(), scrollRange: () => [0, 0], pageSize: () => 1 };
     expect(handleKey(initialUi(), ev, ctx).quit).toBe(true);
   });
 

@@ -94,10 +94,15 @@ export function App({ session, theme, columns, rows, onQuit, initial }: AppProps
 
   const ctx: ControllerCtx = {
     session,
-    maxScroll: (p) => {
-      if (p === 'timeline') return session.total;
+    scrollRange: (p) => {
       const e = extents.current[p];
-      return e ? Math.max(0, e.total - e.height) : 0;
+      if (!e) return [0, 0];
+      if (p === 'timeline') {
+        // Offsets that move the cursor-centred window without running past either end.
+        const centred = session.cursor - Math.floor(e.height / 2);
+        return [-centred, e.total - e.height - centred];
+      }
+      return [0, Math.max(0, e.total - e.height)];
     },
     pageSize: (p) => extents.current[p]?.height ?? 10,
   };

@@ -10,8 +10,9 @@ import { PANES, type PaneId, SPEEDS, type UiAction, type UiState, uiReducer } fr
 
 export interface ControllerCtx {
   session: Session;
-  /** How far the pane can scroll (lines of content below the visible window). */
-  maxScroll(pane: PaneId): number;
+  /** The scroll offsets the pane can take: [min, max] (0..lines below the window; the timeline
+   * also goes negative, towards the first record). */
+  scrollRange(pane: PaneId): [number, number];
   /** Visible content lines of the pane (a page for PgUp/PgDn). */
   pageSize(pane: PaneId): number;
 }
@@ -85,7 +86,8 @@ function runNormal(s: UiState, ev: KeyEvent, ctx: ControllerCtx): UiState {
     case 'page-down': {
       const page = Math.max(1, ctx.pageSize(s.focus) - 1);
       const delta = { 'scroll-up': -1, 'scroll-down': 1, 'page-up': -page, 'page-down': page }[b.command];
-      return apply(s, { type: 'scroll', delta, max: ctx.maxScroll(s.focus) });
+      const [min, max] = ctx.scrollRange(s.focus);
+      return apply(s, { type: 'scroll', delta, min, max });
     }
     case 'play':
       if (s.playing) return apply(s, { type: 'play', playing: false }, { type: 'message', text: 'paused' });

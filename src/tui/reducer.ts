@@ -66,8 +66,8 @@ export interface UiState {
 export type UiAction =
   | { type: 'focus'; pane: PaneId }
   | { type: 'focus-cycle'; delta: 1 | -1 }
-  /** Scroll the focused pane by `delta` lines, within 0..max (the timeline: within -max..max). */
-  | { type: 'scroll'; delta: number; max: number }
+  /** Scroll the focused pane by `delta` lines, keeping the offset within min..max. */
+  | { type: 'scroll'; delta: number; min: number; max: number }
   /** The cursor moved: the timeline re-centres on it. */
   | { type: 'moved' }
   | { type: 'open-help' }
@@ -116,8 +116,7 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       return focusPane(s, PANES[(i + a.delta + PANES.length) % PANES.length]);
     }
     case 'scroll': {
-      const lo = s.focus === 'timeline' ? -a.max : 0;
-      const next = clamp(s.scroll[s.focus] + a.delta, lo, Math.max(0, a.max));
+      const next = clamp(s.scroll[s.focus] + a.delta, Math.min(0, a.min), Math.max(0, a.max));
       return { ...s, scroll: { ...s.scroll, [s.focus]: next } };
     }
     case 'moved':
