@@ -169,21 +169,32 @@ describe('App at 160×50', () => {
     cleanup.push(r.unmount);
     await settle();
     const firstStep = () => {
-      const line = r.lastFrame().split('\n').find((l) => /^║ [ ▶][ ●] ?\d+ /.test(l));
+      const line = r
+        .lastFrame()
+        .split('\n')
+        .find((l) => /^║ [ ▶][ ●] ?\d+ /.test(l));
       return Number(/^║ [ ▶][ ●] ?(\d+) /.exec(line ?? '')?.[1]);
     };
+    /** Waits until the timeline's first row is step n; returns the first row's step. */
+    const shows = async (n: number) =>
+      Number(
+        await until(
+          () => String(firstStep()),
+          (f) => f === String(n),
+        ),
+      );
     expect(firstStep()).toBe(5);
     r.stdin.write(`${ESC}[A`);
     await settle();
     r.stdin.write(`${ESC}[A`);
-    expect(await until(() => String(firstStep()), (f) => f === '3')).toBe('3');
+    expect(await shows(3)).toBe(3);
     for (let i = 0; i < 20; i++) r.stdin.write(`${ESC}[A`);
-    expect(await until(() => String(firstStep()), (f) => f === '0')).toBe('0');
+    expect(await shows(0)).toBe(0);
     // No dead zone past the end: one ↓ moves the window at once.
     r.stdin.write(`${ESC}[B`);
-    expect(await until(() => String(firstStep()), (f) => f === '1')).toBe('1');
+    expect(await shows(1)).toBe(1);
     r.stdin.write('l');
-    expect(await until(() => String(firstStep()), (f) => f === '6')).toBe('6');
+    expect(await shows(6)).toBe(6);
   });
 
   it('re-lays out when the size changes', async () => {
