@@ -87,7 +87,10 @@ export async function startTui(opts: TuiOptions): Promise<void> {
     import('./theme.js'),
     import('chalk'),
   ]);
-  const theme = makeTheme(chalk.level);
+  // The bin maps NO_COLOR to FORCE_COLOR=0 before chalk loads; do it here too for other entry points
+  // (`tsx src/cli.ts`), where chalk may have decided its level already.
+  const noColor = (process.env.NO_COLOR ?? '') !== '' && process.env.FORCE_COLOR === undefined;
+  const theme = makeTheme(noColor ? 0 : chalk.level);
   const element = () =>
     appElement({ session, theme, columns: stdout.columns || 80, rows: stdout.rows || 24 });
 
