@@ -1,6 +1,8 @@
 import { renderToString } from 'ink';
 import { describe, expect, it } from 'vitest';
+import { KINDS } from '../src/sim/trace.js';
 import { App } from '../src/tui/app.js';
+import { KIND_ABOUT } from '../src/tui/kinds.js';
 import { computeLayout } from '../src/tui/layout.js';
 import { epollPane } from '../src/tui/panes/epoll.js';
 import { fdsPane } from '../src/tui/panes/fds.js';
@@ -257,5 +259,12 @@ describe('layout', () => {
       columns: 70,
     });
     expect(out).toContain('terminal too small (70×20); need at least 80×24');
+  });
+});
+
+describe('narration knowledge', () => {
+  it('has a sentence for every trace kind', () => {
+    const missing = KINDS.filter((k) => !KIND_ABOUT[k]);
+    expect(missing, 'add them to src/tui/kinds.ts').toEqual([]);
   });
 });
