@@ -134,11 +134,15 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
+  let socketPath = '';
   try {
+    socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
     tmux('kill-server');
   } catch {
     // No server was started.
   }
+  // tmux leaves the socket file behind here; it is ours (unique name), so remove it.
+  if (socketPath.endsWith(SOCKET)) rmSync(socketPath, { force: true });
   if (privateDir) rmSync(privateDir, { recursive: true, force: true });
 });
 
