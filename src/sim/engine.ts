@@ -316,16 +316,18 @@ export function gauge(m: Machine, g: Gauge, f: GaugeFilter): number {
     const file = id !== undefined && id >= 0 ? m.files[id] : undefined;
     return file && file.type === 'socket' ? m.socks[file.obj] : undefined;
   };
-  const socks = f.fd !== undefined ? [sockAt(f.fd)].filter((s) => s !== undefined) : Object.values(m.socks);
+  // Only the socket gauges walk the sockets (10,000 of them in c10k): the others must stay cheap.
+  const socks = () =>
+    f.fd !== undefined ? [sockAt(f.fd)].filter((s) => s !== undefined) : Object.values(m.socks);
   switch (g) {
     case 'acceptq':
-      return socks.reduce((a, s) => a + s.acceptq.length, 0);
+      return socks().reduce((a, s) => a + s.acceptq.length, 0);
     case 'synq':
-      return socks.reduce((a, s) => a + s.synq.length, 0);
+      return socks().reduce((a, s) => a + s.synq.length, 0);
     case 'rcvq':
-      return socks.reduce((a, s) => a + s.rcvq, 0);
+      return socks().reduce((a, s) => a + s.rcvq, 0);
     case 'sndq':
-      return socks.reduce((a, s) => a + Math.max(0, s.writeSeq - s.sndUna), 0);
+      return socks().reduce((a, s) => a + Math.max(0, s.writeSeq - s.sndUna), 0);
     case 'rdllist':
       return Object.values(m.eps).reduce((a, e) => a + e.rdllist.length, 0);
     case 'runq': {
