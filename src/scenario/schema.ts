@@ -131,7 +131,11 @@ export const ServerSchema = z
       .optional()
       .describe('user the process runs as: ports below 1024 need root'),
     nofile: int('RLIMIT_NOFILE hard limit (Go raises the soft limit to it)', 8, 1048576).optional(),
-    instances: int('how many copies of the program start (the second cannot bind)', 1, 2).optional(),
+    instances: int(
+      'how many copies of the program run: with 2, another copy already holds the port and the simulated one, starting second, cannot bind',
+      1,
+      2,
+    ).optional(),
     routes: z.array(RouteSchema).optional(),
     readSize: size('tcp kind: bytes the server asks Read for', 1, 1024 ** 2).optional(),
     reply: z.string().optional().describe('tcp kind: what the server writes back'),
@@ -173,7 +177,9 @@ export const ClientSchema = z
     every: duration('spacing between those connections').optional(),
     requests: z.array(RequestSchema).min(1).optional(),
     keepAlive: z.boolean().optional().describe('reuse the connection for the next request'),
-    readDelay: duration('slow reader: time before the client reads each response').optional(),
+    readDelay: duration(
+      'slow reader: time before the client reads each response (accepted, not simulated yet: the client reads at once)',
+    ).optional(),
     data: z.string().optional().describe('tcp kind: bytes the client sends'),
   })
   .describe('A group of client connections');
