@@ -367,6 +367,19 @@ function takeRaw(m: Machine, c: Client, n: number): void {
 export function clientArrive(m: Machine, seg: Seg): void {
   const c = m.clients[seg.conn - 1];
   m.stats.framesDelivered++;
+  if (c.state === 'done' && c.finRcvd && c.finSent && seg.flags & FIN) {
+    // TIME_WAIT (tcp_timewait_state_process): our last ACK was lost, so the server sent its FIN again.
+    emit(m, {
+      layer: 'client',
+      kind: 'client.recv',
+      conn: c.conn,
+      flags: flagNames(seg.flags),
+      text: () =>
+        `Client ${peer(c)} is in TIME_WAIT and receives the server's FIN again: its last ACK was lost, so it acknowledges once more.`,
+    });
+    clientXmit(m, c, ACK, c.writeSeq + 1, 0, ': the last ACK, again');
+    return;
+  }
   if (c.state === 'done' || c.state === 'waiting') {
     emit(m, {
       layer: 'client',
