@@ -101,6 +101,8 @@ function checkState<M>(w: World<M>, model: Model, real: Real): void {
   expect(real.s.cursor).toBe(model.cursor);
   expect(real.s.view()).toEqual(w.ref.views[model.cursor]);
   expect(real.s.record(model.cursor)).toEqual(w.ref.records[model.cursor]);
+  const c = model.cursor;
+  expect(real.s.records(c - 6, c + 4)).toEqual(w.ref.records.slice(Math.max(0, c - 6), c + 4));
 }
 
 /** Replay after a navigation is bounded by K (plus record-less events and one clone's worth). */

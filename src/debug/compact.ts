@@ -72,23 +72,32 @@ export class CompactTrace {
     const i = this.length++;
     this.t[i] = r.t_ns;
     let k = this.kindIndex.get(r.kind);
-    if (k === undefined) {
-      k = this.kindNames.length;
-      if (k > 255) throw new Error(`compact trace: more than 256 record kinds (${r.kind})`);
-      this.kindNames.push(r.kind);
-      this.kindIndex.set(r.kind, k);
-    }
+    if (k === undefined) k = this.addKind(r.kind);
     this.kind[i] = k;
     this.layer[i] = this.layerIndex.get(r.layer) ?? 255;
     this.event[i] = event;
-    for (const c of INT_COLS) {
-      const v = r[c];
-      this.ints[c][i] = v === undefined ? ABSENT : v;
-    }
-    for (const c of STR_COLS) {
-      const v = r[c];
-      this.strs[c][i] = v === undefined ? 0 : this.intern(c, v);
-    }
+    // Field by field: a loop over column names is several times slower on records of many shapes.
+    const n = this.ints;
+    n.fd[i] = r.fd ?? ABSENT;
+    n.g[i] = r.g ?? ABSENT;
+    n.m[i] = r.m ?? ABSENT;
+    n.p[i] = r.p ?? ABSENT;
+    n.conn[i] = r.conn ?? ABSENT;
+    n.tid[i] = r.tid ?? ABSENT;
+    n.slot[i] = r.slot ?? ABSENT;
+    const s = this.strs;
+    s.errno[i] = r.errno === undefined ? 0 : this.intern('errno', r.errno);
+    s.reason[i] = r.reason === undefined ? 0 : this.intern('reason', r.reason);
+    s.syscall[i] = r.syscall === undefined ? 0 : this.intern('syscall', r.syscall);
+    s.ring[i] = r.ring === undefined ? 0 : this.intern('ring', r.ring);
+  }
+
+  private addKind(kind: string): number {
+    const k = this.kindNames.length;
+    if (k > 255) throw new Error(`compact trace: more than 256 record kinds (${kind})`);
+    this.kindNames.push(kind);
+    this.kindIndex.set(kind, k);
+    return k;
   }
 
   /** Trims the columns to their length; no more pushes after this. */

@@ -47,8 +47,10 @@ const MIN_K = 256;
 const MAX_K = 1 << 20;
 /** K before there is anything to measure. */
 const FIRST_K = 2048;
-/** Estimated bytes all checkpoints may hold before they are thinned. */
-const CHECKPOINT_BYTES = 192 * 1024 * 1024;
+/** Estimated heap bytes all checkpoints may hold before they are thinned. */
+const CHECKPOINT_BYTES = 256 * 1024 * 1024;
+/** Heap bytes of a cloned machine per byte of its v8 serialisation (measured: 16.4 MB vs 10.3 MB). */
+const HEAP_PER_SERIALIZED_BYTE = 1.6;
 /** Sample a checkpoint's size every this many checkpoints (v8.serialize costs about a clone). */
 const SIZE_SAMPLE_EVERY = 16;
 /** Most checkpoints kept whatever their size. */
@@ -58,6 +60,8 @@ const KEEP_RECORDS_UP_TO = 200_000;
 /** Records per regenerated block, and blocks kept. */
 const BLOCK = 512;
 const BLOCKS_KEPT = 32;
+/** Records W emitted most recently, kept for display (the window around the cursor). */
+const RECENT_KEPT = 4096;
 
 export interface SessionOptions {
   /** Overrides the scenario's seed. */
@@ -151,6 +155,8 @@ export class DebugSession<M> implements Session {
   private nextId = 1;
   private readonly notes: Note[] = [];
   private readonly blocks = new Map<number, TraceRecord[]>();
+  /** Large runs: records W's replays emitted lately, by step (insertion order = age). */
+  private readonly recent = new Map<number, TraceRecord>();
   private replayed = 0;
   private clones = 0;
 
@@ -182,8 +188,9 @@ export class DebugSession<M> implements Session {
     /** Thinning doubles K; measurement may not lower it again. */
     let kFloor = MIN_K;
     let t0 = performance.now();
+    const out = this.out;
     for (;;) {
-      const out: TraceRecord[] = [];
+      out.length = 0;
       if (!engine.step(m, out)) break;
       events++;
       if (out.length === 0) continue;
@@ -206,7 +213,7 @@ export class DebugSession<M> implements Session {
       lastCp = events;
       if (fixedK) continue;
       if (clones % SIZE_SAMPLE_EVERY === 1) {
-        const size = estimateBytes(m);
+        const size = estimateBytes(m) * HEAP_PER_SERIALIZED_BYTE;
         if (size > 0) {
           sizeSum += size;
           sizeSamples++;
@@ -283,6 +290,8 @@ export class DebugSession<M> implements Session {
       throw new RangeError(`record ${i} is outside the trace (0..${this.total - 1})`);
     }
     if (this.full) return this.full[i];
+    const r = this.recent.get(i);
+    if (r) return r;
     const b = Math.floor(i / BLOCK);
     return this.block(b)[i - b * BLOCK];
   }
@@ -292,6 +301,15 @@ export class DebugSession<M> implements Session {
     const z = Math.min(this.total, Math.ceil(to));
     if (a >= z) return [];
     if (this.full) return this.full.slice(a, z);
+    if (this.recent.has(a) && this.recent.has(z - 1)) {
+      const res: TraceRecord[] = [];
+      for (let i = a; i < z; i++) {
+        const r = this.recent.get(i);
+        if (!r) break;
+        res.push(r);
+      }
+      if (res.length === z - a) return res;
+    }
     const res: TraceRecord[] = [];
     for (let i = a; i < z; ) {
       const b = Math.floor(i / BLOCK);
@@ -331,6 +349,16 @@ export class DebugSession<M> implements Session {
     this.blocks.set(b, res);
     if (this.blocks.size > BLOCKS_KEPT) this.blocks.delete(this.blocks.keys().next().value!);
     return res;
+  }
+
+  /** Large runs: keeps records W just emitted, for display. */
+  private remember(out: TraceRecord[]): void {
+    if (this.full) return;
+    for (const r of out) {
+      this.recent.delete(r.step);
+      this.recent.set(r.step, r);
+    }
+    while (this.recent.size > RECENT_KEPT) this.recent.delete(this.recent.keys().next().value!);
   }
 
   /** A replayed record must be the one the first run made: same kind, same time. */
@@ -406,6 +434,7 @@ export class DebugSession<M> implements Session {
       if (out[0].step !== w.next) throw new Error(`replay diverged at record ${w.next}`);
       w.lo = w.next;
       w.next += out.length;
+      this.remember(out);
       if (denseEvery && w.events - lastSnap >= denseEvery && w.next <= i) {
         lastSnap = w.events;
         const at = lastAtMost(this.dense, w.next);
@@ -501,6 +530,7 @@ export class DebugSession<M> implements Session {
         if (out.length === 0) continue;
         w.lo = w.next;
         w.next += out.length;
+        this.remember(out);
         for (let j = 0; j < replayWatches.length; j++) {
           const now = this.holds(replayWatches[j], w.m);
           if (now && !prev[j]) better(w.lo, replayWatches[j]);
@@ -560,6 +590,7 @@ export class DebugSession<M> implements Session {
         if (out.length === 0) continue;
         w.lo = w.next;
         w.next += out.length;
+        this.remember(out);
         for (let j = 0; j < replayWatches.length; j++) {
           const now = this.holds(replayWatches[j], w.m);
           if (now && !prev[j]) {
