@@ -15,6 +15,8 @@ await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   // ink imports react-devtools-core only when DEV is set; it is not a dependency.
   external: ['react-devtools-core'],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
   logLevel: 'warning',
 });
