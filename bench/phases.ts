@@ -6,6 +6,7 @@
  *   session <scenario.yaml> <connections|0> <gotos> <backs> <frames>
  *                                             open a Session, random gotos, successive backs, peak
  *                                             RSS, then TUI frames (Ink loads only after RSS is read)
+ *                                             <budget_ms>: each set stops early after this much time
  *
  * `connections` > 0 shrinks the scenario's client count (the --quick run); 0 keeps it.
  * Nothing is cached between timed operations: every goto/back/frame is the real call.
@@ -48,6 +49,7 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 
+const progress = (s: string) => process.stderr.write(`bench:   ${s}\n`);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
 // ---------------------------------------------------------------------------------------------------
@@ -165,11 +167,13 @@ async function sessionPhase(
   nGoto: number,
   nBack: number,
   nFrames: number,
+  budgetMs: number,
 ): Promise<void> {
   const sc = loadScenario(file, connections);
   const tOpen = performance.now();
   const session = createSession(engine, sc);
   const openMs = performance.now() - tOpen;
+  progress(`session open: ${session.total} records in ${(openMs / 1000).toFixed(1)} s`);
   const total = session.total;
   const rnd = prng(20261122);
 
@@ -177,7 +181,8 @@ async function sessionPhase(
   for (let i = 0; i < 5; i++) session.goto(Math.floor(rnd() * total));
 
   const gotoMs: number[] = [];
-  for (let i = 0; i < nGoto; i++) {
+  let t = performance.now();
+  for (let i = 0; i < nGoto && performance.now() - t < budgetMs; i++) {
     const n = Math.floor(rnd() * total);
     const t0 = performance.now();
     session.goto(n);
@@ -185,10 +190,12 @@ async function sessionPhase(
     if (session.cursor !== n) throw new Error(`goto ${n} left the cursor at ${session.cursor}`);
   }
 
+  progress(`${gotoMs.length} goto: p50 ${pct(gotoMs, 50).toFixed(2)} ms`);
   const backMs: number[] = [];
   const start = Math.min(total - 1, nBack + Math.floor(rnd() * Math.max(1, total - nBack)));
   session.goto(start);
-  for (let i = 0; i < nBack && session.cursor > 0; i++) {
+  t = performance.now();
+  for (let i = 0; i < nBack && session.cursor > 0 && performance.now() - t < budgetMs; i++) {
     const want = session.cursor - 1;
     const t0 = performance.now();
     session.back();
@@ -196,6 +203,7 @@ async function sessionPhase(
     if (session.cursor !== want) throw new Error(`back left the cursor at ${session.cursor}, not ${want}`);
   }
 
+  progress(`${backMs.length} back: p99 ${pct(backMs, 99).toFixed(2)} ms`);
   // Peak RSS of the process holding the session, read before Ink and React are loaded.
   const rssMb = process.resourceUsage().maxRSS / 1024;
 
@@ -215,7 +223,8 @@ async function sessionPhase(
   }
   const frameMs: number[] = [];
   let lines = 0;
-  for (let i = 0; i < nFrames && session.cursor < total - 1; i++) {
+  t = performance.now();
+  for (let i = 0; i < nFrames && session.cursor < total - 1 && performance.now() - t < budgetMs; i++) {
     session.step();
     const t0 = performance.now();
     const s = frame();
@@ -246,7 +255,7 @@ async function sessionPhase(
 const [phase, file, ...rest] = process.argv.slice(2);
 const nums = rest.map(Number);
 if (phase === 'sim') simPhase(file, nums[0]);
-else if (phase === 'session') await sessionPhase(file, nums[0], nums[1], nums[2], nums[3]);
+else if (phase === 'session') await sessionPhase(file, nums[0], nums[1], nums[2], nums[3], nums[4]);
 else {
   process.stderr.write(`usage: phases.mjs sim|session <scenario.yaml> ...\n`);
   process.exit(2);
