@@ -33,44 +33,72 @@ export function emit(m: Machine, r: RecordDraft): void {
   sink.push(rec);
 }
 
-function less(a: Ev, b: Ev): boolean {
-  return a.t < b.t || (a.t === b.t && a.seq < b.seq);
-}
-
 /** Schedule an event `delay` ns from now. */
 export function schedule(m: Machine, delay: number, k: EvKind, a = 0, b = 0, gen = 0, seg?: Seg): void {
-  const ev: Ev = { t: m.now + Math.max(0, Math.round(delay)), seq: m.seq++, k, a, b, gen };
+  const t = m.now + Math.max(0, Math.round(delay));
+  const seq = m.seq++;
+  const ev: Ev = { t, seq, k, a, b, gen };
   if (seg) ev.seg = seg;
+  // Sift up with a hole: parents move down until the new event's place is found, then it is written once.
   const h = m.heap;
-  h.push(ev);
-  let i = h.length - 1;
+  const ht = m.heapT;
+  const hs = m.heapS;
+  let i = h.length;
   while (i > 0) {
     const parent = (i - 1) >> 1;
-    if (!less(h[i], h[parent])) break;
-    [h[i], h[parent]] = [h[parent], h[i]];
+    const pt = ht[parent];
+    if (pt < t || (pt === t && hs[parent] < seq)) break;
+    h[i] = h[parent];
+    ht[i] = pt;
+    hs[i] = hs[parent];
     i = parent;
   }
+  h[i] = ev;
+  ht[i] = t;
+  hs[i] = seq;
 }
 
 /** Remove and return the earliest event. */
 export function pop(m: Machine): Ev | undefined {
   const h = m.heap;
-  if (h.length === 0) return undefined;
+  const n = h.length - 1;
+  if (n < 0) return undefined;
+  const ht = m.heapT;
+  const hs = m.heapS;
   const top = h[0];
-  const last = h.pop()!;
-  if (h.length > 0) {
-    h[0] = last;
+  const last = h[n];
+  const lt = ht[n];
+  const ls = hs[n];
+  h.pop();
+  ht.pop();
+  hs.pop();
+  if (n > 0) {
+    // Sift the last event down from the root with a hole.
     let i = 0;
     for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let s = i;
-      if (l < h.length && less(h[l], h[s])) s = l;
-      if (r < h.length && less(h[r], h[s])) s = r;
-      if (s === i) break;
-      [h[i], h[s]] = [h[s], h[i]];
-      i = s;
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      let ct = ht[c];
+      let cs = hs[c];
+      const r = c + 1;
+      if (r < n) {
+        const rt = ht[r];
+        const rs = hs[r];
+        if (rt < ct || (rt === ct && rs < cs)) {
+          c = r;
+          ct = rt;
+          cs = rs;
+        }
+      }
+      if (lt < ct || (lt === ct && ls < cs)) break;
+      h[i] = h[c];
+      ht[i] = ct;
+      hs[i] = cs;
+      i = c;
     }
+    h[i] = last;
+    ht[i] = lt;
+    hs[i] = ls;
   }
   return top;
 }

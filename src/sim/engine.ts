@@ -56,6 +56,9 @@ export function boot(sc: Scenario, seed?: number): Machine {
     now: 0,
     seq: 0,
     heap: [],
+    heapT: [],
+    heapS: [],
+    maxTime: sc.maxTime ?? DEFAULT_MAX_TIME,
     rng: (s ^ 0x9e3779b9) >>> 0 || 1,
     nrec: 0,
     ended: false,
@@ -299,8 +302,7 @@ export function step(m: Machine, out: TraceRecord[], text = true): boolean {
   if (m.ended) return false;
   setSink(out, text);
   const ev = pop(m);
-  const limit = m.sc.maxTime ?? DEFAULT_MAX_TIME;
-  if (!ev || ev.t > limit) {
+  if (!ev || ev.t > m.maxTime) {
     m.ended = true;
     return false;
   }
