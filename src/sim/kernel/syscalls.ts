@@ -4,7 +4,7 @@
  * `syscall` record in strace form with a plain-English reason, and returns its result. Blocking calls
  * (epoll_pwait with a timeout, futex waits) are completed by the runtime modules that own the waiting.
  */
-import { emit } from '../core.js';
+import { emit, type RecordDraft } from '../core.js';
 import type { M, Machine } from '../machine.js';
 import { EPOLLIN, epInsert, epPollCallback, epRemove, GO_EVENTS, maskNames } from './epoll.js';
 import { fdAlloc, fdInstall, fdRemove, fileAt } from './file.js';
@@ -31,23 +31,33 @@ export function sysRecord(
   name: string,
   args: (string | number)[],
   r: SysResult,
-  why: string,
-  extra: { fd?: number; reason?: string; bytes?: number; conn?: number } = {},
+  why: string | (() => string),
+  extra?: { fd?: number; reason?: string; bytes?: number; conn?: number },
 ): void {
-  emit(m, {
+  // Fields are assigned one by one (no conditional spreads: this runs for every syscall), and the
+  // sentence is a thunk, so nothing is formatted when text is off.
+  const errno = r.errno;
+  const rec: RecordDraft = {
     layer: 'kernel',
     kind: 'syscall',
     syscall: name,
     args,
-    ret: r.errno ? -1 : r.ret,
-    ...(r.errno ? { errno: r.errno } : {}),
+    ret: errno ? -1 : r.ret,
     tid: mm.tid,
     m: mm.id,
-    ...(mm.p >= 0 ? { p: mm.p } : {}),
-    ...(mm.curg >= 0 ? { g: mm.curg } : {}),
-    ...extra,
-    text: () => `${name}(${args.join(', ')}) = ${r.errno ? `-1 ${r.errno}` : String(r.ret)}: ${why}`,
-  });
+    text: () =>
+      `${name}(${args.join(', ')}) = ${errno ? `-1 ${errno}` : String(r.ret)}: ${typeof why === 'string' ? why : why()}`,
+  };
+  if (errno) rec.errno = errno;
+  if (mm.p >= 0) rec.p = mm.p;
+  if (mm.curg >= 0) rec.g = mm.curg;
+  if (extra) {
+    if (extra.fd !== undefined) rec.fd = extra.fd;
+    if (extra.reason !== undefined) rec.reason = extra.reason;
+    if (extra.bytes !== undefined) rec.bytes = extra.bytes;
+    if (extra.conn !== undefined) rec.conn = extra.conn;
+  }
+  emit(m, rec);
 }
 
 const SOCK_FLAGS = 'SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK';
@@ -232,12 +242,11 @@ export function sysRead(
     else r = { ret: -1, errno: 'EAGAIN' };
   } else r = { ret: -1, errno: 'EINVAL' };
   const buf = r.errno ? '0x…' : strBuf(r.data ?? '');
-  sysRecord(m, mm, 'read', [fd, buf, n], r, why(r), {
-    fd,
-    ...(r.ret > 0 ? { bytes: r.ret } : {}),
-    ...(conn ? { conn } : {}),
-    ...(reason ? { reason } : {}),
-  });
+  const extra: { fd: number; bytes?: number; conn?: number; reason?: string } = { fd };
+  if (r.ret > 0) extra.bytes = r.ret;
+  if (conn) extra.conn = conn;
+  if (reason) extra.reason = reason;
+  sysRecord(m, mm, 'read', [fd, buf, n], r, () => why(r), extra);
   return r;
 }
 
@@ -265,11 +274,9 @@ export function sysWrite(
       const free = s.sndCap - (s.writeSeq - s.sndUna);
       const n = Math.min(free, data.length);
       r = n > 0 ? { ret: n } : { ret: -1, errno: 'EAGAIN' };
-      sysRecord(m, mm, 'write', [fd, strBuf(data), data.length], r, why(r), {
-        fd,
-        conn,
-        ...(n > 0 ? { bytes: n } : {}),
-      });
+      const extra: { fd: number; conn?: number; bytes?: number } = { fd, conn };
+      if (n > 0) extra.bytes = n;
+      sysRecord(m, mm, 'write', [fd, strBuf(data), data.length], r, () => why(r), extra);
       if (n > 0) {
         m.stats.respWritten += n;
         tcpSendmsg(m, s, data.slice(0, n));
@@ -277,7 +284,7 @@ export function sysWrite(
       return r;
     }
   } else r = { ret: -1, errno: 'EINVAL' };
-  sysRecord(m, mm, 'write', [fd, strBuf(data), data.length], r, why(r), { fd });
+  sysRecord(m, mm, 'write', [fd, strBuf(data), data.length], r, () => why(r), { fd });
   // eventfd_write wakes pollers: EPOLLIN on the eventfd.
   if (f && f.type === 'eventfd') epPollCallback(m, f.id, EPOLLIN, 'the eventfd counter became non-zero');
   return r;

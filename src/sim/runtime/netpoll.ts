@@ -10,7 +10,7 @@
  * descriptor is marked pdReady. There is no poller thread: an M with nothing to run blocks in
  * epoll_pwait (only one at a time: `lastpoll == 0` while it does), or polls with timeout 0.
  */
-import { emit, schedule } from '../core.js';
+import { emit, type RecordDraft, schedule } from '../core.js';
 import {
   EPOLLERR,
   EPOLLHUP,
@@ -98,18 +98,19 @@ function collect(m: Machine, mm: M, events: [number, number][], blocking: boolea
     const g = m.rt.gs[gid];
     g.status = 'runnable';
     const what = g.reason === 'accept' ? 'Accept' : g.reason === 'write' ? 'Write' : 'Read';
-    emit(m, {
+    const rec: RecordDraft = {
       layer: 'runtime',
       kind: 'go.ready',
       g: gid,
       m: mm.id,
       tid: mm.tid,
       reason: g.reason,
-      ...(g.waitFd >= 0 ? { fd: g.waitFd } : {}),
       text: () =>
         `netpollready: fd ${g.waitFd} is ${g.reason === 'write' ? 'writable' : 'readable'}, so G${gid} (${g.label}), parked in ${what}, becomes runnable.`,
       fn: 'runtime.netpollready — src/runtime/netpoll.go',
-    });
+    };
+    if (g.waitFd >= 0) rec.fd = g.waitFd;
+    emit(m, rec);
   }
   return list;
 }
@@ -131,7 +132,7 @@ export function netpollNonBlocking(m: Machine, mm: M, why: string): number[] {
     'epoll_pwait',
     [m.rt.epfd, eventsArg(events), GO.netpollEvents, 0],
     { ret: events.length },
-    `${why}${events.length ? '' : '; nothing is ready'}.`,
+    () => `${why}${events.length ? '' : '; nothing is ready'}.`,
   );
   m.rt.lastpoll = m.now;
   if (events.length === 0) return [];
@@ -172,9 +173,10 @@ export function netpollWoken(m: Machine, mm: M, timedOut: boolean): void {
     'epoll_pwait',
     [rt.epfd, eventsArg(events), GO.netpollEvents, mm.pollTimeout],
     { ret: events.length },
-    events.length
-      ? `thread ${mm.tid} (M${mm.id}), blocked in the netpoller, wakes with ${events.length} ready event${events.length > 1 ? 's' : ''}.`
-      : `the poll timed out for the next timer.`,
+    () =>
+      events.length
+        ? `thread ${mm.tid} (M${mm.id}), blocked in the netpoller, wakes with ${events.length} ready event${events.length > 1 ? 's' : ''}.`
+        : `the poll timed out for the next timer.`,
   );
   rt.lastpoll = m.now;
   rt.pollUntil = 0;

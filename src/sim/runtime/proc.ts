@@ -8,7 +8,7 @@
  * netpoll), 1 steal (4 passes; a victim's runnext only on the last, after a 3 µs back-off), 3 the
  * back-off's end, 2 drop the P and either block in netpoll or sleep (stopm).
  */
-import { emit, random, schedule } from '../core.js';
+import { emit, type RecordDraft, random, schedule } from '../core.js';
 import { sysRecord } from '../kernel/syscalls.js';
 import type { G, M, Machine, P } from '../machine.js';
 import { COST, GO } from '../params.js';
@@ -207,7 +207,7 @@ export function gopark(
   mm.curg = -1;
   mm.spc = 0;
   g.frames.push({ fn: 'runtime.gopark', pc: 0, v: { pass: 1 } });
-  emit(m, {
+  const rec: RecordDraft = {
     layer: 'runtime',
     kind: 'go.park',
     g: g.id,
@@ -215,10 +215,11 @@ export function gopark(
     p: mm.p,
     tid: mm.tid,
     reason,
-    ...(fd >= 0 ? { fd } : {}),
     text: () => `gopark: ${gDesc(g)} parks (${waitReason}): ${why}. M${mm.id} goes back to the scheduler.`,
     fn: 'runtime.gopark — src/runtime/proc.go',
-  });
+  };
+  if (fd >= 0) rec.fd = fd;
+  emit(m, rec);
   return PARKED;
 }
 
@@ -226,19 +227,20 @@ export function gopark(
 export function goready(m: Machine, mm: M, gid: number, why: string): void {
   const g = m.rt.gs[gid];
   g.status = 'runnable';
-  emit(m, {
+  const rec: RecordDraft = {
     layer: 'runtime',
     kind: 'go.ready',
     g: gid,
     m: mm.id,
-    ...(mm.p >= 0 ? { p: mm.p } : {}),
     tid: mm.tid,
     reason: g.reason,
-    ...(g.waitFd >= 0 ? { fd: g.waitFd } : {}),
     text: () =>
       `goready: ${why}: ${gDesc(g)} becomes runnable${mm.p >= 0 ? ` in P${mm.p}'s runnext` : ' on the global run queue'}.`,
     fn: 'runtime.goready — src/runtime/proc.go',
-  });
+  };
+  if (mm.p >= 0) rec.p = mm.p;
+  if (g.waitFd >= 0) rec.fd = g.waitFd;
+  emit(m, rec);
   if (mm.p >= 0) {
     runqput(m, m.rt.ps[mm.p], gid, true);
     wakep(m, mm);
@@ -448,7 +450,7 @@ export function futexWoken(m: Machine, mm: M): void {
     'futex',
     ['&m.park', 'FUTEX_WAIT_PRIVATE', 0, 'NULL'],
     { ret: 0 },
-    `thread ${mm.tid} (M${mm.id}) wakes from its idle sleep, now holding P${mm.p}.`,
+    () => `thread ${mm.tid} (M${mm.id}) wakes from its idle sleep, now holding P${mm.p}.`,
   );
   mm.spc = 0;
   mNext(m, mm, COST.runtime);
