@@ -173,7 +173,12 @@ async function sessionPhase(
   const tOpen = performance.now();
   const session = createSession(engine, sc);
   const openMs = performance.now() - tOpen;
-  progress(`session open: ${session.total} records in ${(openMs / 1000).toFixed(1)} s`);
+  const st = session.stats();
+  progress(
+    `session open: ${session.total} records, ${st.events} events in ${(openMs / 1000).toFixed(1)} s; ` +
+      `${st.checkpoints} checkpoints every ${st.checkpointEvery} events (dense ${st.denseEvery}); ` +
+      `step ${st.stepMs.toFixed(4)} ms, clone ${st.cloneMs.toFixed(1)} ms`,
+  );
   const total = session.total;
   const rnd = prng(20261122);
 
