@@ -20,14 +20,20 @@ const SERVER_IP = '10.0.0.1';
 
 /** `SYN`, `PSH|ACK`… for a flags word. */
 export function flagNames(f: number): string {
+  const hit = FLAG_NAMES[f];
+  if (hit !== undefined) return hit;
   const n: string[] = [];
   if (f & SYN) n.push('SYN');
   if (f & FIN) n.push('FIN');
   if (f & RST) n.push('RST');
   if (f & PSH) n.push('PSH');
   if (f & ACK) n.push('ACK');
-  return n.join('|');
+  const name = n.join('|');
+  if (f >= 0 && f < 256) FLAG_NAMES[f] = name;
+  return name;
 }
+/** flagNames by flags word, filled as words are seen (a pure function of the word). */
+const FLAG_NAMES: string[] = [];
 
 /** One-line tcpdump-like summary of a segment. */
 export function segSummary(s: Seg): string {

@@ -17,8 +17,15 @@ import { errText, listenPort } from './net.js';
 
 /** The ServeMux of the scenario's routes. */
 export function patterns(m: Machine): Pattern[] {
-  return (m.sc.server?.routes ?? []).map((r, i) => parsePattern(r.pattern, i));
+  // Parsed once per scenario object (a clone has its own and parses again): every request matches against them.
+  let ps = parsed.get(m.sc);
+  if (!ps) {
+    ps = (m.sc.server?.routes ?? []).map((r, i) => parsePattern(r.pattern, i));
+    parsed.set(m.sc, ps);
+  }
+  return ps;
 }
+const parsed = new WeakMap<object, Pattern[]>();
 
 /** Exits the process: every thread stops (exit_group). */
 export function procExit(m: Machine, mm: M, status: number, message: string): number {
@@ -381,25 +388,29 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
     case 7: {
       const res = muxMatch(patterns(m), f.v.method as string, f.v.path as string);
       const routes = m.sc.server?.routes ?? [];
-      let text: string;
+      let text: string | (() => string);
       if (res.kind === 'route') {
         f.v.route = res.pattern.route;
         f.v.handler = `main.main.func${res.pattern.route + 1}`;
-        text = `ServeMux matches ${f.v.method} ${f.v.path} to pattern ${JSON.stringify(routes[res.pattern.route].pattern)}, the most specific that fits; its handler is ${f.v.handler}.`;
+        text = () =>
+          `ServeMux matches ${f.v.method} ${f.v.path} to pattern ${JSON.stringify(routes[res.pattern.route].pattern)}, the most specific that fits; its handler is ${f.v.handler}.`;
       } else if (res.kind === 'method') {
         f.v.handler = 'net/http.Error';
         f.v.status = 405;
         f.v.allow = res.allow;
-        text = `ServeMux: the path ${f.v.path} matches, but no pattern accepts ${f.v.method}: 405 Method Not Allowed, Allow: ${res.allow}.`;
+        text = () =>
+          `ServeMux: the path ${f.v.path} matches, but no pattern accepts ${f.v.method}: 405 Method Not Allowed, Allow: ${res.allow}.`;
       } else if (res.kind === 'redirect') {
         f.v.handler = 'net/http.Redirect';
         f.v.status = 301;
         f.v.location = res.to;
-        text = `ServeMux: ${f.v.path} is not canonical here; it answers 301 Moved Permanently to ${res.to}.`;
+        text = () =>
+          `ServeMux: ${f.v.path} is not canonical here; it answers 301 Moved Permanently to ${res.to}.`;
       } else {
         f.v.handler = 'net/http.NotFound';
         f.v.status = 404;
-        text = `ServeMux: no pattern matches ${f.v.method} ${f.v.path}: the NotFound handler answers 404.`;
+        text = () =>
+          `ServeMux: no pattern matches ${f.v.method} ${f.v.path}: the NotFound handler answers 404.`;
       }
       emit(m, {
         layer: 'app',
@@ -802,20 +813,22 @@ defGo('main.handler', (m, mm, g, f) => {
     case 0: {
       f.pc = 1;
       const name = f.v.handler as string;
-      let text: string;
+      let text: string | (() => string);
       if (r) {
-        const size = r.body !== undefined ? r.body.length : (r.bodyBytes ?? 0);
-        const steps: string[] = [];
-        if (r.cpu) steps.push(`burns ${r.cpu / 1e6} ms of CPU`);
-        if (r.readBody) steps.push('reads the whole request body (io.Copy(io.Discard, r.Body))');
-        if (r.sleep) steps.push(`sleeps ${r.sleep / 1e6} ms`);
-        text = `${name}, the handler for ${JSON.stringify(r.pattern)}, runs${steps.length ? `: it ${steps.join(', then ')}, and` : ' and'} writes ${size} B${r.body !== undefined && size <= 60 ? ` (${JSON.stringify(r.body)})` : ''}${size > 2048 ? ', setting Content-Length itself,' : ''} into the response${size > BUFW ? '' : ' buffer: no syscall yet'}.`;
+        text = () => {
+          const size = r.body !== undefined ? r.body.length : (r.bodyBytes ?? 0);
+          const steps: string[] = [];
+          if (r.cpu) steps.push(`burns ${r.cpu / 1e6} ms of CPU`);
+          if (r.readBody) steps.push('reads the whole request body (io.Copy(io.Discard, r.Body))');
+          if (r.sleep) steps.push(`sleeps ${r.sleep / 1e6} ms`);
+          return `${name}, the handler for ${JSON.stringify(r.pattern)}, runs${steps.length ? `: it ${steps.join(', then ')}, and` : ' and'} writes ${size} B${r.body !== undefined && size <= 60 ? ` (${JSON.stringify(r.body)})` : ''}${size > 2048 ? ', setting Content-Length itself,' : ''} into the response${size > BUFW ? '' : ' buffer: no syscall yet'}.`;
+        };
       } else if (f.v.status === 404)
         text =
           'net/http.NotFound writes "404 page not found" with http.Error: Content-Type text/plain and X-Content-Type-Options: nosniff.';
       else if (f.v.status === 405)
-        text = `http.Error writes "Method Not Allowed" with an Allow: ${f.v.allow} header.`;
-      else text = `http.Redirect sets Location: ${f.v.location} and writes a short HTML link.`;
+        text = () => `http.Error writes "Method Not Allowed" with an Allow: ${f.v.allow} header.`;
+      else text = () => `http.Redirect sets Location: ${f.v.location} and writes a short HTML link.`;
       emit(m, {
         layer: 'app',
         kind: 'handler',
