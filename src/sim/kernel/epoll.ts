@@ -35,10 +35,18 @@ const NAMES: [number, string][] = [
 
 /** `EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET` for a mask. */
 export function maskNames(mask: number, withEt = true): string {
+  const memo = withEt ? MASK_ET : MASK_NO_ET;
+  const hit = memo.get(mask);
+  if (hit !== undefined) return hit;
   const out = NAMES.filter(([b]) => (mask & b) !== 0).map(([, n]) => n);
   if (withEt && (mask & EPOLLET) !== 0) out.push('EPOLLET');
-  return out.join('|') || '0';
+  const name = out.join('|') || '0';
+  memo.set(mask, name);
+  return name;
 }
+/** maskNames by mask (a pure function of it; outside the machine, so clones share it). */
+const MASK_ET = new Map<number, string>();
+const MASK_NO_ET = new Map<number, string>();
 
 /** vfs_poll: the events a file would report now. */
 export function filePoll(m: Machine, f: OpenFile): number {
