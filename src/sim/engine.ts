@@ -7,6 +7,7 @@
  */
 import type { Scenario } from '../scenario/schema.js';
 import type { Gauge, GaugeFilter, SimEngine } from './api.js';
+import { cloneMachine } from './clone.js';
 import { emit, pop, schedule, setSink } from './core.js';
 import { clientArrive, clientNew, clientNext, clientRto, clientStart } from './hw/client.js';
 import { napiPoll, nicDmaDone, nicIrq, nicRxArrive, nicXmit, ringNew } from './hw/nic.js';
@@ -348,7 +349,7 @@ export function gauge(m: Machine, g: Gauge, f: GaugeFilter): number {
 export const engine: SimEngine<Machine> = {
   boot,
   step,
-  clone: (m) => structuredClone(m),
+  clone: cloneMachine,
   view: viewOf,
   gauge,
   emitted: (m) => m.nrec,
