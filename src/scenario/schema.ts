@@ -178,7 +178,7 @@ export const ClientSchema = z
     requests: z.array(RequestSchema).min(1).optional(),
     keepAlive: z.boolean().optional().describe('reuse the connection for the next request'),
     readDelay: duration(
-      'slow reader: time before the client reads each response (accepted, not simulated yet: the client reads at once)',
+      "slow reader: the client application reads its socket only this long after data arrives; unread bytes shrink its 64 KiB receive window, so the server's writes stall",
     ).optional(),
     data: z.string().optional().describe('tcp kind: bytes the client sends'),
   })

@@ -9,7 +9,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { Gauge, GaugeFilter, SimEngine } from './api.js';
 import { cloneMachine } from './clone.js';
 import { emit, pop, schedule, setSink } from './core.js';
-import { clientArrive, clientNew, clientNext, clientRto, clientStart } from './hw/client.js';
+import { clientArrive, clientNew, clientNext, clientRead, clientRto, clientStart } from './hw/client.js';
 import { napiPoll, nicDmaDone, nicIrq, nicRxArrive, nicXmit, ringNew } from './hw/nic.js';
 import { sysRecord } from './kernel/syscalls.js';
 import { tcpDelackTimer, tcpRetransmitTimer } from './kernel/tcp.js';
@@ -282,6 +282,8 @@ function apply(m: Machine, ev: Ev): void {
       return clientArrive(m, ev.seg!);
     case 'client.start':
       return clientStart(m, ev.a);
+    case 'client.read':
+      return clientRead(m, ev.a);
     case 'client.next':
       return clientNext(m, ev.a, ev.b);
     case 'client.rto':

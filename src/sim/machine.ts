@@ -64,6 +64,7 @@ export type EvKind =
   | 'client.arrive' // a frame reaches a client host
   | 'client.start' // a client connection begins (connect)
   | 'client.next' // a client sends its next request (after a pause)
+  | 'client.read' // a slow client's application reads what its socket holds
   | 'client.rto' // a client's retransmission timer
   | 'tcp.rto' // a server socket's retransmission timer
   | 'tcp.delack' // a server socket's delayed-ACK timer
@@ -169,6 +170,8 @@ export interface Sock {
   file: number;
   /** Receive window the client was last told (bytes). */
   rcvWndSent: number;
+  /** The peer's advertised receive window (bytes): we never have more than this in flight. */
+  sndWnd: number;
   /** Payload bytes accepted in order into the receive queue, ever (for conservation). */
   rcvd: number;
   /** Bytes the application wrote / read, for conservation. */
@@ -413,6 +416,9 @@ export interface Client {
   serverClose: boolean;
   /** Sequence where the current request's body starts (Expect: 100-continue holds it back until then). */
   holdAt: number;
+  /** Slow reader: bytes that arrived but the application has not read yet, and whether a read is scheduled. */
+  unread: string;
+  readPending: boolean;
 }
 
 export interface Stats {

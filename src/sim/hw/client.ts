@@ -13,6 +13,36 @@ import { ACK, type Client, FIN, type Machine, PSH, RST, type Seg, SYN } from '..
 import { COST } from '../params.js';
 
 const CLIENT_WIN = 1 << 20;
+/** A slow reader's socket receive buffer (the window it can advertise). */
+const SLOW_RCVBUF = 64 * 1024;
+
+/** The receive window the client advertises: large, or what a slow reader's buffer has left. */
+function clientWin(m: Machine, c: Client): number {
+  return m.sc.clients?.[c.spec]?.readDelay ? Math.max(0, SLOW_RCVBUF - c.unread.length) : CLIENT_WIN;
+}
+
+/** client.read: a slow client's application reads everything its socket holds, then parses it. */
+export function clientRead(m: Machine, conn: number): void {
+  const c = m.clients[conn - 1];
+  c.readPending = false;
+  if (c.unread.length === 0 || c.state === 'done') return;
+  const n = c.unread.length;
+  const wasSmall = clientWin(m, c) < c.mss;
+  c.rcvBuf += c.unread;
+  c.unread = '';
+  emit(m, {
+    layer: 'client',
+    kind: 'client.recv',
+    conn,
+    bytes: n,
+    text: () =>
+      `Client ${c.name}'s application finally reads ${n} B (it reads only every ${(m.sc.clients?.[c.spec]?.readDelay ?? 0) / 1e6} ms: a slow reader).`,
+  });
+  if (wasSmall && !c.finRcvd)
+    clientXmit(m, c, ACK, c.sndNxt, 0, undefined, ': a window update, the buffer has room again');
+  if (isRaw(m, c)) takeRaw(m, c, n);
+  else takeResponses(m, c);
+}
 
 /** The request line, headers and body a client sends for one request spec. */
 export function buildRequest(
@@ -105,7 +135,7 @@ function clientXmit(
     seq,
     ack: c.rcvNxt,
     len,
-    win: CLIENT_WIN,
+    win: clientWin(m, c),
   };
   if (data !== undefined) seg.data = data;
   if (flags & SYN) {
@@ -449,7 +479,27 @@ export function clientArrive(m: Machine, seg: Seg): void {
     }
     c.rcvNxt += seg.len;
     c.received += seg.len;
-    c.rcvBuf += seg.data ?? '';
+    const delay = m.sc.clients?.[c.spec]?.readDelay;
+    if (delay) {
+      // A slow reader: the bytes wait in the client's socket buffer and shrink the window it advertises.
+      c.unread += seg.data ?? '';
+      emit(m, {
+        layer: 'client',
+        kind: 'client.recv',
+        conn: c.conn,
+        bytes: seg.len,
+        text: () =>
+          `Client ${peer(c)}'s kernel queues ${seg.len} B; its application has not read yet (${c.unread.length} B unread, window ${clientWin(m, c)} B).`,
+      });
+      if (!(seg.flags & FIN)) clientXmit(m, c, ACK, c.sndNxt, 0);
+      if (!c.readPending) {
+        c.readPending = true;
+        schedule(m, delay, 'client.read', c.conn);
+      }
+    } else c.rcvBuf += seg.data ?? '';
+  }
+  const slow = m.sc.clients?.[c.spec]?.readDelay !== undefined && m.sc.clients[c.spec].readDelay! > 0;
+  if (seg.len > 0 && !slow) {
     emit(m, {
       layer: 'client',
       kind: 'client.recv',
@@ -460,7 +510,7 @@ export function clientArrive(m: Machine, seg: Seg): void {
     if (!(seg.flags & FIN)) clientXmit(m, c, ACK, c.sndNxt, 0);
     if (isRaw(m, c)) takeRaw(m, c, seg.len);
     else takeResponses(m, c);
-  } else if (!(seg.flags & FIN) && c.state !== 'FIN_WAIT2') {
+  } else if (seg.len === 0 && !(seg.flags & FIN) && c.state !== 'FIN_WAIT2') {
     emit(m, {
       layer: 'client',
       kind: 'client.recv',
@@ -580,6 +630,8 @@ export function clientNew(
     host,
     serverClose: false,
     holdAt: 0,
+    unread: '',
+    readPending: false,
   };
 }
 export { ACK, FIN, PSH };

@@ -55,6 +55,7 @@ export function sockAlloc(m: Machine, family: Sock['family']): Sock {
     delackPending: false,
     file: -1,
     rcvWndSent: 0,
+    sndWnd: 1 << 20,
     rcvd: 0,
     appWritten: 0,
     appRead: 0,

@@ -106,8 +106,8 @@ function armRto(m: Machine, s: Sock): void {
  */
 export function tcpWriteXmit(m: Machine, s: Sock): void {
   let sent = 0;
-  while (s.sndNxt < s.writeSeq && s.sndNxt - s.sndUna < s.cwnd * s.mss) {
-    const len = Math.min(s.mss, s.writeSeq - s.sndNxt);
+  while (s.sndNxt < s.writeSeq && s.sndNxt - s.sndUna < Math.min(s.cwnd * s.mss, s.sndWnd)) {
+    const len = Math.min(s.mss, s.writeSeq - s.sndNxt, s.sndWnd - (s.sndNxt - s.sndUna));
     const off = s.sndNxt - s.sndUna;
     const data = s.sndData.slice(off, off + len);
     const last = s.sndNxt + len === s.writeSeq;
@@ -231,6 +231,7 @@ function tcpConnRequest(m: Machine, l: Sock, seg: Seg): void {
   r.port = l.port;
   r.mss = Math.min(m.p.mtu - 40, seg.mss ?? 536);
   r.rcvNxt = seg.seq + 1;
+  r.sndWnd = seg.win;
   r.sndUna = 0;
   r.sndNxt = 1;
   r.writeSeq = 1;
@@ -299,6 +300,22 @@ function tcpCheckReq(m: Machine, r: Sock, seg: Seg): void {
 /** tcp_rcv_established / tcp_rcv_state_process: data, ACKs and FINs on a synchronised socket. */
 function tcpRcvEstablished(m: Machine, s: Sock, seg: Seg): void {
   // ACK processing (tcp_ack): frees acknowledged bytes from the send queue.
+  // The peer's window (tcp_ack_update_window): a window that opens lets queued bytes go.
+  if (seg.flags & ACK) {
+    const opened = seg.win > s.sndWnd;
+    s.sndWnd = seg.win;
+    if (opened && seg.ack === s.sndUna && s.sndNxt < s.writeSeq) {
+      emit(m, {
+        layer: 'kernel',
+        kind: 'tcp.rx',
+        conn: s.conn,
+        text: () =>
+          `tcp_ack: a window update from the client — its receive window is ${seg.win} B again — so queued bytes may go.`,
+        fn: 'tcp_ack_update_window — net/ipv4/tcp_input.c',
+      });
+      tcpWriteXmit(m, s);
+    }
+  }
   if (seg.flags & ACK && seg.ack > s.sndUna && seg.ack <= s.sndNxt) {
     const wasWritable = sockWritable(s);
     const finAcked = s.finSent && seg.ack === s.sndNxt;
