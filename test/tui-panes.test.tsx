@@ -268,3 +268,18 @@ describe('narration knowledge', () => {
     expect(missing, 'add them to src/tui/kinds.ts').toEqual([]);
   });
 });
+
+describe('PaneFrame with lines wider than the pane', () => {
+  it('cuts each line at the right border with …, colour kept, borders intact', () => {
+    const t3 = makeTheme(3);
+    const long = `${t3.accent('abcdefghij')}klmnopqrstuvwxyz`;
+    const out = renderToString(
+      <PaneFrame title="T" width={12} height={4} focused={false} lines={[long, 'short']} theme={t3} />,
+      { columns: 40 },
+    );
+    const plain = out.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+    expect(plain[1]).toBe('│ abcdefgh…│');
+    expect(plain[2]).toBe('│ short    │');
+    expect(out).toContain('\x1b[36mabcdefgh');
+  });
+});

@@ -111,3 +111,32 @@ export function visibleLength(s: string): number {
 export function padStyled(s: string, n: number): string {
   return s + ' '.repeat(Math.max(0, n - visibleLength(s)));
 }
+
+/**
+ * Cuts a styled line to `n` columns, ending in `…` when cut (what Ink's `truncate-end` does), keeping
+ * its colour codes; a cut line ends with a reset so the `…` and what follows are unstyled.
+ */
+export function cutStyled(s: string, n: number): string {
+  if (visibleLength(s) <= n) return s;
+  if (n <= 0) return '';
+  let out = '';
+  let shown = 0;
+  let i = 0;
+  while (i < s.length && shown < n - 1) {
+    if (s.charCodeAt(i) === 0x1b) {
+      SGR_AT.lastIndex = i;
+      const m = SGR_AT.exec(s);
+      if (m) {
+        out += m[0];
+        i += m[0].length;
+        continue;
+      }
+    }
+    out += s[i];
+    shown++;
+    i++;
+  }
+  return `${out}${s.includes('\x1b') ? '\x1b[0m' : ''}…`;
+}
+
+const SGR_AT = /\x1b\[[0-9;]*m/y;

@@ -1,9 +1,11 @@
 /**
  * The frame every pane is drawn in: a hand-drawn top border carrying the pane's number and title,
- * then a box with the other three borders around one `Text` per content line. The focused pane has
+ * then a box with the other three borders around one `Text` holding every content line (each cut to
+ * the pane's width here, so Ink has one node per pane to walk). The focused pane has
  * a double border (visible without colour), the others a single one.
  */
 import { Box, Text } from 'ink';
+import { cutStyled } from '../text.js';
 import type { Theme } from '../theme.js';
 
 export interface PaneFrameProps {
@@ -53,14 +55,10 @@ export function PaneFrame({ title, width, height, focused, lines, info, theme }:
         borderTop={false}
         borderColor={theme.border(focused)}
         paddingLeft={1}
-        overflow="hidden"
       >
-        {lines.map((line, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional rows of the pane
-          <Text key={i} wrap="truncate-end">
-            {line}
-          </Text>
-        ))}
+        {/* One Text for the whole pane: lines are cut to the pane's width here, so
+            Ink needs no clipping (its per-line slicing is most of a frame's cost). */}
+        <Text>{lines.map((line) => cutStyled(line, innerWidth(width))).join('\n')}</Text>
       </Box>
     </Box>
   );
