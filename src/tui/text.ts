@@ -114,7 +114,7 @@ export function padStyled(s: string, n: number): string {
 
 /**
  * Cuts a styled line to `n` columns, ending in `…` when cut (what Ink's `truncate-end` does), keeping
- * its colour codes; a cut line ends with a reset so the `…` and what follows are unstyled.
+ * its colour codes; the `…` takes the style of the text it cuts, then a reset ends the line.
  */
 export function cutStyled(s: string, n: number): string {
   if (visibleLength(s) <= n) return s;
@@ -136,7 +136,7 @@ export function cutStyled(s: string, n: number): string {
     shown++;
     i++;
   }
-  return `${out}${s.includes('\x1b') ? '\x1b[0m' : ''}…`;
+  return `${out}…${s.includes('\x1b') ? '\x1b[0m' : ''}`;
 }
 
 const SGR_AT = /\x1b\[[0-9;]*m/y;
