@@ -84,7 +84,7 @@ describe('scheduling in the hello run', () => {
     const view = engine.view(m, 0);
     const g1 = view.sched.gs.find((g) => g.id === 1)!;
     expect(g1.waitReason).toBe('IO wait');
-    expect(g1.frames.map((f) => f.fn)).toEqual([
+    expect(g1.frames.map((f) => f.fn).reverse()).toEqual([
       'runtime.gopark',
       'runtime.netpollblock',
       'internal/poll.runtime_pollWait',

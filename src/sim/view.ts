@@ -119,7 +119,7 @@ export function viewOf(m: Machine, step: number): StateView {
         status: g.status,
         ...(g.status === 'waiting' ? { waitReason: g.waitReason } : {}),
         ...(g.m >= 0 ? { m: g.m } : {}),
-        frames: g.frames.map((f) => ({ fn: f.fn, pc: f.pc })).reverse(),
+        frames: g.frames.map((f) => ({ fn: f.fn, pc: f.pc })),
         label: g.label,
       })),
       ...(poller ? { netpollWaiter: poller.tid } : {}),

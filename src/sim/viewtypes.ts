@@ -83,6 +83,7 @@ export interface GView {
   status: string;
   waitReason?: string;
   m?: number;
+  /** Simulated Go call stack, outermost first (runtime.main … runtime.gopark). */
   frames: FrameView[];
   /** What the G is for: "main", "c.serve 10.0.0.2:40000", … */
   label: string;
