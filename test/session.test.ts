@@ -529,3 +529,15 @@ describe('Session over the real engine', () => {
     expect(s2.record(s2.cursor)).toMatchObject({ kind: 'go.ready', reason: 'accept', g: 1 });
   });
 });
+
+describe('watch hit counts on a long run', () => {
+  it('are left uncounted (-1) instead of replaying the whole run when breakpoints are listed', () => {
+    const s = createSession(fakeEngine(220_000), fakeScenario(3));
+    expect(s.total).toBeGreaterThan(200_000);
+    const added = s.addBreakpoint('watch runq p=0 > 2');
+    expect(added.ok).toBe(true);
+    expect(s.breakpoints().map((b) => b.hits)).toEqual([-1]);
+    const ev = s.addBreakpoint('syscall');
+    expect(ev.ok && ev.bp.hits).toBeGreaterThanOrEqual(0);
+  });
+});

@@ -650,9 +650,14 @@ export class DebugSession<M> implements Session {
     return true;
   }
 
-  /** Every breakpoint with its hit count; a new watch's count costs one replay of the whole run. */
+  /**
+   * Every breakpoint with its hit count. A watch's count costs one replay of the whole run: on a small
+   * run it is counted here; on a long one (over KEEP_RECORDS_UP_TO records) it stays -1 (not counted),
+   * since the TUI lists breakpoints on every frame and a 1M-record replay would freeze it for seconds.
+   */
   breakpoints(): BreakpointInfo[] {
-    const pending = this.bps.filter((b) => b.bp.type === 'watch' && !b.hitList);
+    const pending =
+      this.total <= KEEP_RECORDS_UP_TO ? this.bps.filter((b) => b.bp.type === 'watch' && !b.hitList) : [];
     if (pending.length) {
       const lists = this.watchHits(pending.map((b) => b.bp as WatchBreakpoint));
       pending.forEach((b, j) => {
@@ -664,7 +669,7 @@ export class DebugSession<M> implements Session {
   }
 
   private info(b: Bp): BreakpointInfo {
-    return { id: b.id, spec: b.bp.spec, enabled: b.enabled, hits: b.hits ?? b.hitList?.length ?? 0 };
+    return { id: b.id, spec: b.bp.spec, enabled: b.enabled, hits: b.hits ?? b.hitList?.length ?? -1 };
   }
 
   /** Where each watch becomes true over the whole run: one replay from boot. */

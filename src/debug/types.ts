@@ -12,7 +12,10 @@ export interface BreakpointInfo {
   /** The spec as the user typed it, normalised (e.g. "syscall:accept4 fd=3"). */
   spec: string;
   enabled: boolean;
-  /** How many records up to the end of the trace match it (watches: how many times it became true). */
+  /**
+   * How many records up to the end of the trace match it (watches: how many times it became true);
+   * -1 when not counted (a watch on a long run: counting would replay the whole run).
+   */
   hits: number;
 }
 

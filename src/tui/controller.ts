@@ -143,7 +143,12 @@ function runPrompt(s: UiState, ev: KeyEvent, ctx: ControllerCtx): UiState {
       }
       const r = session.addBreakpoint(text);
       if (!r.ok) return apply(s, { type: 'prompt-error', message: r.error, column: r.column });
-      const hits = r.bp.hits === 1 ? '1 hit' : `${r.bp.hits} hits`;
+      const hits =
+        r.bp.hits < 0
+          ? 'hits not counted on a run this long'
+          : r.bp.hits === 1
+            ? '1 hit'
+            : `${r.bp.hits} hits`;
       return apply(
         s,
         { type: 'close' },

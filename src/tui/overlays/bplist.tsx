@@ -18,7 +18,7 @@ export function bplistLines(bps: BreakpointInfo[], selected: number, theme: Them
   const lines = bps.slice(start, start + room).map((b, k) => {
     const i = start + k;
     const here = i === selected;
-    const text = `${here ? '▶' : ' '} #${b.id} [${b.enabled ? 'x' : ' '}] ${sanitize(b.spec)}  ${b.hits} hit${b.hits === 1 ? '' : 's'}`;
+    const text = `${here ? '▶' : ' '} #${b.id} [${b.enabled ? 'x' : ' '}] ${sanitize(b.spec)}  ${b.hits < 0 ? '? hits' : `${b.hits} hit${b.hits === 1 ? '' : 's'}`}`;
     if (here) return theme.current(text);
     return b.enabled ? text : theme.dim(text);
   });
