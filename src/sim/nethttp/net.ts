@@ -87,6 +87,27 @@ defGo('net.(*ipStackCapabilities).probe', (m, mm, _g, f) => {
   }
 });
 
+// mirrors net/dial.go Listen("tcp", addr): probe the IP stack once, then create, bind and listen.
+defGo('net.Listen', (_m, _mm, g, f) => {
+  switch (f.pc) {
+    case 0:
+      f.pc = 1;
+      return call(g, 'net.(*ipStackCapabilities).probe', {}, [
+        'net.(*ListenConfig).Listen',
+        'net.favoriteAddrFamily',
+      ]);
+    case 1:
+      f.pc = 2;
+      return call(g, 'net.socket', {}, [
+        'net.(*ListenConfig).Listen',
+        'net.(*sysListener).listenTCP',
+        'net.internetSocket',
+      ]);
+    default:
+      return ret(g, g.ret.n, g.ret.err, g.ret.s);
+  }
+});
+
 // mirrors net/sock_posix.go socket: the listener's socket, its options, backlog, bind and listen.
 defGo('net.socket', (m, mm, g, f) => {
   switch (f.pc) {

@@ -9,20 +9,8 @@ defGo('main.rawServer', (m, _mm, g, f) => {
   const srv = m.sc.server ?? {};
   switch (f.pc) {
     case 0:
-      f.pc = 1;
-      return call(g, 'net.(*ipStackCapabilities).probe', {}, [
-        'net.Listen',
-        'net.(*ListenConfig).Listen',
-        'net.favoriteAddrFamily',
-      ]);
-    case 1:
       f.pc = 2;
-      return call(g, 'net.socket', {}, [
-        'net.Listen',
-        'net.(*ListenConfig).Listen',
-        'net.(*sysListener).listenTCP',
-        'net.internetSocket',
-      ]);
+      return call(g, 'net.Listen');
     case 2:
       if (g.ret.err) return ret(g, -1, g.ret.err, g.ret.s);
       f.v.l = g.ret.n;
