@@ -55,6 +55,8 @@ export interface SimEngine<M> {
    * `step`; when that event emitted later records too, `log` (from its tracked step) rewinds to `step`.
    */
   view(m: M, step: number, log?: StepLog): StateView;
+  /** The machine right after record `step` of the event `log` tracked (read-only; `m` itself at its last record). */
+  at?(m: M, step: number, log: StepLog): M;
   /**
    * A gauge's value: the sum over matching objects when a filter is absent (acceptq over all listeners,
    * runq over all Ps, rcvq over all sockets), the one object's value when a filter names it.

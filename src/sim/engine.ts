@@ -362,6 +362,7 @@ export const engine: SimEngine<Machine> = {
   step,
   clone: cloneMachine,
   view: (m, stepNo, log) => viewOf(log ? machineAt(m, log, stepNo) : m, stepNo),
+  at: (m, stepNo, log) => machineAt(m, log, stepNo),
   gauge,
   emitted: (m) => m.nrec,
 };
