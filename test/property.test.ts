@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { recordToJson } from '../src/sim/trace.js';
 import { arbScenario } from './generated.js';
-import { runAll } from './helpers.js';
+import { runAll, scenario } from './helpers.js';
 
 describe('generated scenarios', () => {
   it('are deterministic, keep every invariant at every step, and answer every request', () => {
