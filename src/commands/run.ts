@@ -278,11 +278,21 @@ async function printWhy(sc: Scenario, opts: RunOptions, whys: WhySpec[], io: Run
   let from = `at or before step ${opts.at}`;
   for (const a of answers) {
     if (opts.json) {
-      out.line(JSON.stringify({ why: a.spec, names: a.keys, ...(a.record ? { change: a.change, record: JSON.parse(recordToJson(a.record)) } : {}) }));
+      out.line(
+        JSON.stringify({
+          why: a.spec,
+          names: a.keys,
+          ...(a.record ? { change: a.change, record: JSON.parse(recordToJson(a.record)) } : {}),
+        }),
+      );
     } else if (!a.record || !a.change) {
-      out.line(`why ${a.spec}: no step ${from} changed ${a.keys.join(' or ') || 'it'} (it has had this value since boot)`);
+      out.line(
+        `why ${a.spec}: no step ${from} changed ${a.keys.join(' or ') || 'it'} (it has had this value since boot)`,
+      );
     } else {
-      out.line(`why ${a.spec}: step ${a.record.step} made ${a.change.what} ${fmt(a.change.from)} → ${fmt(a.change.to)}`);
+      out.line(
+        `why ${a.spec}: step ${a.record.step} made ${a.change.what} ${fmt(a.change.from)} → ${fmt(a.change.to)}`,
+      );
       out.line(recordToLine(a.record));
       if (a.record.fn) out.line(`${' '.repeat(29)}models ${a.record.fn}`);
     }

@@ -16,7 +16,17 @@ import { fileAt } from '../sim/kernel/file.js';
 import { type Change, machineAt, newStepLog, sockName } from '../sim/steplog.js';
 import type { TraceRecord } from '../sim/trace.js';
 
-const GAUGES = ['acceptq', 'synq', 'rcvq', 'sndq', 'rdllist', 'runq', 'globrunq', 'rxring', 'txring'] as const;
+const GAUGES = [
+  'acceptq',
+  'synq',
+  'rcvq',
+  'sndq',
+  'rdllist',
+  'runq',
+  'globrunq',
+  'rxring',
+  'txring',
+] as const;
 type WhyGauge = (typeof GAUGES)[number] | 'status';
 
 export interface WhySpec {
@@ -121,7 +131,8 @@ export function whySteps(sc: Scenario, at: number, specs: WhySpec[], seed?: numb
       if (r.step === at) atMachine = machineAt(m, log, at);
     }
   }
-  if (!atMachine) throw new RangeError(`--at ${at}: the run has ${engine.emitted(m)} steps (0..${engine.emitted(m) - 1})`);
+  if (!atMachine)
+    throw new RangeError(`--at ${at}: the run has ${engine.emitted(m)} steps (0..${engine.emitted(m) - 1})`);
   const found: { spec: string; keys: string[]; step?: number; change?: Change }[] = [];
   let before = at + 1;
   for (const w of specs) {
