@@ -649,6 +649,10 @@ export class FakeSession implements Session {
   view(): StateView {
     return FAKE.views[this.cursor];
   }
+  /** The fake cannot replay: why-questions are for the real session (test/steps.test.ts, tui-e2e). */
+  why(): { error: string } {
+    return { error: 'the fake session cannot answer why' };
+  }
   /** The fake has no engine to claim changes: the difference of its hand-written views stands in. */
   changes(): Change[] {
     return this.cursor > 0 ? viewChanges(FAKE.views[this.cursor - 1], FAKE.views[this.cursor]) : [];

@@ -40,6 +40,7 @@ import type { StateView } from '../sim/viewtypes.js';
 import { type Breakpoint, parseBreakpoint, type WatchBreakpoint, watchHolds } from './breakpoints.js';
 import { CompactTrace, type CompiledMatcher } from './compact.js';
 import type { AddResult, BreakpointInfo, Session } from './types.js';
+import { parseWhy } from './why.js';
 
 /** Replay time a jump may spend, when K is measured. */
 const REPLAY_BUDGET_MS = 5;
@@ -393,6 +394,29 @@ export class DebugSession<M> implements Session {
     if (this.total === 0) return [];
     this.ensure(this.cur, false);
     return this.w.recs.find((r) => r.step === this.cur)?.changes ?? [];
+  }
+
+  why(spec: string): { step: number; change: Change } | { error: string } | null {
+    const p = parseWhy(spec);
+    if (!p.ok) return { error: p.error };
+    const { at, whyKeys } = this.engine;
+    if (!at || !whyKeys || this.total === 0) return { error: 'this engine cannot answer why' };
+    this.ensure(this.cur, false);
+    const keys = new Set(whyKeys(this.w.log ? at(this.w.m, this.cur, this.w.log) : this.w.m, p.why));
+    // One tracked replay from boot to the cursor, keeping the last change of any of those names.
+    const m = this.engine.clone(this.cps[0].m);
+    const log = newStepLog();
+    const recs: TraceRecord[] = [];
+    let best: { step: number; change: Change } | null = null;
+    for (let done = false; !done; ) {
+      recs.length = 0;
+      if (!this.engine.step(m, recs, { log, text: false })) break;
+      for (const r of recs) {
+        if (r.step > this.cur) done = true;
+        else for (const c of r.changes ?? []) if (keys.has(c.what)) best = { step: r.step, change: c };
+      }
+    }
+    return best;
   }
 
   /** The cursor's record as the tracked step made it: with `changes`. */

@@ -36,6 +36,11 @@ export interface Session {
   view(): StateView;
   /** What the current record changed (its `changes`): what the TUI highlights. */
   changes(): Change[];
+  /**
+   * Why is it so: the step at or before the cursor that last changed the value `spec` names
+   * (`acceptq fd=3`, `G6`; see debug/why.ts), null when nothing did, or the spec's error.
+   */
+  why(spec: string): { step: number; change: Change } | { error: string } | null;
   step(): void;
   back(): void;
   goto(n: number): void;

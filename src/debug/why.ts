@@ -10,33 +10,12 @@
  * changed the value, then, for each further ask, the last one strictly before the previous answer.
  * Used by `run --at N --why SPEC` (repeatable) and the TUI.
  */
+export type { WhySpec };
+
 import type { Scenario } from '../scenario/schema.js';
 import { engine, type Machine } from '../sim/engine.js';
-import { fileAt } from '../sim/kernel/file.js';
-import { type Change, machineAt, newStepLog, sockName } from '../sim/steplog.js';
+import { type Change, machineAt, newStepLog, WHY_GAUGES, type WhySpec, whyKeys } from '../sim/steplog.js';
 import type { TraceRecord } from '../sim/trace.js';
-
-const GAUGES = [
-  'acceptq',
-  'synq',
-  'rcvq',
-  'sndq',
-  'rdllist',
-  'runq',
-  'globrunq',
-  'rxring',
-  'txring',
-] as const;
-type WhyGauge = (typeof GAUGES)[number] | 'status';
-
-export interface WhySpec {
-  spec: string;
-  gauge: WhyGauge;
-  fd?: number;
-  conn?: number;
-  p?: number;
-  g?: number;
-}
 
 export type WhyParse = { ok: true; why: WhySpec } | { ok: false; error: string };
 
@@ -50,51 +29,19 @@ export function parseWhy(spec: string): WhyParse {
     if (words.length > 1) return { ok: false, error: `"${head}" takes no filters` };
     return { ok: true, why: { spec, gauge: 'status', g: Number(gm[1]) } };
   }
-  if (!(GAUGES as readonly string[]).includes(head)) {
+  if (!(WHY_GAUGES as readonly string[]).includes(head)) {
     return {
       ok: false,
-      error: `"${head}" is not a value the simulation tracks: use one of ${GAUGES.join(', ')}, or G<n> for a goroutine`,
+      error: `"${head}" is not a value the simulation tracks: use one of ${WHY_GAUGES.join(', ')}, or G<n> for a goroutine`,
     };
   }
-  const why: WhySpec = { spec, gauge: head as WhyGauge };
+  const why: WhySpec = { spec, gauge: head as WhySpec['gauge'] };
   for (const w of words.slice(1)) {
     const m = /^(fd|conn|p)=(\d+)$/.exec(w);
     if (!m) return { ok: false, error: `"${w}" is not a filter: use fd=N, conn=N or p=N` };
     why[m[1] as 'fd' | 'conn' | 'p'] = Number(m[2]);
   }
   return { ok: true, why };
-}
-
-/** The change-vocabulary names a spec means, in the machine as it is now. */
-export function whyKeys(m: Machine, w: WhySpec): string[] {
-  const field = w.gauge;
-  switch (field) {
-    case 'status':
-      return [`G${w.g} status`];
-    case 'globrunq':
-      return ['globrunq'];
-    case 'rxring':
-      return ['rx used'];
-    case 'txring':
-      return ['tx used'];
-    case 'rdllist':
-      return Object.values(m.eps).map((e) => `epoll ${e.fd >= 0 ? e.fd : `#${e.id}`} rdllist`);
-    case 'runq': {
-      const ps = w.p !== undefined ? [w.p] : m.rt.ps.map((p) => p.id);
-      return ps.flatMap((p) => [`P${p} runq`, `P${p} runnext`]);
-    }
-    default: {
-      let socks: number[];
-      if (w.fd !== undefined) {
-        const f = fileAt(m, w.fd);
-        socks = f && f.type === 'socket' ? [f.obj] : [];
-        if (socks.length === 0) return [`fd ${w.fd} ${field}`];
-      } else if (w.conn !== undefined) {
-        return [`conn ${w.conn} ${field}`];
-      } else socks = Object.keys(m.socks).map(Number);
-      return socks.map((id) => `${sockName(m, id)} ${field}`);
-    }
-  }
 }
 
 export interface WhyAnswer {

@@ -8,7 +8,7 @@
  * stepping the clone gives the same records as stepping the original: that is how the debugger rewinds.
  */
 import type { Scenario } from '../scenario/schema.js';
-import type { StepLog } from './steplog.js';
+import type { StepLog, WhySpec } from './steplog.js';
 import type { TraceRecord } from './trace.js';
 import type { StateView } from './viewtypes.js';
 
@@ -57,6 +57,8 @@ export interface SimEngine<M> {
   view(m: M, step: number, log?: StepLog): StateView;
   /** The machine right after record `step` of the event `log` tracked (read-only; `m` itself at its last record). */
   at?(m: M, step: number, log: StepLog): M;
+  /** The change-vocabulary names a why-question means in this machine (steplog.ts whyKeys). */
+  whyKeys?(m: M, spec: WhySpec): string[];
   /**
    * A gauge's value: the sum over matching objects when a filter is absent (acceptq over all listeners,
    * runq over all Ps, rcvq over all sockets), the one object's value when a filter names it.

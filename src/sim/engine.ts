@@ -18,7 +18,7 @@ import { COST, resolveParams } from './params.js';
 import { mExec, timerFired } from './runtime/interp.js';
 import { netpollWoken } from './runtime/netpoll.js';
 import { futexWoken, mNext, sysmonTick } from './runtime/proc.js';
-import { machineAt } from './steplog.js';
+import { machineAt, whyKeys } from './steplog.js';
 import type { TraceRecord } from './trace.js';
 import { viewOf } from './view.js';
 import './nethttp/net.js';
@@ -363,6 +363,7 @@ export const engine: SimEngine<Machine> = {
   clone: cloneMachine,
   view: (m, stepNo, log) => viewOf(log ? machineAt(m, log, stepNo) : m, stepNo),
   at: (m, stepNo, log) => machineAt(m, log, stepNo),
+  whyKeys,
   gauge,
   emitted: (m) => m.nrec,
 };

@@ -19,7 +19,7 @@
  *
  * Who touches it: core.ts (touch, emit), engine.ts (step), the debugger (machineAt), tests.
  */
-import { fdOfSock } from './kernel/file.js';
+import { fdOfSock, fileAt } from './kernel/file.js';
 import type { Machine } from './machine.js';
 import { pdState } from './runtime/netpoll.js';
 
@@ -458,4 +458,61 @@ export function machineAt(m: Machine, log: StepLog, step: number): Machine {
     }
   }
   return o;
+}
+
+// ── "why?": the names a question about a value means ─────────────────────────────────────────────
+
+/** The values `--why` and the TUI's `w` can ask about: the watch gauges, and a G's status. */
+export const WHY_GAUGES = [
+  'acceptq',
+  'synq',
+  'rcvq',
+  'sndq',
+  'rdllist',
+  'runq',
+  'globrunq',
+  'rxring',
+  'txring',
+] as const;
+export type WhyGauge = (typeof WHY_GAUGES)[number] | 'status';
+
+export interface WhySpec {
+  spec: string;
+  gauge: WhyGauge;
+  fd?: number;
+  conn?: number;
+  p?: number;
+  g?: number;
+}
+
+/** The change-vocabulary names a spec means, in the machine as it is now. */
+export function whyKeys(m: Machine, w: WhySpec): string[] {
+  const field = w.gauge;
+  switch (field) {
+    case 'status':
+      return [`G${w.g} status`];
+    case 'globrunq':
+      return ['globrunq'];
+    case 'rxring':
+      return ['rx used'];
+    case 'txring':
+      return ['tx used'];
+    case 'rdllist':
+      return Object.values(m.eps).map((e) => `epoll ${e.fd >= 0 ? e.fd : `#${e.id}`} rdllist`);
+    case 'runq': {
+      const ps = w.p !== undefined ? [w.p] : m.rt.ps.map((p) => p.id);
+      return ps.flatMap((p) => [`P${p} runq`, `P${p} runnext`]);
+    }
+    default: {
+      let socks: number[];
+      if (w.fd !== undefined) {
+        const f = fileAt(m, w.fd);
+        socks = f && f.type === 'socket' ? [f.obj] : [];
+        if (socks.length === 0) return [`fd ${w.fd} ${field}`];
+      } else if (w.conn !== undefined) {
+        return [`conn ${w.conn} ${field}`];
+      } else socks = Object.keys(m.socks).map(Number);
+      return socks.map((id) => `${sockName(m, id)} ${field}`);
+    }
+  }
 }
