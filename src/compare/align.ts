@@ -53,8 +53,10 @@ export function align(real: readonly Call[], sim: readonly Call[]): Column[] {
       const s = score(real[i - 1], sim[j - 1]);
       let v = s >= 0 ? best[(i - 1) * w + j - 1] + s : -1;
       let d = 0;
+      // On a tie, a gap in the sim: read back from the end, this matches each call to its earliest
+      // counterpart (a real close(3) pairs with the first of two real close(3), not the second).
       const up = best[(i - 1) * w + j];
-      if (up > v) {
+      if (up >= v) {
         v = up;
         d = 1;
       }

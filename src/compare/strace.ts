@@ -87,7 +87,9 @@ export function parseStrace(text: string): StraceLog {
     const pm = PREFIX.exec(raw);
     const pidText = pm?.[1] ?? pm?.[2];
     let rest = raw.slice(pm?.[0].length ?? 0);
-    if (pidText !== undefined) mainPid ??= Number(pidText);
+    // With -o every line starts with its pid, the process's own first; on stderr the main thread's
+    // lines are bare and only the other threads carry [pid N].
+    if (pm?.[2] !== undefined) mainPid ??= Number(pm[2]);
     const tid = pidText !== undefined ? Number(pidText) : (mainPid ?? 0);
     const time = seconds(pm?.[3]);
 
