@@ -17,7 +17,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import type { RequestSpec, Scenario } from '../src/scenario/schema.js';
+import type { RequestSpec } from '../src/scenario/schema.js';
 import { buildRequest, requestPieces } from '../src/sim/hw/client.js';
 
 const run = promisify(execFile);
@@ -140,8 +140,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** The scenario that models a case: seed routes, loopback, this port, this machine's CPUs. */
-export function caseScenario(c: FidelityCase, port: number): Scenario {
+/**
+ * The scenario that models a case, as the YAML author writes it (durations as text: parse it with
+ * ScenarioSchema, or write it to a file): seed routes, loopback, this port, this machine's CPUs.
+ */
+export function caseScenario(c: FidelityCase, port: number): Record<string, unknown> {
   const cpus = Math.max(1, Math.min(64, availableParallelism()));
   return {
     name: `fidelity-${c.name}`,
@@ -167,7 +170,7 @@ export function caseScenario(c: FidelityCase, port: number): Scenario {
           ],
         }
       : {}),
-  } as unknown as Scenario;
+  };
 }
 
 /** Is something listening on 127.0.0.1/[::] `port`? Read from /proc: no connection is made. */

@@ -19,17 +19,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { buildSeedServer, CASES, caseScenario, freePort, GO, traceCase } from './fidelity-real.js';
+import { MIN_CASE_PERCENT, MIN_OVERALL_PERCENT } from './fidelity-threshold.js';
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/**
- * Thresholds, set from what the simulation reaches today (README "How faithful it is" has the
- * figures): the whole run in percent of non-bookkeeping syscalls matched, and each case's floor.
- * Raise them as divergences are fixed.
- */
-export const MIN_OVERALL_PERCENT = 70;
-export const MIN_CASE_PERCENT = 50;
 
 function loud(msg: string): never {
   const bar = '!'.repeat(78);
