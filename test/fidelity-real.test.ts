@@ -43,11 +43,10 @@ describe.skipIf(!ready)('compare on a real Go 1.23 server (GET /hello on loopbac
 
     const log = parseStrace(readFileSync(run.log, 'utf8'));
     const real = segment(fromStrace(log.calls));
-    // Facts of the real server the README states: its threads are made before it serves (no clone3
-    // after the first accept), and the accepted connection is fd 4, set up as FIDELITY §3 lists.
-    const clones = [...real.bookkeeping.init, ...real.bookkeeping.startup].filter((c) => c.name === 'clone3');
-    expect(clones.length).toBeGreaterThanOrEqual(2);
-    expect(real.bookkeeping.serving.filter((c) => c.name === 'clone3')).toEqual([]);
+    // Facts of the real server the README states: its threads are made before its first socket()
+    // (whether one more comes while serving depends on the machine's load, so that is not asserted),
+    // and the accepted connection is fd 4, set up as FIDELITY §3 lists.
+    expect(real.bookkeeping.init.filter((c) => c.name === 'clone3').length).toBeGreaterThanOrEqual(2);
     expect(real.conns).toHaveLength(1);
     expect(real.conns[0].map((c) => c.name).slice(0, 3)).toEqual(['accept4', 'epoll_ctl', 'getsockname']);
 
