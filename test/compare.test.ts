@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fromStrace, segment } from '../src/compare/calls.js';
+import { fromStrace, fromTrace, segment } from '../src/compare/calls.js';
 import { compareCommand } from '../src/compare/command.js';
 import { parseStrace, StraceError } from '../src/compare/strace.js';
 import type { TraceRecord } from '../src/sim/trace.js';
@@ -210,6 +210,32 @@ describe('compare on a real run of a built-in scenario', () => {
       );
     const r = compare(writeLog('about.strace', lines));
     expect(r.stdout.split('\n')[0]).toBe('compare about.strace with scenario about');
+  });
+
+  it('concurrent connections are scored apart: another interleaving of their threads still matches', () => {
+    const recs = runAll(builtin('slow-handler-4')).records.filter((r) => r.kind === 'syscall');
+    const sim = segment(fromTrace(recs));
+    expect(sim.conns.length).toBe(8);
+    // The real machine may finish the connections' calls in any interleaving: here, one connection
+    // after another. Each accept and its epoll registration stay where they were, as they do in any
+    // real log (a fd is registered before epoll can report it).
+    const connOf = new Map<number, number>();
+    sim.conns.forEach((calls, k) => {
+      for (const c of calls.slice(2)) connOf.set(c.step as number, k);
+    });
+    const serial = [
+      ...recs.filter((r) => !connOf.has(r.step)),
+      ...sim.conns.flatMap((calls) =>
+        calls.slice(2).map((c) => recs.find((r) => r.step === c.step) as TraceRecord),
+      ),
+    ];
+    expect(serial).toHaveLength(recs.length);
+    expect(serial.map((r) => r.step)).not.toEqual(recs.map((r) => r.step)); // it is another order
+    expect(sim.conns.every((c) => c[0].name === 'accept4' && c[1].name === 'epoll_ctl')).toBe(true);
+    const r = compare(writeLog('serial.strace', serial.map(straceLine)), 'slow-handler-4');
+    for (let k = 1; k <= 8; k++)
+      expect(r.stdout).toMatch(new RegExp(`^connection ${k}: (\\d+)/\\1 matched$`, 'm'));
+    expect(r.stdout).toMatch(/\(100\.0 %\)/);
   });
 
   it('thread bookkeeping is counted apart, per phase, and never scored', () => {
