@@ -6,6 +6,7 @@
  *   netflow-tui check <file>…        validate scenario files: file:line:col: message
  *   netflow-tui list                 the built-in scenarios
  *   netflow-tui schema               the JSON Schema (draft-07) of the scenario format
+ *   netflow-tui compare <log> [sc]   a real strace of a Go server lined up with the simulation
  *
  * Exit codes: 0 ok; 1 the scenario ran but failed an expectation (from `run`), or an internal error;
  * 2 bad input: usage, an unknown scenario, YAML or schema problems. Errors are one message on
@@ -46,6 +47,7 @@ Examples:
   netflow-tui check my.yaml                 validate a scenario: file:line:col: message
   netflow-tui list                          the built-in scenarios
   netflow-tui schema > scenario.schema.json JSON Schema for editor completion
+  netflow-tui compare server.strace hello   a real strace -f of your Go server lined up with the sim
 
 A scenario is a built-in name (see "list") or the path of a .yaml file.
 ${BREAKPOINTS}
@@ -59,6 +61,19 @@ function nonNegativeInt(max = Number.MAX_SAFE_INTEGER) {
     if (n > max) throw new InvalidArgumentError(`must be at most ${max}.`);
     return n;
   };
+}
+
+/** Parses a percentage, 0 to 100. */
+function percent(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100)
+    throw new InvalidArgumentError('expected a percentage from 0 to 100.');
+  return n;
+}
+
+interface CompareFlags {
+  json?: boolean;
+  minMatch?: number;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -210,6 +225,40 @@ function program(setCode: (code: number | undefined) => void): Command {
     )
     .addHelpText('after', `\n${BREAKPOINTS}\n${WHY_HELP}`)
     .action(async (scenario: string, flags: RunFlags) => setCode(await runCli(scenario, flags)));
+
+  root
+    .command('compare')
+    .summary('line up a real strace of a Go server with the simulation')
+    .description(
+      'Line up a real `strace -f` log of a Go net/http server with the simulated syscalls of a scenario:\n' +
+        'side by side (real log line ↔ sim step), matched/total for start-up and for each connection, and\n' +
+        'the first divergence with the sim step to open. Thread bookkeeping (clone3, futex, nanosleep,\n' +
+        'mmap, rt_sig*, …) is aligned separately and not scored. Without a scenario, the built-in whose\n' +
+        'requests fit the log best is used.\n' +
+        'Exit status: 0 ok, 1 below --min-match, 2 bad input (a line that is not strace output: file:line).',
+    )
+    .argument('<strace-log>', 'output of: strace -f -o LOG [-tt -T -yy -s 200] ./server')
+    .argument('[scenario]', 'built-in name or .yaml file (default: the built-in that fits best)')
+    .option('--json', 'the comparison as one JSON object')
+    .option('--min-match <percent>', 'exit 1 when fewer than this percent of syscalls match', percent)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  strace -f -tt -T -yy -s 200 -o server.strace ./server &    then send it one GET /hello, stop it
+  netflow-tui compare server.strace hello          side by side with the hello scenario
+  netflow-tui compare server.strace                the built-in that fits best
+  netflow-tui compare server.strace my.yaml --json --min-match 90   for CI: exit 1 below 90 %`,
+    )
+    .action(async (log: string, scenario: string | undefined, flags: CompareFlags) => {
+      const { compareCommand } = await import('./compare/command.js');
+      setCode(
+        compareCommand(
+          { log, scenario, json: flags.json === true, minMatch: flags.minMatch },
+          { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) },
+        ),
+      );
+    });
 
   root
     .command('check')
