@@ -213,8 +213,9 @@ export function napiPoll(m: Machine): void {
         `NET_RX softirq: napi_poll takes the frame from RX slot ${slot} (${m.nic.polled}/${m.p.napiWeight} of this poll) and passes it up: netif_receive_skb → ip_rcv → tcp_v4_rcv.`,
       fn: 'napi_poll — net/core/dev.c',
     });
-    tcpV4Rcv(m, seg);
+    // The poll goes on to the next frame because of this one (its cause), whatever the stack does with it.
     schedule(m, COST.napiFrame, 'napi');
+    tcpV4Rcv(m, seg);
     return;
   }
   touch(m, 'nic', 0);
