@@ -102,7 +102,6 @@ export function sysRecord(
     if (extra.reason !== undefined) rec.reason = extra.reason;
     if (extra.bytes !== undefined) rec.bytes = extra.bytes;
     if (extra.conn !== undefined) rec.conn = extra.conn;
-    if (extra.fn !== undefined) rec.fn = extra.fn;
   }
   emit(m, rec);
 }
