@@ -31,6 +31,7 @@ import {
   type Node as YamlNode,
 } from 'yaml';
 import { z } from 'zod';
+import { escapeControls } from '../text/sanitize.js';
 import { type Scenario, ScenarioSchema } from './schema.js';
 
 /** Largest scenario file accepted: 1 MiB (a 10 MB YAML file takes yaml ~10 s and 1 GB). */
@@ -455,12 +456,9 @@ export function quote(s: string): string {
   return printable(JSON.stringify(s));
 }
 
-/** Escapes C0/C1 controls and bidi overrides as \\uXXXX, so text from a file cannot drive the terminal. */
+/** Escapes C0/C1 controls and bidi overrides as \\uXXXX (../text/sanitize.ts), for file text in messages. */
 export function printable(s: string): string {
-  return s.replace(
-    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return escapeControls(s);
 }
 
 /** The candidate closest to `word` (case-insensitive edit distance), if it is close enough. */
