@@ -80,9 +80,9 @@ describe('check', () => {
     expect(r.stdout).toBe('good.yaml: ok\n');
     expect(r.stderr.split('\n').filter(Boolean)).toEqual([
       'syntax.yaml:3:10: Nested mappings are not allowed in compact mappings',
-      'type.yaml:4:9: machine.cpus: expected a number, got "four" (CPUs of the server host)',
+      'type.yaml:4:9: machine.cpus: expected a number, got "four" (CPUs of the server host; 1 to 64)',
       'unknown.yaml:5:5: machine.nic: unknown key "rxring"; did you mean "rxRing"?',
-      'range.yaml:5:13: machine.nic.rxRing: 99999 is out of range: must be at most 4096',
+      'range.yaml:5:13: machine.nic.rxRing: 99999 is over the limit of 4096',
       'dup.yaml:4:1: duplicate key "seed" (first set on line 3)',
     ]);
   });
@@ -194,7 +194,7 @@ describe('usage', () => {
       const r = cli(...args);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(
-        'type.yaml:4:9: machine.cpus: expected a number, got "four" (CPUs of the server host)\n',
+        'type.yaml:4:9: machine.cpus: expected a number, got "four" (CPUs of the server host; 1 to 64)\n',
       );
     }
   });
@@ -241,7 +241,12 @@ describe('start-up', () => {
   it('the commands other than the TUI load neither Ink, React, the TUI nor the simulator', () => {
     const inputs = staticInputs();
     expect(inputs.some((i) => i.includes('src/scenario/load.ts'))).toBe(true);
-    const heavy = inputs.filter((i) => /node_modules\/(ink|react)\/|src\/tui\/|src\/sim\//.test(i));
+    // The loader checks notes' breakpoint specs, whose grammar names the record kinds and gauges: the
+    // two small modules that define them (src/sim/trace.ts, src/sim/api.ts) may load, nothing else.
+    const heavy = inputs.filter(
+      (i) =>
+        /node_modules\/(ink|react)\/|src\/tui\/|src\/sim\//.test(i) && !/src\/sim\/(trace|api)\.ts$/.test(i),
+    );
     expect(heavy).toEqual([]);
   });
 });

@@ -100,10 +100,10 @@ class ChunkWriter {
       this.closed = true;
       return;
     }
-    const ok = this.out.write(text);
-    if (++this.flushes % YIELD_EVERY_FLUSHES === 0) await new Promise<void>((r) => setImmediate(r));
-    if (this.out.destroyed) this.closed = true;
-    if (!ok && !this.closed) {
+    if (this.out.write(text)) {
+      // Room left: still let the loop turn now and then, or an EPIPE would never be delivered.
+      if (++this.flushes % YIELD_EVERY_FLUSHES === 0) await new Promise<void>((r) => setImmediate(r));
+    } else {
       await new Promise<void>((resolve) => {
         const done = () => {
           this.out.off('drain', done);
@@ -116,6 +116,7 @@ class ChunkWriter {
         this.out.on('close', done);
       });
     }
+    if (this.out.destroyed) this.closed = true;
   }
 
   detach(): void {
