@@ -12,6 +12,11 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 
+/** JSON-quoted, cut to 40 characters: a value from the file inside a message. */
+function shortQ(s: string): string {
+  return JSON.stringify(s.length > 40 ? `${s.slice(0, 37)}...` : s);
+}
+
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
@@ -101,11 +106,11 @@ export function listenAddressProblem(addr: string): string | undefined {
   if (host.startsWith('[')) {
     if (!host.endsWith(']')) return 'missing "]" in address';
     host = host.slice(1, -1);
-    if (!isIPv6(host)) return `${JSON.stringify(host)} is not an IPv6 address`;
+    if (!isIPv6(host)) return `${shortQ(host)} is not an IPv6 address`;
   } else if (host.includes(':')) {
     return 'too many colons in address (an IPv6 host goes in brackets: "[::1]:3000")';
   } else if (host !== '' && !isIPv4(host)) {
-    return `host ${JSON.stringify(host)} is not an IP address: host names are not resolved in the simulation; use an IPv4 address, [IPv6] or leave it empty (":3000")`;
+    return `host ${shortQ(host)} is not an IP address: host names are not resolved in the simulation; use an IPv4 address, [IPv6] or leave it empty (":3000")`;
   }
   return portProblem(port);
 }
@@ -115,9 +120,9 @@ export function portProblem(port: string): string | undefined {
   if (!/^\d+$/.test(port)) {
     return port === ''
       ? 'missing port after ":"'
-      : `port ${JSON.stringify(port)} is not a number 0–65535 (service names like "http" are not modelled)`;
+      : `port ${shortQ(port)} is not a number 0–65535 (service names like "http" are not modelled)`;
   }
-  if (port.length > 5 || Number(port) > 65535) return `port ${port} is out of range 0–65535`;
+  if (port.length > 5 || Number(port) > 65535) return `port ${port.length > 40 ? shortQ(port) : port} is out of range 0–65535`;
   return undefined;
 }
 
@@ -125,5 +130,5 @@ export function portProblem(port: string): string | undefined {
 export function clientHostProblem(host: string): string | undefined {
   if (isIPv4(host)) return undefined;
   if (isIPv6(host)) return 'client hosts are IPv4 in the simulation; give an IPv4 address like 10.0.0.2';
-  return `${JSON.stringify(host)} is not an IPv4 address (like 10.0.0.2)`;
+  return `${shortQ(host)} is not an IPv4 address (like 10.0.0.2)`;
 }

@@ -254,12 +254,13 @@ function badMergeKeys(doc: Document.Parsed, at: At): Problem[] {
   };
   visit(doc, {
     Pair: (_k, pair) => {
-      if (!isScalar(pair.key) || pair.key.value !== '<<') return;
+      // With `merge: true`, yaml gives a merge key the value Symbol(<<); its source is still `<<`.
+      if (!isScalar(pair.key) || (pair.key as { source?: string }).source !== '<<') return;
       const v = pair.value as YamlNode | null;
       if (isMapLike(v)) return;
       if (isSeq(v) && v.items.every(isMapLike)) return;
       const bad = isSeq(v) ? (v.items.find((i) => !isMapLike(i)) as YamlNode) : v;
-      const what = isSeq(v) ? 'a list holding something else' : describeNode(bad);
+      const what = isSeq(v) ? `a list holding ${describeNode(bad)}` : describeNode(bad);
       const where = bad?.range?.[0] ?? (pair.key as YamlNode).range?.[0] ?? 0;
       problems.push(
         at(

@@ -180,8 +180,9 @@ export const ServerSchema = z
       MAX_LISTEN_CHARS,
     )
       .superRefine((v, ctx) => {
+        if (v.length > MAX_LISTEN_CHARS) return; // said once, by the length check
         const why = listenAddressProblem(v);
-        if (why) ctx.addIssue({ code: 'custom', message: `address ${JSON.stringify(v)}: ${why}` });
+        if (why) ctx.addIssue({ code: 'custom', message: `address ${written(v)}: ${why}` });
       })
       .optional(),
     user: z
