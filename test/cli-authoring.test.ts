@@ -5,10 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
 import { builtinNames } from '../src/scenario/builtin.js';
+import { buildCli } from './build-cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 let out: string;
@@ -18,24 +19,9 @@ let fixtures: string;
 beforeAll(async () => {
   mkdirSync(join(ROOT, 'tmp'), { recursive: true });
   out = mkdtempSync(join(ROOT, 'tmp', 'cli-test-'));
-  // The options of scripts/build.mjs, with a private outdir and the metafile.
-  const result = await build({
-    entryPoints: [join(ROOT, 'src/cli.ts')],
-    outdir: out,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    external: ['react-devtools-core'],
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: 'warning',
-    metafile: true,
-  });
-  metafile = result.metafile;
+  // A private bundle (test/build-cli.ts), with the metafile.
+  const result = await buildCli(out, { metafile: true });
+  metafile = result.metafile!;
   fixtures = join(out, 'fixtures');
   mkdirSync(fixtures);
   const head = 'name: t\ndescription: a test\n';

@@ -12,8 +12,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli } from './build-cli.js';
 import { type FuzzCase, type FuzzClass, handCases, schemaCases } from './fuzz-cases.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -45,21 +45,7 @@ const timeBin = (() => {
 beforeAll(async () => {
   mkdirSync(join(ROOT, 'tmp'), { recursive: true });
   out = mkdtempSync(join(ROOT, 'tmp', 'fuzz-'));
-  await build({
-    entryPoints: [join(ROOT, 'src/cli.ts')],
-    outdir: join(out, 'dist'),
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    external: ['react-devtools-core'],
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
+  await buildCli(join(out, 'dist'));
   dir = join(out, 'cases');
   mkdirSync(dir);
   execFileSync('mkfifo', [join(dir, 'fifo')]);

@@ -202,9 +202,9 @@ describe('bounds: said in the error with the position', () => {
     expect(problems(`${HEAD}clients:\n  - requests:\n      - { path: /, body: 10GiB }\n`).map(where)).toEqual(
       ['5:26: clients[0].requests[0].body: 10GiB is over the limit of 16MiB'],
     );
-    expect(problems(`${HEAD}server:\n  routes:\n    - { pattern: /, bodyBytes: 10GiB }\n`).map(where)).toEqual(
-      ['5:32: server.routes[0].bodyBytes: 10GiB is over the limit of 2MiB'],
-    );
+    expect(
+      problems(`${HEAD}server:\n  routes:\n    - { pattern: /, bodyBytes: 10GiB }\n`).map(where),
+    ).toEqual(['5:32: server.routes[0].bodyBytes: 10GiB is over the limit of 2MiB']);
     expect(problems(`${HEAD}clients:\n  - count: 100000\n`).map(where)).toEqual([
       '4:12: clients[0].count: 100000 is over the limit of 10000',
     ]);
