@@ -122,7 +122,8 @@ export function portProblem(port: string): string | undefined {
       ? 'missing port after ":"'
       : `port ${shortQ(port)} is not a number 0–65535 (service names like "http" are not modelled)`;
   }
-  if (port.length > 5 || Number(port) > 65535) return `port ${port.length > 40 ? shortQ(port) : port} is out of range 0–65535`;
+  if (port.length > 5 || Number(port) > 65535)
+    return `port ${port.length > 40 ? shortQ(port) : port} is out of range 0–65535`;
   return undefined;
 }
 
