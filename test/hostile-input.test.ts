@@ -321,6 +321,27 @@ describe('breakpoint globs: linear time', () => {
   });
 });
 
+describe('progress of a long run', () => {
+  it('is drawn on stderr when it is a terminal and the trace goes elsewhere, and erased at the end', async () => {
+    const stdout = new Capture();
+    // A terminal on stderr: the one thing a test run cannot have for real.
+    const stderr = Object.assign(new Capture(), { isTTY: true });
+    const code = await runCommand(
+      { scenarioPath: join(ROOT, 'scenarios', 'burst.yaml'), json: true, breaks: [], state: false },
+      { stdout, stderr },
+    );
+    expect(code).toBe(0);
+    expect(stderr.text).toMatch(/^\r\x1b\[Krun: [\d,]+ records · virtual [\d.]+\S+ · [\d.]+ s/);
+    expect(stderr.text.endsWith('\r\x1b[K')).toBe(true);
+    const plain = new Capture();
+    await runCommand(
+      { scenarioPath: join(ROOT, 'scenarios', 'upload-large.yaml'), json: true, breaks: [], state: false },
+      { stdout: new Capture(), stderr: plain },
+    );
+    expect(plain.text).toBe('');
+  }, 180_000);
+});
+
 describe('run | head -c 1 on c10k', () => {
   it('stops promptly when the reader goes away, with status 0', () => {
     const start = performance.now();
