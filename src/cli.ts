@@ -19,10 +19,16 @@ import type { RunOptions } from './commands/run-options.js';
 import { listBuiltins, resolveScenario, UnknownScenarioError } from './scenario/builtin.js';
 import { scenarioJsonSchemaText } from './scenario/jsonschema.js';
 import { formatProblem, loadScenarioFile, printable, ScenarioError } from './scenario/load.js';
+import { sanitizeLines } from './text/sanitize.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
+
+/** Writes a message line to stderr; any control character in it (from a file name, a spec) shows as a glyph. */
+function say(message: string): void {
+  process.stderr.write(`${sanitizeLines(message)}\n`);
+}
 
 const BREAKPOINTS = `Breakpoints (--break): KIND[:NAME] [KEY=VALUE]... or watch GAUGE [KEY=VALUE]... OP N
   syscall:accept4   syscall:read fd=7   syscall errno=EAGAIN   irq:rx   wakeup:accept
@@ -51,7 +57,9 @@ Examples:
 
 A scenario is a built-in name (see "list") or the path of a .yaml file.
 ${BREAKPOINTS}
-Exit status: 0 ok, 1 an expectation failed, 2 bad input.`;
+Exit status: 0 ok, 1 an expectation failed, 2 bad input.
+If a killed netflow-tui (kill -9) left the terminal with no echo or on the alternate screen, type
+\`reset\` and press Enter; the next netflow-tui also says so when it finds such a run.`;
 
 /** Parses a non-negative integer option value, at most `max`. */
 function nonNegativeInt(max = Number.MAX_SAFE_INTEGER) {
@@ -94,9 +102,9 @@ function checkCommand(files: string[]): number {
       process.stdout.write(`${printable(arg)}: ok\n`);
     } catch (e) {
       if (e instanceof ScenarioError) {
-        for (const p of e.problems) process.stderr.write(`${formatProblem({ ...p, file: arg })}\n`);
+        for (const p of e.problems) say(formatProblem({ ...p, file: arg }));
       } else if (e instanceof UnknownScenarioError) {
-        process.stderr.write(`${e.message}\n`);
+        say(e.message);
       } else throw e;
       code = EXIT_USAGE;
     }
@@ -173,6 +181,11 @@ function program(setCode: (code: number | undefined) => void): Command {
     .helpOption('-h, --help', 'show help')
     .option('--no-color', 'no colours (also: the NO_COLOR environment variable)')
     .exitOverride()
+    // commander echoes what the user typed (an unknown option, a bad value): never raw to the terminal.
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(sanitizeLines(s)),
+      outputError: (s, write) => write(sanitizeLines(s)),
+    })
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run "netflow-tui --help" for usage)')
     .addHelpText('after', EXAMPLES)
@@ -301,11 +314,11 @@ export async function main(argv: string[]): Promise<number | undefined> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE; // commander printed it
     if (e instanceof ScenarioError || e instanceof UnknownScenarioError) {
-      process.stderr.write(`${e.message}\n`);
+      say(e.message);
       return EXIT_USAGE;
     }
     const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`netflow-tui: internal error: ${message}\n`);
+    say(`netflow-tui: internal error: ${message}`);
     if (process.env.NETFLOW_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     return EXIT_FAILED;
   }

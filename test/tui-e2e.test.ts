@@ -12,8 +12,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli } from './build-cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The private install: <tmp>/bin/netflow-tui.js (the real shim) and <tmp>/dist/. */
@@ -100,6 +100,14 @@ function expectClean(s: string): void {
   expect(s.match(/step \d+\/\d+ │/g)).toHaveLength(1);
 }
 
+/** The pid of the program the window's shell is running (the TUI). */
+function tuiPid(t: string): number {
+  const shellPid = tmux('display-message', '-p', '-t', t, '#{pane_pid}').trim();
+  return Number(
+    execFileSync('ps', ['-o', 'pid=', '--ppid', shellPid], { encoding: 'utf8' }).trim().split(/\s+/)[0],
+  );
+}
+
 /** The terminal is back: alternate screen off, the earlier output and the exit line visible. */
 async function expectRestored(t: string, exit: number): Promise<void> {
   const s = await waitText(t, `EXIT=${exit}`);
@@ -112,21 +120,7 @@ beforeAll(async () => {
   mkdirSync(join(ROOT, 'tmp'), { recursive: true });
   privateDir = mkdtempSync(join(ROOT, 'tmp', 'tui-e2e-'));
   // The options of scripts/build.mjs, with a private outdir.
-  await build({
-    entryPoints: [join(ROOT, 'src/cli.ts')],
-    outdir: join(privateDir, 'dist'),
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    external: ['react-devtools-core'],
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
+  await buildCli(join(privateDir, 'dist'));
   mkdirSync(join(privateDir, 'bin'));
   BIN = join(privateDir, 'bin', 'netflow-tui.js');
   copyFileSync(join(ROOT, 'bin', 'netflow-tui.js'), BIN);
@@ -225,14 +219,46 @@ describe('TUI in a real terminal (tmux)', () => {
     await expectRestored(colour, 0);
   });
 
-  it('restores the terminal on SIGTERM and exits 143', async () => {
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGQUIT', 131],
+  ] as const)('restores the terminal on %s and exits %i', async (signal, exit) => {
     const t = await launch();
-    const shellPid = tmux('display-message', '-p', '-t', t, '#{pane_pid}').trim();
-    const child = execFileSync('ps', ['-o', 'pid=', '--ppid', shellPid], { encoding: 'utf8' })
-      .trim()
-      .split(/\s+/)[0];
-    process.kill(Number(child), 'SIGTERM');
-    await expectRestored(t, 143);
+    process.kill(tuiPid(t), signal);
+    await expectRestored(t, exit);
+  });
+
+  it('a hostile glob at the b prompt is matched at once, and q quits within 1 s', async () => {
+    const t = await launch();
+    keys(t, 'b');
+    await waitText(t, 'Add breakpoint');
+    // As a regular expression (.*.*….*n$) this backtracks for hours on every kind without an n at
+    // the end; it matches go.run, so the prompt accepts it.
+    lit(t, `event:${'*'.repeat(300)}n`);
+    keys(t, 'Enter');
+    await waitText(t, 'bp #1 event:***');
+    const pressed = performance.now();
+    keys(t, 'q');
+    await waitFor(t, () => !altScreenOn(t), 'the alternate screen to close');
+    expect(performance.now() - pressed).toBeLessThan(1000);
+    await expectRestored(t, 0);
+  });
+
+  it('after a run killed with SIGKILL, the next one says to type reset', async () => {
+    const tmp = mkdtempSync(join(privateDir, 'tmpdir-'));
+    const t = await shell();
+    lit(t, `export TMPDIR=${tmp}; echo BEFORE-TUI; node ${BIN} hello; echo EXIT=$?`);
+    keys(t, 'Enter');
+    await waitText(t, 'step ');
+    process.kill(tuiPid(t), 'SIGKILL');
+    await waitText(t, 'EXIT=137');
+    keys(t, 'C-l');
+    lit(t, `printf '\\033[?1049l'; stty sane; clear; node ${BIN} hello; echo EXIT2=$?`);
+    keys(t, 'Enter');
+    await waitText(t, 'step ');
+    keys(t, 'q');
+    const s = await waitText(t, 'EXIT2=0');
+    expect(s.replace(/\s+/g, '')).toContain('type`reset`andpressEnter'); // the line wraps
   });
 });
 

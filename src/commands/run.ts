@@ -23,6 +23,10 @@
  * The run streams: records are formatted as they are made and written in large chunks, waiting when
  * the reader is slower (`run c10k | less`); a reader that goes away (`| head`) ends the run quietly.
  * Nothing is kept per record, so millions of records cost no memory.
+ *
+ * Terminal safety: text lines and the `stopped at` line go through `sanitize` (a control character in
+ * a client name or body shows as ␛, never raw); JSON goes through `jsonSafe`; messages through
+ * `sanitizeLines`. A long run shows its progress on stderr when stderr is a terminal (./progress.ts).
  */
 import type { Writable } from 'node:stream';
 import {
@@ -42,6 +46,8 @@ import { engine, type Machine } from '../sim/engine.js';
 import { createExpectations } from '../sim/expect.js';
 import { machineAt, newStepLog, type StepLog } from '../sim/steplog.js';
 import { recordToJson, recordToLine, type TraceRecord } from '../sim/trace.js';
+import { jsonSafe, sanitize, sanitizeLines } from '../text/sanitize.js';
+import { Progress } from './progress.js';
 import type { RunOptions } from './run-options.js';
 
 const EXIT_OK = 0;
@@ -50,6 +56,12 @@ const EXIT_USAGE = 2;
 
 /** Bytes buffered before a write. */
 const CHUNK = 64 * 1024;
+/**
+ * Every this many flushes, yield to the event loop so that an EPIPE from a reader that went away
+ * (`| head -c 1`) is seen: pipe writes are synchronous on Linux, and the error event arrives on a
+ * later turn of the loop, which a run that only awaits resolved promises would never give it.
+ */
+const YIELD_EVERY_FLUSHES = 1;
 
 export interface RunIO {
   stdout: Writable;
@@ -66,6 +78,8 @@ class ChunkWriter {
   constructor(private readonly out: Writable) {
     out.on('error', this.onError);
   }
+
+  private flushes = 0;
 
   private readonly onError = (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') this.closed = true;
@@ -88,7 +102,14 @@ class ChunkWriter {
     const text = this.parts.join('');
     this.parts = [];
     this.size = 0;
-    if (!this.out.write(text) && !this.closed) {
+    if (this.out.destroyed || this.out.writableEnded) {
+      this.closed = true;
+      return;
+    }
+    if (this.out.write(text)) {
+      // Room left: still let the loop turn now and then, or an EPIPE would never be delivered.
+      if (++this.flushes % YIELD_EVERY_FLUSHES === 0) await new Promise<void>((r) => setImmediate(r));
+    } else {
       await new Promise<void>((resolve) => {
         const done = () => {
           this.out.off('drain', done);
@@ -101,6 +122,7 @@ class ChunkWriter {
         this.out.on('close', done);
       });
     }
+    if (this.out.destroyed) this.closed = true;
   }
 
   detach(): void {
@@ -113,7 +135,7 @@ export async function runCommand(
   opts: RunOptions,
   io: RunIO = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
-  const err = (s: string) => void io.stderr.write(`${s}\n`);
+  const err = (s: string) => void io.stderr.write(`${sanitizeLines(s)}\n`);
 
   let sc: Scenario;
   try {
@@ -165,27 +187,46 @@ export async function runCommand(
   }
 
   const out = new ChunkWriter(io.stdout);
+  const progress = new Progress(io.stderr, { show: showProgress(io, opts) });
   try {
-    return await run(sc, opts, bps, out, err);
+    return await run(sc, opts, bps, { out, err, progress });
   } finally {
+    progress.done();
     await out.flush();
     out.detach();
   }
+}
+
+/**
+ * Progress on stderr only when stderr is a terminal and it would not be interleaved with the trace on
+ * the same terminal: stdout is redirected, or only the state is printed at the end.
+ */
+function showProgress(io: RunIO, opts: RunOptions): boolean {
+  const isTTY = (w: Writable) => (w as Writable & { isTTY?: boolean }).isTTY === true;
+  return isTTY(io.stderr) && (!isTTY(io.stdout) || opts.state);
+}
+
+interface RunSinks {
+  out: ChunkWriter;
+  err: (s: string) => void;
+  progress: Progress;
 }
 
 async function run(
   sc: Scenario,
   opts: RunOptions,
   bps: Breakpoint[],
-  out: ChunkWriter,
-  err: (s: string) => void,
+  { out, err, progress }: RunSinks,
 ): Promise<number> {
   const events = bps.filter((b): b is EventBreakpoint => b.type === 'event');
   const watches = bps.filter((b): b is WatchBreakpoint => b.type === 'watch');
   const fullRun = bps.length === 0 && opts.untilStep === undefined && !opts.state;
   const checks = fullRun && sc.expect?.length ? createExpectations(sc) : undefined;
-  const status = opts.json ? err : (s: string) => out.line(s);
-  const format = opts.json ? recordToJson : recordToLine;
+  const status = opts.json ? err : (s: string) => out.line(sanitize(s));
+  const format = opts.json
+    ? (r: TraceRecord) => jsonSafe(recordToJson(r))
+    : (r: TraceRecord) => sanitize(recordToLine(r));
+
   // The state printed with --state and no --at: where the run stops; at the end, the last step.
   let target = opts.at;
   if (opts.state && target === undefined && bps.length === 0) {
@@ -203,6 +244,7 @@ async function run(
     if (!engine.step(m, recs, { log })) break;
     if (recs.length === 0) continue;
     total += recs.length;
+    progress.tick(total, m.now);
     // A watch hits on the record after which it holds (it did not before).
     let watchHit = -1;
     for (let j = 0; j < watches.length; j++) {
@@ -258,7 +300,7 @@ async function run(
 }
 
 function printState(m: Machine, step: number, out: ChunkWriter, log: StepLog | undefined): number {
-  out.line(JSON.stringify(engine.view(m, step, log), null, 2));
+  out.line(jsonSafe(JSON.stringify(engine.view(m, step, log), null, 2)));
   return EXIT_OK;
 }
 
@@ -279,22 +321,28 @@ async function printWhy(sc: Scenario, opts: RunOptions, whys: WhySpec[], io: Run
   for (const a of answers) {
     if (opts.json) {
       out.line(
-        JSON.stringify({
-          why: a.spec,
-          names: a.keys,
-          ...(a.record ? { change: a.change, record: JSON.parse(recordToJson(a.record)) } : {}),
-        }),
+        jsonSafe(
+          JSON.stringify({
+            why: a.spec,
+            names: a.keys,
+            ...(a.record ? { change: a.change, record: JSON.parse(recordToJson(a.record)) } : {}),
+          }),
+        ),
       );
     } else if (!a.record || !a.change) {
       out.line(
-        `why ${a.spec}: no step ${from} changed ${a.keys.join(' or ') || 'it'} (it has had this value since boot)`,
+        sanitize(
+          `why ${a.spec}: no step ${from} changed ${a.keys.join(' or ') || 'it'} (it has had this value since boot)`,
+        ),
       );
     } else {
       out.line(
-        `why ${a.spec}: step ${a.record.step} made ${a.change.what} ${fmt(a.change.from)} → ${fmt(a.change.to)}`,
+        sanitize(
+          `why ${a.spec}: step ${a.record.step} made ${a.change.what} ${fmt(a.change.from)} → ${fmt(a.change.to)}`,
+        ),
       );
-      out.line(recordToLine(a.record));
-      if (a.record.fn) out.line(`${' '.repeat(29)}models ${a.record.fn}`);
+      out.line(sanitize(recordToLine(a.record)));
+      if (a.record.fn) out.line(sanitize(`${' '.repeat(29)}models ${a.record.fn}`));
     }
     if (a.record) from = `before step ${a.record.step}`;
   }

@@ -127,8 +127,18 @@ function oneOf(list: readonly string[]): string {
   return list.length === 1 ? list[0] : `one of ${list.join(', ')}`;
 }
 
+/** Longest spec accepted, in characters: a real one is under 60; a pasted megabyte is refused at once. */
+export const MAX_SPEC_CHARS = 512;
+
 /** Parses a spec; never throws. */
 export function parseBreakpoint(spec: string): ParseResult {
+  if (spec.length > MAX_SPEC_CHARS) {
+    return {
+      ok: false,
+      error: `the spec is ${spec.length} characters; the limit is ${MAX_SPEC_CHARS}`,
+      column: MAX_SPEC_CHARS + 1,
+    };
+  }
   try {
     return { ok: true, bp: parse(new Scanner(spec)) };
   } catch (e) {
@@ -188,8 +198,7 @@ function parseEvent(sc: Scanner, word: Exclude<(typeof BREAK_KINDS)[number], 'wa
       case 'event': {
         if (!/^[a-z.*]+$/.test(name))
           sc.fail(`expected a kind or glob such as nic.* or go.create, found ${q(name)}`, at);
-        const re = globToRegExp(name);
-        kinds = KINDS.filter((k) => re.test(k));
+        kinds = KINDS.filter((k) => globMatch(name, k));
         if (kinds.length === 0)
           sc.fail(`no record kind matches ${q(name)}; kinds are ${KINDS.join(', ')}`, at);
         break;
@@ -298,13 +307,32 @@ function q(s: string): string {
   return s ? JSON.stringify(s) : 'nothing';
 }
 
-/** `nic.*` → /^nic\..*$/ */
-export function globToRegExp(glob: string): RegExp {
-  const body = glob
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}$`);
+/**
+ * Does `glob` (`*` matches any run of characters, everything else itself) match all of `s`?
+ *
+ * No regular expression: a glob like `*.*.*.*…z` compiled to `^.*\..*\..*…z$` backtracks
+ * exponentially and froze the TUI. This is the greedy two-pointer match: on a mismatch it resumes
+ * after the last `*`, one character further into `s`, so it costs at most |glob|·|s| steps.
+ */
+export function globMatch(glob: string, s: string): boolean {
+  let g = 0;
+  let i = 0;
+  let star = -1; // index in glob of the last `*` seen
+  let mark = 0; // index in s where that `*` currently stops
+  while (i < s.length) {
+    if (g < glob.length && glob[g] !== '*' && glob[g] === s[i]) {
+      g++;
+      i++;
+    } else if (g < glob.length && glob[g] === '*') {
+      star = g++;
+      mark = i;
+    } else if (star >= 0) {
+      g = star + 1;
+      i = ++mark;
+    } else return false;
+  }
+  while (g < glob.length && glob[g] === '*') g++;
+  return g === glob.length;
 }
 
 /** Does this record match the event breakpoint? */

@@ -16,7 +16,7 @@
  * `uniqueKeys` compares every pair of keys: 40 000 keys took 6 s); the Document becomes plain data
  * and goes through zod; each zod issue is mapped back to the YAML node it is about.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import {
   Composer,
   type CST,
@@ -24,6 +24,7 @@ import {
   isAlias,
   isMap,
   isScalar,
+  isSeq,
   Lexer,
   LineCounter,
   Parser,
@@ -31,18 +32,20 @@ import {
   type Node as YamlNode,
 } from 'yaml';
 import { z } from 'zod';
+import { parseBreakpoint } from '../debug/breakpoints.js';
+import { escapeControls } from '../text/sanitize.js';
+import {
+  MAX_ALIASES,
+  MAX_CONNECTIONS,
+  MAX_DEPTH,
+  MAX_FILE_BYTES,
+  MAX_REQUESTS,
+  MAX_SUGGEST_CHARS,
+} from './bounds.js';
+import { registrationErrors } from './pattern.js';
 import { type Scenario, ScenarioSchema } from './schema.js';
 
-/** Largest scenario file accepted: 1 MiB (a 10 MB YAML file takes yaml ~10 s and 1 GB). */
-export const MAX_FILE_BYTES = 1024 * 1024;
-/** Deepest nesting of mappings and lists accepted (a scenario needs about 6). */
-export const MAX_DEPTH = 64;
-/** Most alias nodes (`*name`) in one file: yaml resolves each alias by a scan of the anchors. */
-export const MAX_ALIASES = 100;
-/** Most client connections in one scenario: the sum of every client entry's `count`. */
-export const MAX_CONNECTIONS = 100_000;
-/** Most requests in one scenario: each connection's request list, summed over all connections. */
-export const MAX_REQUESTS = 1_000_000;
+export { MAX_ALIASES, MAX_CONNECTIONS, MAX_DEPTH, MAX_FILE_BYTES, MAX_REQUESTS } from './bounds.js';
 
 /** Most problems reported for one file. */
 const MAX_REPORTED = 50;
@@ -85,13 +88,39 @@ export function loadScenarioFile(path: string): Scenario {
     throw whole(fsMessage(e));
   }
   if (size > MAX_FILE_BYTES) throw whole(tooLarge(size));
-  let text: string;
+  return loadScenarioText(readBounded(path, whole), path);
+}
+
+/**
+ * The file's text, read through one descriptor: opened non-blocking (a FIFO swapped in after the stat
+ * cannot hang the open), checked again to be a regular file, and read only up to MAX_FILE_BYTES + 1
+ * whatever its size says (`/proc/self/pagemap` says 0 and never ends).
+ */
+function readBounded(path: string, whole: (message: string) => ScenarioError): string {
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     throw whole(fsMessage(e));
   }
-  return loadScenarioText(text, path);
+  try {
+    if (!fstatSync(fd).isFile()) throw whole('is not a regular file');
+    const buf = Buffer.alloc(MAX_FILE_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n > MAX_FILE_BYTES)
+        throw whole(`file is larger than the limit for a scenario (${MAX_FILE_BYTES / 1024 / 1024} MiB)`);
+    }
+    return buf.toString('utf8', 0, n);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw e;
+    throw whole(fsMessage(e));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Bounds-checks and validates scenario YAML; `file` labels the problems. Throws ScenarioError. */
@@ -101,6 +130,18 @@ export function loadScenarioText(text: string, file: string): Scenario {
   };
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_FILE_BYTES) fail([{ file, line: 0, col: 0, message: tooLarge(bytes) }]);
+
+  if (text.includes('\r') && !text.includes('\n')) {
+    fail([
+      {
+        file,
+        line: 1,
+        col: text.indexOf('\r') + 1,
+        message:
+          'the lines end in a bare carriage return (CR, old Mac style), which YAML does not read as a line break; save the file with LF (or CRLF) line endings',
+      },
+    ]);
+  }
 
   const lineCounter = new LineCounter();
   const at = (offset: number, message: string): Problem => ({
@@ -137,6 +178,9 @@ export function loadScenarioText(text: string, file: string): Scenario {
   syntax.push(...duplicateKeys(doc, at));
   if (syntax.length > 0) fail(capProblems(sortProblems(syntax), file));
 
+  const merges = badMergeKeys(doc, at);
+  if (merges.length > 0) fail(capProblems(merges, file));
+
   // 3. To plain data, within the alias bounds.
   const aliases: YamlNode[] = [];
   visit(doc, { Alias: (_k, node) => void aliases.push(node) });
@@ -169,7 +213,11 @@ export function loadScenarioText(text: string, file: string): Scenario {
   }
   const scenario = parsed.data!;
 
-  // 5. Bounds on what the simulation would have to do.
+  // 5. What Go and the debugger would refuse: route patterns (ServeMux panics) and note specs.
+  const late = [...routeProblems(scenario, doc, at, file), ...noteProblems(scenario, doc, at)];
+  if (late.length > 0) fail(capProblems(sortProblems(late), file));
+
+  // 6. Bounds on what the simulation would have to do.
   let connections = 0;
   let requests = 0;
   for (const [i, c] of (scenario.clients ?? []).entries()) {
@@ -178,17 +226,106 @@ export function loadScenarioText(text: string, file: string): Scenario {
     requests += count * (c.requests?.length ?? 1);
     if (connections > MAX_CONNECTIONS) {
       const node = nodeAt(doc, ['clients', i, 'count']);
-      fail([at(node.range[0], `more than ${MAX_CONNECTIONS} client connections in all (the limit)`)]);
+      fail([
+        at(node.range[0], `${connections} client connections in all is over the limit of ${MAX_CONNECTIONS}`),
+      ]);
     }
     if (requests > MAX_REQUESTS) {
       const node = nodeAt(doc, ['clients', i, 'requests']);
-      fail([at(node.range[0], `more than ${MAX_REQUESTS} requests in all (the limit)`)]);
+      fail([
+        at(
+          node.range[0],
+          `${requests} requests in all (connections × requests each) is over the limit of ${MAX_REQUESTS}`,
+        ),
+      ]);
     }
   }
   return scenario;
 }
 
 type At = (offset: number, message: string) => Problem;
+
+/** A merge key (`<<`) whose value is not a mapping, an alias of one, or a list of those. */
+function badMergeKeys(doc: Document.Parsed, at: At): Problem[] {
+  const problems: Problem[] = [];
+  const isMapLike = (n: unknown): boolean => {
+    if (isAlias(n)) return isMap(n.resolve(doc));
+    return isMap(n);
+  };
+  visit(doc, {
+    Pair: (_k, pair) => {
+      // With `merge: true`, yaml gives a merge key the value Symbol(<<); its source is still `<<`.
+      if (!isScalar(pair.key) || (pair.key as { source?: string }).source !== '<<') return;
+      const v = pair.value as YamlNode | null;
+      if (isMapLike(v)) return;
+      if (isSeq(v) && v.items.every(isMapLike)) return;
+      const bad = isSeq(v) ? (v.items.find((i) => !isMapLike(i)) as YamlNode) : v;
+      const what = isSeq(v) ? `a list holding ${describeNode(bad)}` : describeNode(bad);
+      const where = bad?.range?.[0] ?? (pair.key as YamlNode).range?.[0] ?? 0;
+      problems.push(
+        at(
+          where,
+          `a merge key (<<) takes a mapping, an alias of one (*name) or a list of those, got ${what}`,
+        ),
+      );
+    },
+  });
+  return problems;
+}
+
+function describeNode(n: YamlNode | null | undefined): string {
+  if (!n) return 'nothing';
+  if (isSeq(n)) return 'a list';
+  if (isMap(n)) return 'a mapping';
+  if (isAlias(n)) return `an alias of something else (*${printable(n.source)})`;
+  if (isScalar(n)) return n.value === null ? 'nothing' : valueName(n.value);
+  return 'something else';
+}
+
+/** Route patterns Go's ServeMux would panic on at registration, with Go's panic text. */
+function routeProblems(sc: Scenario, doc: Document.Parsed, at: At, file: string): Problem[] {
+  const routes = sc.server?.routes ?? [];
+  if ((sc.server?.kind ?? 'http') !== 'http' || routes.length === 0) return [];
+  const nodes = routes.map((_, i) => nodeAt(doc, ['server', 'routes', i, 'pattern']));
+  const regs = routes.map((r, i) => ({
+    pattern: r.pattern,
+    loc: `${printable(file)}:${at(nodes[i]!.range[0], '').line}`,
+  }));
+  const problems: Problem[] = [];
+  registrationErrors(regs).forEach((err, i) => {
+    if (err) {
+      problems.push(
+        at(
+          nodes[i]!.range[0],
+          // Go's conflict text spans lines: keep them, indented under the file:line:col line.
+          `server.routes[${i}].pattern: ServeMux.Handle would panic: ${err.split('\n').map(printable).join('\n    ')}`,
+        ),
+      );
+    }
+  });
+  return problems;
+}
+
+/** Notes whose `at:` is not a breakpoint spec the session could use (it would ignore them silently). */
+function noteProblems(sc: Scenario, doc: Document.Parsed, at: At): Problem[] {
+  const problems: Problem[] = [];
+  (sc.notes ?? []).forEach((n, i) => {
+    const r = parseBreakpoint(n.at);
+    if (r.ok) return;
+    const node = nodeAt(doc, ['notes', i, 'at']);
+    // Point at the column of the spec that is wrong when the value is written on one line.
+    const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
+    const plainOneLine =
+      isScalar(node) &&
+      (node.type === 'PLAIN' || quoted) &&
+      node.range[1] - node.range[0] === n.at.length + (quoted ? 2 : 0);
+    const offset = node.range[0] + (plainOneLine ? r.column - 1 + (quoted ? 1 : 0) : 0);
+    problems.push(
+      at(offset, `notes[${i}].at: not a breakpoint spec: column ${r.column}: ${printable(r.error)}`),
+    );
+  });
+  return problems;
+}
 type Path = readonly PropertyKey[];
 type Ranged = YamlNode & { range: [number, number, number] };
 
@@ -345,11 +482,15 @@ function explain(
         );
       }
       if (issue.origin === 'string') {
+        const n = typeof value === 'string' ? value.length : 0;
         return here(
-          `${big ? 'longer' : 'shorter'} than allowed: must be ${big ? 'at most' : 'at least'} ${bound} characters`,
+          big
+            ? `${n} characters is over the limit of ${bound}`
+            : `shorter than allowed: must be at least ${bound} character${bound === 1 ? '' : 's'}`,
         );
       }
-      const rel = big ? (exclusive ? 'below' : 'at most') : exclusive ? 'above' : 'at least';
+      if (big && !exclusive) return here(`${valueName(value)} is over the limit of ${bound}`);
+      const rel = big ? 'below' : exclusive ? 'above' : 'at least';
       return here(`${valueName(value)} is out of range: must be ${rel} ${bound}`);
     }
     case 'invalid_value': {
@@ -450,25 +591,28 @@ function valueName(v: unknown): string {
   return String(v);
 }
 
-/** JSON-quotes a string and escapes what JSON leaves raw but a terminal would act on (C1, bidi). */
+/** Longest text from the file quoted in a message; the rest is cut with `...`. */
+const MAX_QUOTED_CHARS = 60;
+
+/** JSON-quotes a string (cut to MAX_QUOTED_CHARS) and escapes what JSON leaves raw (C1, bidi). */
 export function quote(s: string): string {
-  return printable(JSON.stringify(s));
+  const short = s.length > MAX_QUOTED_CHARS ? `${s.slice(0, MAX_QUOTED_CHARS - 3)}...` : s;
+  return printable(JSON.stringify(short));
 }
 
-/** Escapes C0/C1 controls and bidi overrides as \\uXXXX, so text from a file cannot drive the terminal. */
+/** Escapes C0/C1 controls and bidi overrides as \\uXXXX (../text/sanitize.ts), for file text in messages. */
 export function printable(s: string): string {
-  return s.replace(
-    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return escapeControls(s);
 }
 
 /** The candidate closest to `word` (case-insensitive edit distance), if it is close enough. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > MAX_SUGGEST_CHARS) return undefined; // the edit distance costs |word| × |candidate|
   const limit = Math.max(1, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestD = limit + 1;
   for (const c of candidates) {
+    if (Math.abs(c.length - word.length) > limit) continue; // the distance is at least this
     const d = levenshtein(word.toLowerCase(), c.toLowerCase());
     if (d < bestD) [best, bestD] = [c, d];
   }

@@ -5,9 +5,29 @@
  * (an http.ServeMux server or a raw TCP server), the client hosts that talk to it, and optional
  * expectations and teaching notes. Every object is strict: an unknown key is an error. Durations are
  * integer nanoseconds or strings like `5us`, `1.5ms`, `2s`; sizes are integer bytes or `64KiB`, `1MiB`.
- * Defaults come from ../params.ts (Linux and Go defaults, FIDELITY.md §7).
+ * Defaults come from ../params.ts (Linux and Go defaults, FIDELITY.md §7). Every size, count, duration
+ * and string is bounded (./bounds.ts), and each bound is said in the field's description.
  */
 import { z } from 'zod';
+import {
+  clientHostProblem,
+  formatDuration,
+  formatSize,
+  listenAddressProblem,
+  MAX_DURATION_NS,
+  MAX_HEADER_CHARS,
+  MAX_HEADERS,
+  MAX_LIST_ITEMS,
+  MAX_LISTEN_CHARS,
+  MAX_NAME_CHARS,
+  MAX_PATH_CHARS,
+  MAX_PAYLOAD_CHARS,
+  MAX_REQUEST_BODY_BYTES,
+  MAX_REQUESTS_PER_CONNECTION,
+  MAX_RESPONSE_BODY_BYTES,
+  MAX_ROUTES,
+  MAX_TEXT_CHARS,
+} from './bounds.js';
 
 const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s)$/;
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|KB|MB|GB)?$/;
@@ -34,10 +54,18 @@ export function parseSize(v: unknown): number | undefined {
   return Math.round(Number(m[1]) * mult);
 }
 
-const duration = (desc: string) =>
+/** The value as the user wrote it, short, for a message. */
+function written(v: unknown): string {
+  const s = typeof v === 'string' ? v.trim() : String(v);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+const duration = (desc: string, max = MAX_DURATION_NS) =>
   z
     .union([z.number(), z.string()])
-    .describe(`${desc} (integer nanoseconds, or a string like "5us", "1.5ms", "2s")`)
+    .describe(
+      `${desc} (integer nanoseconds, or a string like "5us", "1.5ms", "2s"; at most ${formatDuration(max)})`,
+    )
     .transform((v, ctx) => {
       const d = parseDuration(v);
       if (d === undefined) {
@@ -47,13 +75,22 @@ const duration = (desc: string) =>
         });
         return z.NEVER;
       }
+      if (d > max) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${written(v)} is over the limit of ${formatDuration(max)}`,
+        });
+        return z.NEVER;
+      }
       return d;
     });
 
-const size = (desc: string, min = 0, max = 2 ** 40) =>
+const size = (desc: string, min: number, max: number) =>
   z
     .union([z.number(), z.string()])
-    .describe(`${desc} (integer bytes, or a string like "64KiB", "1MiB")`)
+    .describe(
+      `${desc} (integer bytes, or a string like "64KiB", "1MiB"; ${min > 0 ? `${formatSize(min)} to ` : 'at most '}${formatSize(max)})`,
+    )
     .transform((v, ctx) => {
       const d = parseSize(v);
       if (d === undefined) {
@@ -63,14 +100,27 @@ const size = (desc: string, min = 0, max = 2 ** 40) =>
         });
         return z.NEVER;
       }
-      if (d < min || d > max) {
-        ctx.addIssue({ code: 'custom', message: `size ${d} is out of range ${min}..${max}` });
+      if (d > max) {
+        ctx.addIssue({ code: 'custom', message: `${written(v)} is over the limit of ${formatSize(max)}` });
+        return z.NEVER;
+      }
+      if (d < min) {
+        ctx.addIssue({ code: 'custom', message: `${written(v)} is under the minimum of ${formatSize(min)}` });
         return z.NEVER;
       }
       return d;
     });
 
-const int = (desc: string, min: number, max: number) => z.number().int().min(min).max(max).describe(desc);
+const int = (desc: string, min: number, max: number) =>
+  z.number().int().min(min).max(max).describe(`${desc}; ${min} to ${max}`);
+
+/** A string of at most `max` characters whose description says so. */
+const text = (desc: string, max: number) =>
+  z.string().max(max).describe(`${desc}; at most ${max} characters`);
+
+/** A list of at most `max` items whose description says so. */
+const list = <T extends z.ZodType>(item: T, max: number, desc: string) =>
+  z.array(item).max(max).describe(`${desc}; at most ${max}`);
 
 export const NicSchema = z
   .strictObject({
@@ -105,14 +155,14 @@ export const MachineSchema = z
 
 export const RouteSchema = z
   .strictObject({
-    pattern: z
-      .string()
-      .min(1)
-      .describe('Go 1.22 ServeMux pattern: "[METHOD ][HOST]/[PATH]", e.g. "GET /items/{id}"'),
-    body: z.string().optional().describe('response body the handler writes'),
-    bodyBytes: size('response body size in bytes (filled with "x")').optional(),
+    pattern: text(
+      'Go 1.22 ServeMux pattern: "[METHOD ][HOST]/[PATH]", e.g. "GET /items/{id}"; checked as ServeMux.Handle does',
+      MAX_PATH_CHARS,
+    ).min(1),
+    body: text('response body the handler writes', MAX_RESPONSE_BODY_BYTES).optional(),
+    bodyBytes: size('response body size in bytes (filled with "x")', 0, MAX_RESPONSE_BODY_BYTES).optional(),
     status: int('status code the handler sets', 100, 599).optional(),
-    contentType: z.string().optional().describe('Content-Type; default: sniffed (text/plain; charset=utf-8)'),
+    contentType: text('Content-Type; default: sniffed (text/plain; charset=utf-8)', 256).optional(),
     cpu: duration('CPU time the handler burns before writing').optional(),
     sleep: duration('time the handler sleeps (time.Sleep) before writing').optional(),
     readBody: z.boolean().optional().describe('the handler reads the whole request body first'),
@@ -125,7 +175,16 @@ export const ServerSchema = z
       .enum(['http', 'tcp'])
       .optional()
       .describe('http: net/http with ServeMux; tcp: raw net.Listen/Accept/Read/Write'),
-    listen: z.string().optional().describe('listen address as Go takes it, e.g. ":3000"'),
+    listen: text(
+      'listen address as net.Listen takes it: ":3000", "127.0.0.1:8080", "[::1]:80" (an IP literal or nothing, and a port 0-65535)',
+      MAX_LISTEN_CHARS,
+    )
+      .superRefine((v, ctx) => {
+        if (v.length > MAX_LISTEN_CHARS) return; // said once, by the length check
+        const why = listenAddressProblem(v);
+        if (why) ctx.addIssue({ code: 'custom', message: `address ${written(v)}: ${why}` });
+      })
+      .optional(),
     user: z
       .enum(['root', 'nobody'])
       .optional()
@@ -136,20 +195,25 @@ export const ServerSchema = z
       1,
       2,
     ).optional(),
-    routes: z.array(RouteSchema).optional(),
+    routes: list(RouteSchema, MAX_ROUTES, 'ServeMux registrations, in order').optional(),
     readSize: size('tcp kind: bytes the server asks Read for', 1, 1024 ** 2).optional(),
-    reply: z.string().optional().describe('tcp kind: what the server writes back'),
+    reply: text('tcp kind: what the server writes back', MAX_PAYLOAD_CHARS).optional(),
   })
   .describe('The Go program on the server host');
 
 export const RequestObjectSchema = z.strictObject({
   method: z
     .string()
+    .max(32)
     .regex(/^[A-Z]+$/)
     .optional(),
-  path: z.string().startsWith('/').optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  body: size('request body size in bytes').optional(),
+  path: text('request path, from "/"', MAX_PATH_CHARS).startsWith('/').optional(),
+  headers: z
+    .record(z.string().max(256), z.string().max(MAX_HEADER_CHARS))
+    .refine((h) => Object.keys(h).length <= MAX_HEADERS, `more than ${MAX_HEADERS} headers`)
+    .describe(`extra request headers (at most ${MAX_HEADERS}, values up to ${MAX_HEADER_CHARS} characters)`)
+    .optional(),
+  body: size('request body size in bytes', 0, MAX_REQUEST_BODY_BYTES).optional(),
   expectContinue: z.boolean().optional().describe('send "Expect: 100-continue" and wait before the body'),
   pieces: int('send the request header in this many pieces', 1, 16).optional(),
   gap: duration('pause between pieces').optional(),
@@ -161,6 +225,7 @@ export const RequestSchema = z
   .union([
     z
       .string()
+      .max(MAX_PATH_CHARS)
       .regex(/^[A-Z]+ \/\S*$/, 'expected "METHOD /path", e.g. "GET /hello"')
       .describe('"METHOD /path"'),
     RequestObjectSchema,
@@ -169,18 +234,29 @@ export const RequestSchema = z
 
 export const ClientSchema = z
   .strictObject({
-    name: z.string().optional(),
-    host: z.string().optional().describe('client IPv4 address, default 10.0.0.2 upward'),
+    name: text('client name shown in the trace', MAX_NAME_CHARS).optional(),
+    host: text('client IPv4 address, default 10.0.0.2 upward', 15)
+      .superRefine((v, ctx) => {
+        const why = clientHostProblem(v);
+        if (why) ctx.addIssue({ code: 'custom', message: why });
+      })
+      .optional(),
     latency: duration('one-way wire latency to the server').optional(),
     start: duration('when the first connection starts').optional(),
-    count: int('how many connections this client entry opens', 1, 100000).optional(),
+    count: int(
+      'how many connections this client entry opens; 10000 in all clients at most',
+      1,
+      10000,
+    ).optional(),
     every: duration('spacing between those connections').optional(),
-    requests: z.array(RequestSchema).min(1).optional(),
+    requests: list(RequestSchema, MAX_REQUESTS_PER_CONNECTION, 'requests each connection sends in turn')
+      .min(1)
+      .optional(),
     keepAlive: z.boolean().optional().describe('reuse the connection for the next request'),
     readDelay: duration(
       "slow reader: the client application reads its socket only this long after data arrives; unread bytes shrink its 64 KiB receive window, so the server's writes stall",
     ).optional(),
-    data: z.string().optional().describe('tcp kind: bytes the client sends'),
+    data: text('tcp kind: bytes the client sends', MAX_PAYLOAD_CHARS).optional(),
   })
   .describe('A group of client connections');
 
@@ -202,13 +278,13 @@ export const FaultSchema = z
 
 export const ExpectSchema = z
   .strictObject({
-    client: z.string().optional().describe('client name; default: every client'),
+    client: text('client name; default: every client', MAX_NAME_CHARS).optional(),
     status: int('HTTP status every response has', 100, 599).optional(),
-    body: z.string().optional(),
-    syscall: z.string().optional().describe('a syscall that must occur, e.g. "bind"'),
-    errno: z.string().optional().describe('with syscall: the errno it must return'),
+    body: text('the body every response has', MAX_RESPONSE_BODY_BYTES).optional(),
+    syscall: text('a syscall that must occur, e.g. "bind"', 64).optional(),
+    errno: text('with syscall: the errno it must return', 64).optional(),
     exit: int('the process exit status', 0, 255).optional(),
-    message: z.string().optional().describe('the line the process prints on exit'),
+    message: text('the line the process prints on exit', MAX_TEXT_CHARS).optional(),
     drops: int('at least this many frames dropped', 0, 1e9).optional(),
     responses: int('exactly this many responses received in all', 0, 1e9).optional(),
   })
@@ -216,15 +292,18 @@ export const ExpectSchema = z
 
 export const NoteSchema = z
   .strictObject({
-    at: z.string().describe('a breakpoint spec, e.g. "wakeup:accept"'),
-    text: z.string().describe('what the narration pane shows when the cursor reaches a match'),
+    at: text('a breakpoint spec, e.g. "wakeup:accept" (checked when the file loads)', 512),
+    text: text('what the narration pane shows when the cursor reaches a match', MAX_TEXT_CHARS),
   })
   .describe('A teaching note');
 
 export const ScenarioSchema = z
   .strictObject({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
-    description: z.string(),
+    name: z
+      .string()
+      .max(MAX_NAME_CHARS)
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+    description: text('one line on what the scenario shows', MAX_TEXT_CHARS),
     seed: z
       .number()
       .int()
@@ -233,10 +312,10 @@ export const ScenarioSchema = z
       .optional(),
     machine: MachineSchema.optional(),
     server: ServerSchema.optional(),
-    clients: z.array(ClientSchema).optional(),
-    faults: z.array(FaultSchema).optional(),
-    expect: z.array(ExpectSchema).optional(),
-    notes: z.array(NoteSchema).optional(),
+    clients: list(ClientSchema, MAX_LIST_ITEMS, 'client entries').optional(),
+    faults: list(FaultSchema, MAX_LIST_ITEMS, 'faults').optional(),
+    expect: list(ExpectSchema, MAX_LIST_ITEMS, 'assertions').optional(),
+    notes: list(NoteSchema, MAX_LIST_ITEMS, 'teaching notes').optional(),
     maxTime: duration('stop the simulation at this virtual time').optional(),
   })
   .describe('A netflow-tui scenario');

@@ -1,11 +1,12 @@
 /**
  * Starts the TUI: loads the scenario, runs it into a Session, sets the command line's breakpoints and
  * cursor, then takes over the terminal (alternate screen, raw keys) and gives it back on every way
- * out: `q`, Ctrl-C, SIGTERM, SIGHUP, SIGINT, a crash (the alternate screen is left first, then the
+ * out: `q`, Ctrl-C, SIGTERM, SIGHUP, SIGINT, SIGQUIT, a crash (the alternate screen is left first, then the
  * error printed, so it stays visible), and a normal return.
  *
  * Bad input (scenario, `--break`, `--at`) is reported on stderr with exit code 2 before the terminal is
- * touched. Ink, React and chalk are imported only here, after the `CI` variable is dropped (Ink draws
+ * touched. SIGKILL cannot be caught: a marker file (./marker.ts) lets the next run tell the user to
+ * type `reset`. Every message goes through sanitizeLines (a spec or file name from the user). Ink, React and chalk are imported only here, after the `CI` variable is dropped (Ink draws
  * nothing while it is set), so the other commands stay fast.
  */
 import { constants } from 'node:os';
@@ -16,6 +17,8 @@ import { resolveScenario } from '../scenario/builtin.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { engine } from '../sim/engine.js';
+import { sanitizeLines } from '../text/sanitize.js';
+import { claimMarker, RESET_HINT } from './marker.js';
 
 export interface TuiOptions {
   /** A scenario file path or a built-in scenario name. */
@@ -33,7 +36,7 @@ const EXIT_USAGE = 2;
 const EXIT_CRASH = 1;
 
 function fail(message: string): void {
-  process.stderr.write(`netflow-tui: ${message}\n`);
+  process.stderr.write(`netflow-tui: ${sanitizeLines(message)}\n`);
   process.exitCode = EXIT_USAGE;
 }
 
@@ -43,7 +46,7 @@ function prepare(opts: TuiOptions): Session | undefined {
   try {
     scenario = loadScenarioFile(resolveScenario(opts.scenarioPath));
   } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`${sanitizeLines(e instanceof Error ? e.message : String(e))}\n`);
     process.exitCode = EXIT_USAGE;
     return undefined;
   }
@@ -96,6 +99,7 @@ export async function startTui(opts: TuiOptions): Promise<void> {
 
   let instance: ReturnType<typeof render> | undefined;
   let restored = false;
+  const marker = claimMarker();
   const write = (s: string) => {
     try {
       stdout.write(s);
@@ -116,6 +120,8 @@ export async function startTui(opts: TuiOptions): Promise<void> {
       if (stdin.isTTY) stdin.setRawMode(false);
     } catch {}
     write(ansiEscapes.cursorShow + ansiEscapes.exitAlternativeScreen);
+    marker.release();
+    if (marker.stale.length > 0) process.stderr.write(`${RESET_HINT}\n`);
   };
 
   const onSignal = (sig: NodeJS.Signals) => {
@@ -124,9 +130,7 @@ export async function startTui(opts: TuiOptions): Promise<void> {
   };
   const onCrash = (err: unknown) => {
     restore();
-    process.stderr.write(
-      `netflow-tui: crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
+    process.stderr.write(`netflow-tui: crashed: ${sanitizeLines(crashText(err))}\n`);
     process.exit(EXIT_CRASH);
   };
   // Registered before Ink's own resize listener so Ink's redraw already uses the new layout.
@@ -136,7 +140,7 @@ export async function startTui(opts: TuiOptions): Promise<void> {
     write(ansiEscapes.eraseScreen + ansiEscapes.cursorTo(0, 0));
     instance.rerender(element());
   };
-  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQUIT'];
   for (const s of signals) process.on(s, onSignal);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
@@ -158,7 +162,7 @@ export async function startTui(opts: TuiOptions): Promise<void> {
     restore();
   } catch (err) {
     restore();
-    process.stderr.write(`netflow-tui: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(`netflow-tui: ${sanitizeLines(crashText(err))}\n`);
     process.exitCode = EXIT_CRASH;
   } finally {
     for (const s of signals) process.off(s, onSignal);
@@ -168,4 +172,10 @@ export async function startTui(opts: TuiOptions): Promise<void> {
     stdout.off('resize', onResize);
     stdin.pause();
   }
+}
+
+/** A crash's message; the stack only with NETFLOW_DEBUG set (a user gets one line, not a trace). */
+function crashText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return process.env.NETFLOW_DEBUG && err.stack ? err.stack : err.message;
 }
