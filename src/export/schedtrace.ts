@@ -15,7 +15,9 @@
  * `syscalltick` counts the system calls Go code made on that P (the runtime's own epoll_pwait, futex,
  * nanosleep and clone3 do not pass through entersyscall); `gfreecnt` counts Gs that exited on it;
  * the simulation keeps one timer heap, shown as P0's `timerslen`. sysmon's M holds sched.lock while
- * printing: `locks=1`.
+ * printing: `locks=1`. With schedtrace on, sysmon never parks (proc.go sysmon sleeps in sysmonwait only
+ * `if debug.schedtrace <= 0`), so `sysmonwait=false` even where the simulated sysmon (which models a
+ * program without GODEBUG) is asleep.
  */
 import type { Machine } from '../sim/machine.js';
 import { COST } from '../sim/params.js';
@@ -54,6 +56,9 @@ export class SchedtraceWriter implements Visitor {
   /** G ids that have exited: still listed, as Go's allgs keeps them. */
   private readonly dead = new Set<number>();
   private lastStep = -1;
+  /** Blocks for ticks before the next event; written only if that event makes records, so the
+   * export ends with the run's last step, not with sysmon idling on to the time limit. */
+  private pending: string[] = [];
 
   constructor(
     private readonly scope: Scope,
@@ -69,12 +74,14 @@ export class SchedtraceWriter implements Visitor {
     }
     while (this.next <= t) {
       if (this.lastStep >= this.scope.from && this.lastStep <= this.scope.to)
-        this.out.write(this.lines(m, this.next));
+        this.pending.push(this.lines(m, this.next));
       this.next += this.o.intervalMs * NS_PER_MS;
     }
   }
 
   event(t: Tapped): void {
+    for (const block of this.pending) this.out.write(block);
+    this.pending = [];
     for (const r of t.recs) {
       this.lastStep = r.step;
       if (
@@ -91,10 +98,7 @@ export class SchedtraceWriter implements Visitor {
     }
   }
 
-  finish(m: Machine): void {
-    // One last line at the tick after the final event, if the run reached sysmon at all.
-    if (this.start >= 0 && this.lastStep <= this.scope.to) this.out.write(this.lines(m, this.next));
-  }
+  finish(): void {}
 
   /** The block Go prints at virtual time `t`. */
   lines(m: Machine, t: number): string {
@@ -104,7 +108,7 @@ export class SchedtraceWriter implements Visitor {
       ` threads=${rt.ms.length} spinningthreads=${rt.nmspinning} needspinning=0 idlethreads=${rt.midle.length}` +
       ` runqueue=${rt.globrunq.length}`;
     if (!this.o.detail) return `${s} [${rt.ps.map((p) => p.runq.length).join(' ')}]\n`;
-    s += ` gcwaiting=false nmidlelocked=0 stopwait=0 sysmonwait=${rt.sysmonWait}\n`;
+    s += ` gcwaiting=false nmidlelocked=0 stopwait=0 sysmonwait=false\n`;
     for (const p of rt.ps) {
       s +=
         `  P${p.id}: status=${P_STATUS[p.status] ?? 0} schedtick=${p.schedtick} syscalltick=${this.syscallTick[p.id] ?? 0}` +
