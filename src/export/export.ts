@@ -120,6 +120,11 @@ async function opened(w: Writable, path: string): Promise<void> {
 export async function exportRun(o: ExportOptions): Promise<ExportResult> {
   check(o);
   const sc = o.scenario ?? loadScenarioFile(resolveScenario(o.scenarioPath));
+  const conns = (sc.clients ?? []).reduce((n, c) => n + (c.count ?? 1), 0);
+  if (o.conn !== undefined && (o.conn < 1 || o.conn > conns))
+    throw new ExportError(`--conn ${o.conn}: the scenario has connections 1 to ${conns}`);
+  if (o.conn !== undefined && o.format === 'schedtrace')
+    throw new ExportError('--conn does not apply to schedtrace: the scheduler is shared by every connection');
   const path = o.output ?? defaultOutput(sc.name ?? o.scenarioPath, o.format);
   const stream = openOutput(path, o);
   await opened(stream, path);
