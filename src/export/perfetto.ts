@@ -168,6 +168,10 @@ export class PerfettoWriter implements Visitor {
     const mm = r.m !== undefined ? m.rt.ms[r.m] : undefined;
     const tid = r.tid ?? mm?.tid;
     if (tid !== undefined && (r.kind === 'syscall' || r.layer === 'runtime' || r.layer === 'app')) {
+      if (!this.named.has(`${m.proc.pid}`)) {
+        this.named.add(`${m.proc.pid}`);
+        this.meta(m.proc.pid, 'process_name', `server (pid ${m.proc.pid}): one track per OS thread`);
+      }
       this.thread(m.proc.pid, tid, `M${mm?.id ?? '?'} (thread ${tid})`);
       return [m.proc.pid, tid];
     }
