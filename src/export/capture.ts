@@ -41,8 +41,9 @@ export interface CaptureOptions {
   toStep?: number;
   /** Sentences for `text` (pcapng comments, perfetto args want them; strace does not). */
   text: boolean;
-  /** Called every so often (every `YIELD_EVERY` events) so a caller can flush output. */
-  pause?: () => Promise<void>;
+  /** Called every so often (every `YIELD_EVERY` events) so a caller can flush output; true: stop here
+   * (the reader went away). */
+  pause?: () => Promise<boolean>;
 }
 
 /** Events between calls to `pause`. */
@@ -67,7 +68,7 @@ export async function capture(opts: CaptureOptions, visitor: Visitor): Promise<M
       visitor.event({ recs, seg, rxSlot }, m);
       if (opts.toStep !== undefined && recs[recs.length - 1].step >= opts.toStep) break;
     }
-    if (opts.pause && ++n % YIELD_EVERY === 0) await opts.pause();
+    if (opts.pause && ++n % YIELD_EVERY === 0 && (await opts.pause())) break;
   }
   visitor.finish(m);
   return m;

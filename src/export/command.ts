@@ -3,19 +3,16 @@
  * (commander did); turns an ExportError into one line on stderr and exit 2, and says where it wrote.
  */
 import { printable } from '../scenario/load.js';
-import { ExportError, type ExportFormat, exportRun } from './export.js';
+import { ExportError, type ExportFormat, type ExportOptions, exportRun } from './export.js';
 
-export interface ExportFlags {
-  format: ExportFormat;
-  output?: string;
-  force?: boolean;
-  from?: number;
-  to?: number;
-  conn?: number;
-  seed?: number;
+/** What commander parses: the export options under their flag names. */
+export type ExportFlags = Pick<
+  ExportOptions,
+  'format' | 'output' | 'force' | 'from' | 'to' | 'conn' | 'seed'
+> & {
   interval?: number;
   detail?: boolean;
-}
+};
 
 /** How to open each format, for the closing message. */
 const OPEN_WITH: Record<ExportFormat, (f: string) => string> = {

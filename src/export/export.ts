@@ -162,6 +162,7 @@ export async function exportRun(o: ExportOptions): Promise<ExportResult> {
         text: o.format !== 'strace' && o.format !== 'schedtrace',
         pause: async () => {
           if (sink.due) await sink.flush();
+          return sink.closed;
         },
       },
       visitor,

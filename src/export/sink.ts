@@ -4,6 +4,7 @@
  * `flush`es them and waits for the stream to drain, so a c10k export never holds the whole file.
  * A reader that goes away (`| head`) is not an error: the rest is dropped.
  */
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
 /** Bytes kept before a flush is due. */
@@ -14,15 +15,17 @@ export class Sink {
   private pending = 0;
   /** Total bytes written (for the "wrote N B" message). */
   bytes = 0;
+  /** The stream failed: no more writes; a failure other than the reader leaving is rethrown by `flush`. */
   closed = false;
+  private failure: NodeJS.ErrnoException | undefined;
 
   constructor(private readonly out: Writable) {
     out.on('error', this.onError);
   }
 
-  private readonly onError = (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') this.closed = true;
-    else throw e;
+  private readonly onError = (e: NodeJS.ErrnoException): void => {
+    this.closed = true;
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') this.failure ??= e;
   };
 
   write(chunk: string | Uint8Array): void {
@@ -41,20 +44,12 @@ export class Sink {
     const parts = this.parts;
     this.parts = [];
     this.pending = 0;
+    if (this.failure) throw this.failure;
     if (parts.length === 0 || this.closed) return;
     const buf = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
     if (this.out.write(buf) || this.closed) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        this.out.off('drain', done);
-        this.out.off('error', done);
-        this.out.off('close', done);
-        resolve();
-      };
-      this.out.on('drain', done);
-      this.out.on('error', done);
-      this.out.on('close', done);
-    });
+    // Wait until the reader has taken it (or went away: close or error end the wait too).
+    await Promise.race([once(this.out, 'drain'), once(this.out, 'close')]).catch(() => undefined);
   }
 
   detach(): void {
