@@ -17,6 +17,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import pkg from '../package.json' with { type: 'json' };
 import type { RunOptions } from './commands/run-options.js';
 import type { ExportFlags } from './export/command.js';
+import { FORMATS } from './export/formats.js';
 import { EXPORT_EXAMPLES } from './export/help.js';
 import { listBuiltins, resolveScenario, UnknownScenarioError } from './scenario/builtin.js';
 import { scenarioJsonSchemaText } from './scenario/jsonschema.js';
@@ -209,11 +210,7 @@ function program(setCode: (code: number | undefined) => void): Command {
         "server's wire, a Perfetto/Chrome JSON trace, strace -f -tt -T lines, Go schedtrace lines, or JSON lines.",
     )
     .argument('<scenario>', 'built-in name or .yaml file')
-    .addOption(
-      new Option('-f, --format <format>', 'output format')
-        .choices(['pcapng', 'pcap', 'perfetto', 'strace', 'schedtrace', 'jsonl'])
-        .default('pcapng'),
-    )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('pcapng'))
     .option('-o, --output <file>', 'file to write, or - for stdout (default: <scenario>.<format ending>)')
     .option('--force', 'overwrite the output file if it exists')
     .option('--from <n>', 'first step to include', nonNegativeInt())

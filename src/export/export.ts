@@ -20,6 +20,7 @@ import { resolveScenario } from '../scenario/builtin.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { capture, type Visitor } from './capture.js';
+import { EXTENSIONS, type ExportFormat, FORMATS } from './formats.js';
 import { JsonlWriter } from './jsonl.js';
 import { writePcap } from './pcap.js';
 import { writePcapng } from './pcapng.js';
@@ -30,18 +31,7 @@ import { Sink } from './sink.js';
 import { StraceWriter } from './strace.js';
 import { WireCollector } from './wire.js';
 
-export const FORMATS = ['pcapng', 'pcap', 'perfetto', 'strace', 'schedtrace', 'jsonl'] as const;
-export type ExportFormat = (typeof FORMATS)[number];
-
-/** File name endings per format (the default output is `<scenario><ending>`). */
-export const EXTENSIONS: Record<ExportFormat, string> = {
-  pcapng: '.pcapng',
-  pcap: '.pcap',
-  perfetto: '.perfetto.json',
-  strace: '.strace',
-  schedtrace: '.schedtrace',
-  jsonl: '.jsonl',
-};
+export { EXTENSIONS, type ExportFormat, FORMATS };
 
 export interface ExportOptions {
   /** Built-in scenario name or .yaml path. */

@@ -10,6 +10,7 @@ import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react'
 import type { Session } from '../debug/types.js';
 import type { StateView } from '../sim/viewtypes.js';
 import { type ControllerCtx, handleKey, playTick } from './controller.js';
+import { type ExportTarget, startExport } from './export-prompt.js';
 import { toKeyEvents } from './keymap.js';
 import { computeLayout, type LayoutNode, tooSmallMessage } from './layout.js';
 import { BplistOverlay } from './overlays/bplist.js';
@@ -25,7 +26,7 @@ import { socketsPane } from './panes/sockets.js';
 import { StatusLine } from './panes/status.js';
 import { timelinePane } from './panes/timeline.js';
 import type { PaneArgs, PaneDef } from './panes/types.js';
-import { initialUi, PANES, type PaneId, SPEEDS, type UiState } from './reducer.js';
+import { initialUi, PANES, type PaneId, SPEEDS, type UiState, uiReducer } from './reducer.js';
 import type { Theme } from './theme.js';
 
 const DEFS: Record<PaneId, PaneDef> = {
@@ -54,6 +55,8 @@ export interface AppProps {
   onQuit?: () => void;
   /** Starting UI state (tests). */
   initial?: UiState;
+  /** The scenario the `x` prompt exports (export-prompt.ts); absent: no export. */
+  exportTarget?: ExportTarget;
 }
 
 interface Snap {
@@ -62,7 +65,7 @@ interface Snap {
   prev?: StateView;
 }
 
-export function App({ session, theme, columns, rows, onQuit, initial }: AppProps) {
+export function App({ session, theme, columns, rows, onQuit, initial, exportTarget }: AppProps) {
   const { exit } = useApp();
   const [ui, setUi] = useState<UiState>(() => initial ?? initialUi());
   const [snap, setSnap] = useState<Snap>(() => ({ cursor: session.cursor, view: session.view() }));
@@ -105,6 +108,12 @@ export function App({ session, theme, columns, rows, onQuit, initial }: AppProps
       return [0, Math.max(0, e.total - e.height)];
     },
     pageSize: (p) => extents.current[p]?.height ?? 10,
+    startExport: exportTarget
+      ? (req) =>
+          startExport(exportTarget, session.name, req, (text, tone) =>
+            commit(uiReducer(uiRef.current, { type: 'message', text, tone })),
+          )
+      : undefined,
   };
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;

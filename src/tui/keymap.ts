@@ -35,6 +35,7 @@ export type Command =
   | 'faster'
   | 'slower'
   | 'help'
+  | 'export'
   | 'quit'
   | 'bp-up'
   | 'bp-down'
@@ -168,6 +169,13 @@ export const KEYMAP: readonly Binding[] = [
     context: 'normal',
   },
   { command: 'help', keys: ['?'], description: 'this help', category: 'General', context: 'normal' },
+  {
+    command: 'export',
+    keys: ['x'],
+    description: 'export the run for Wireshark, Perfetto, strace… (prompt: format, file, steps)',
+    category: 'General',
+    context: 'normal',
+  },
   {
     command: 'quit',
     keys: ['q', 'C-c'],
