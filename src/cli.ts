@@ -31,6 +31,11 @@ const BREAKPOINTS = `Breakpoints (--break): KIND[:NAME] [KEY=VALUE]... or watch 
   syscall:accept4   syscall:read fd=7   syscall errno=EAGAIN   irq:rx   wakeup:accept
   park:read g=5   event:nic.*   watch acceptq > 0   (quote specs that contain spaces)`;
 
+const WHY_HELP = `Why is it so? (--at N --why SPEC): the step that last changed a value, and what it changed
+  acceptq fd=3   synq fd=3   rcvq fd=4   sndq conn=2   runq p=0   rdllist   globrunq   rxring   txring   G6
+  netflow-tui run hello --at 80 --why 'acceptq fd=3'                    the accept4 that emptied it
+  netflow-tui run hello --at 80 --why 'acceptq fd=3' --why 'acceptq fd=3'   …and the step that filled it`;
+
 const EXAMPLES = `
 Examples:
   netflow-tui                               step through the hello scenario in the terminal UI
@@ -39,7 +44,9 @@ Examples:
   netflow-tui run hello --json              the same as JSON lines, one trace record each
   netflow-tui run hello --break wakeup:accept
                                             print up to the first stop, then "stopped at step N"
-  netflow-tui run hello --at 40 --state     the machine at step 40 as one JSON object
+  netflow-tui run hello --at 40 --state     the machine right after step 40 as one JSON object
+  netflow-tui run hello --at 80 --why 'acceptq fd=3'
+                                            which step last changed fd 3's accept queue, and how
   netflow-tui export hello                  hello.pcapng for Wireshark (see export --help)
   netflow-tui check my.yaml                 validate a scenario: file:line:col: message
   netflow-tui list                          the built-in scenarios
@@ -125,6 +132,7 @@ interface RunFlags {
   seed?: number;
   at?: number;
   state?: boolean;
+  why?: string[];
 }
 
 async function runCli(scenario: string, flags: RunFlags): Promise<number> {
@@ -136,6 +144,7 @@ async function runCli(scenario: string, flags: RunFlags): Promise<number> {
     seed: flags.seed,
     at: flags.at,
     state: flags.state === true,
+    why: flags.why,
   };
   const { runCommand } = await import('./commands/run.js');
   return runCommand(opts);
@@ -199,7 +208,12 @@ function program(setCode: (code: number | undefined) => void): Command {
     .addOption(seedOption())
     .option('--at <n>', 'with --state: the step whose state to print', nonNegativeInt())
     .option('--state', 'print the machine state (the panes\u2019 view model) as one JSON object')
-    .addHelpText('after', `\n${BREAKPOINTS}`)
+    .option(
+      '--why <spec>',
+      'with --at N: the step at or before N that last changed a value ("acceptq fd=3", "rcvq fd=4", "runq p=0", "G6"); repeat to walk further back',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .addHelpText('after', `\n${BREAKPOINTS}\n${WHY_HELP}`)
     .action(async (scenario: string, flags: RunFlags) => setCode(await runCli(scenario, flags)));
 
   root

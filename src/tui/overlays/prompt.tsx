@@ -1,5 +1,5 @@
 /**
- * The goto, breakpoint and export prompts. What the user typed, a block cursor, and, after a failed Enter, the
+ * The goto, breakpoint, why and export prompts. What the user typed, a block cursor, and, after a failed Enter, the
  * error under it: for a breakpoint spec a `^` under the column the grammar stopped at.
  */
 import type { Mode } from '../reducer.js';
@@ -27,7 +27,12 @@ export function promptLines(mode: PromptMode, theme: Theme, width: number, last:
   } else {
     lines.push('');
   }
-  if (mode.prompt === 'break') {
+  if (mode.prompt === 'why') {
+    lines.push(
+      theme.dim('Enter alone: the step that caused this one · or a value: acceptq fd=3 · rcvq fd=4'),
+    );
+    lines.push(theme.dim('     runq p=0 · rdllist · globrunq · rxring · G6: the step that last changed it'));
+  } else if (mode.prompt === 'break') {
     lines.push(
       theme.dim('e.g. syscall:accept4 · syscall errno=EAGAIN · irq:rx · wakeup:accept · event:nic.*'),
     );
@@ -53,7 +58,9 @@ export interface PromptOverlayProps {
 
 export function PromptOverlay({ mode, last, theme, columns, rows }: PromptOverlayProps) {
   const width = Math.min(columns - 2, 84);
-  const title = { goto: 'Go to step', break: 'Add breakpoint', export: 'Export the run' }[mode.prompt];
+  const title = { goto: 'Go to step', break: 'Add breakpoint', why: 'Why?', export: 'Export the run' }[
+    mode.prompt
+  ];
   return (
     <Overlay
       title={title}
