@@ -149,7 +149,7 @@ export async function exportRun(o: ExportOptions): Promise<ExportResult> {
         scenario: sc,
         seed: o.seed,
         toStep: o.to,
-        text: o.format !== 'strace' && o.format !== 'schedtrace',
+        text: o.format !== 'strace' && o.format !== 'schedtrace' && o.format !== 'pcap',
         pause: async () => {
           if (sink.due) await sink.flush();
           return sink.closed;
