@@ -3,6 +3,7 @@
  *
  *   netflow-tui [scenario]           the TUI (the default command, `tui`)
  *   netflow-tui run <scenario> …     the trace as text or JSON lines, or the state at a step
+ *   netflow-tui export <scenario> …  the run as pcapng/pcap/Perfetto/strace/schedtrace/JSON lines
  *   netflow-tui check <file>…        validate scenario files: file:line:col: message
  *   netflow-tui list                 the built-in scenarios
  *   netflow-tui schema               the JSON Schema (draft-07) of the scenario format
@@ -16,6 +17,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import type { RunOptions } from './commands/run-options.js';
+import type { ExportFlags } from './export/command.js';
+import { FORMATS } from './export/formats.js';
+import { EXPORT_EXAMPLES } from './export/help.js';
 import { listBuiltins, resolveScenario, UnknownScenarioError } from './scenario/builtin.js';
 import { scenarioJsonSchemaText } from './scenario/jsonschema.js';
 import { formatProblem, loadScenarioFile, printable, ScenarioError } from './scenario/load.js';
@@ -50,6 +54,7 @@ Examples:
   netflow-tui run hello --at 40 --state     the machine right after step 40 as one JSON object
   netflow-tui run hello --at 80 --why 'acceptq fd=3'
                                             which step last changed fd 3's accept queue, and how
+  netflow-tui export hello                  hello.pcapng for Wireshark (see export --help)
   netflow-tui check my.yaml                 validate a scenario: file:line:col: message
   netflow-tui list                          the built-in scenarios
   netflow-tui schema > scenario.schema.json JSON Schema for editor completion
@@ -271,6 +276,33 @@ Examples:
           { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) },
         ),
       );
+    });
+
+  root
+    .command('export')
+    .summary('write a run for Wireshark, tcpdump, Perfetto, strace or schedtrace readers')
+    .description(
+      'Run a scenario and write it in a format other tools read: pcapng (default) or pcap of the\n' +
+        "server's wire, a Perfetto/Chrome JSON trace, strace -f -tt -T lines, Go schedtrace lines, or JSON lines.",
+    )
+    .argument('<scenario>', 'built-in name or .yaml file')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('pcapng'))
+    .option('-o, --output <file>', 'file to write, or - for stdout (default: <scenario>.<format ending>)')
+    .option('--force', 'overwrite the output file if it exists')
+    .option('--from <n>', 'first step to include', nonNegativeInt())
+    .option('--to <n>', 'last step to include', nonNegativeInt())
+    .option('--conn <c>', 'only client connection C (1-based)', nonNegativeInt())
+    .addOption(seedOption())
+    .option(
+      '--interval <ms>',
+      'schedtrace: print every X ms of virtual time (schedtrace=X)',
+      nonNegativeInt(60_000),
+    )
+    .option('--no-detail', 'schedtrace: without the P, M and G lines of scheddetail=1')
+    .addHelpText('after', EXPORT_EXAMPLES)
+    .action(async (scenario: string, flags: ExportFlags) => {
+      const { exportCommand } = await import('./export/command.js');
+      setCode(await exportCommand(checkScenario(scenario), flags));
     });
 
   root

@@ -11,6 +11,7 @@ import type { Session } from '../debug/types.js';
 import type { StateView } from '../sim/viewtypes.js';
 import { ChangeSet } from './changes.js';
 import { type ControllerCtx, handleKey, playTick } from './controller.js';
+import { type ExportTarget, startExport } from './export-prompt.js';
 import { toKeyEvents } from './keymap.js';
 import { computeLayout, type LayoutNode, tooSmallMessage } from './layout.js';
 import { BplistOverlay } from './overlays/bplist.js';
@@ -26,7 +27,7 @@ import { socketsPane } from './panes/sockets.js';
 import { StatusLine } from './panes/status.js';
 import { timelinePane } from './panes/timeline.js';
 import type { PaneArgs, PaneDef } from './panes/types.js';
-import { initialUi, PANES, type PaneId, SPEEDS, type UiState } from './reducer.js';
+import { initialUi, PANES, type PaneId, SPEEDS, type UiState, uiReducer } from './reducer.js';
 import type { Theme } from './theme.js';
 
 const DEFS: Record<PaneId, PaneDef> = {
@@ -55,6 +56,8 @@ export interface AppProps {
   onQuit?: () => void;
   /** Starting UI state (tests). */
   initial?: UiState;
+  /** The scenario the `x` prompt exports (export-prompt.ts); absent: no export. */
+  exportTarget?: ExportTarget;
 }
 
 interface Snap {
@@ -68,7 +71,7 @@ function snapAt(session: Session): Snap {
   return { cursor: session.cursor, view: session.view(), changes: new ChangeSet(session.changes()) };
 }
 
-export function App({ session, theme, columns, rows, onQuit, initial }: AppProps) {
+export function App({ session, theme, columns, rows, onQuit, initial, exportTarget }: AppProps) {
   const { exit } = useApp();
   const [ui, setUi] = useState<UiState>(() => initial ?? initialUi());
   const [snap, setSnap] = useState<Snap>(() => snapAt(session));
@@ -111,6 +114,12 @@ export function App({ session, theme, columns, rows, onQuit, initial }: AppProps
       return [0, Math.max(0, e.total - e.height)];
     },
     pageSize: (p) => extents.current[p]?.height ?? 10,
+    startExport: exportTarget
+      ? (req) =>
+          startExport(exportTarget, session.name, req, (text, tone) =>
+            commit(uiReducer(uiRef.current, { type: 'message', text, tone })),
+          )
+      : undefined,
   };
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;

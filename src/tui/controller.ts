@@ -5,6 +5,7 @@
  * Ink's input handler and the play timer, never inside a render: rendering only reads the Session.
  */
 import type { Session } from '../debug/types.js';
+import { type ExportRequest, parseExportPrompt } from './export-prompt.js';
 import { type KeyEvent, keyId, keyLabel, matchKey } from './keymap.js';
 import { PANES, type PaneId, SPEEDS, type UiAction, type UiState, uiReducer } from './reducer.js';
 
@@ -15,6 +16,9 @@ export interface ControllerCtx {
   scrollRange(pane: PaneId): [number, number];
   /** Visible content lines of the pane (a page for PgUp/PgDn). */
   pageSize(pane: PaneId): number;
+  /** Starts an export (export-prompt.ts); an error for the prompt, or undefined once started. Absent:
+   * the TUI cannot export (tests without a scenario). */
+  startExport?(req: ExportRequest): string | undefined;
 }
 
 function apply(s: UiState, ...actions: UiAction[]): UiState {
@@ -102,6 +106,10 @@ function runNormal(s: UiState, ev: KeyEvent, ctx: ControllerCtx): UiState {
     }
     case 'help':
       return apply(s, { type: 'open-help' });
+    case 'export':
+      if (!ctx.startExport)
+        return apply(s, { type: 'message', text: 'export: run netflow-tui export instead' });
+      return apply(s, { type: 'open-prompt', prompt: 'export' });
     case 'quit':
       return apply(s, { type: 'quit' });
     default:
@@ -186,6 +194,17 @@ function runPrompt(s: UiState, ev: KeyEvent, ctx: ControllerCtx): UiState {
         if (typeof target === 'string') return apply(s, { type: 'prompt-error', message: target });
         session.goto(target);
         return apply(s, { type: 'close' }, { type: 'moved' });
+      }
+      if (s.mode.prompt === 'export') {
+        const p = parseExportPrompt(text, session.total);
+        const error = p.ok ? ctx.startExport?.(p.req) : p.error;
+        if (error !== undefined)
+          return apply(s, { type: 'prompt-error', message: error, column: p.ok ? undefined : p.column });
+        return apply(
+          s,
+          { type: 'close' },
+          { type: 'message', text: 'exporting… (the message line says when it is written)' },
+        );
       }
       const r = session.addBreakpoint(text);
       if (!r.ok) return apply(s, { type: 'prompt-error', message: r.error, column: r.column });

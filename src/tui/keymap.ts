@@ -36,6 +36,7 @@ export type Command =
   | 'faster'
   | 'slower'
   | 'help'
+  | 'export'
   | 'quit'
   | 'bp-up'
   | 'bp-down'
@@ -176,6 +177,13 @@ export const KEYMAP: readonly Binding[] = [
     context: 'normal',
   },
   { command: 'help', keys: ['?'], description: 'this help', category: 'General', context: 'normal' },
+  {
+    command: 'export',
+    keys: ['x'],
+    description: 'export the run for Wireshark, Perfetto, strace… (prompt: format, file, steps)',
+    category: 'General',
+    context: 'normal',
+  },
   {
     command: 'quit',
     keys: ['q', 'C-c'],

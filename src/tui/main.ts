@@ -95,7 +95,13 @@ export async function startTui(opts: TuiOptions): Promise<void> {
   const noColor = (process.env.NO_COLOR ?? '') !== '' && process.env.FORCE_COLOR === undefined;
   const theme = makeTheme(noColor ? 0 : chalk.level);
   const element = () =>
-    appElement({ session, theme, columns: stdout.columns || 80, rows: stdout.rows || 24 });
+    appElement({
+      session,
+      theme,
+      columns: stdout.columns || 80,
+      rows: stdout.rows || 24,
+      exportTarget: { scenarioPath: opts.scenarioPath, seed: opts.seed },
+    });
 
   let instance: ReturnType<typeof render> | undefined;
   let restored = false;

@@ -5,7 +5,7 @@
  * nothing else. The debugger Session is not in here; controller.ts moves it and then reports what
  * happened with these actions.
  *
- * Modes: normal ⇄ help; normal ⇄ prompt (goto | break); normal ⇄ bplist → prompt (break). Closing a
+ * Modes: normal ⇄ help; normal ⇄ prompt (goto | break | why | export); normal ⇄ bplist → prompt (break). Closing a
  * prompt or the list returns to normal.
  */
 
@@ -30,7 +30,7 @@ export const PANE_TITLES: Record<PaneId, string> = {
 export const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] as const;
 export const DEFAULT_SPEED = 2;
 
-export type PromptKind = 'goto' | 'break' | 'why';
+export type PromptKind = 'goto' | 'break' | 'why' | 'export';
 
 export type Mode =
   | { kind: 'normal' }

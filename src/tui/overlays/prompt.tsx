@@ -1,5 +1,5 @@
 /**
- * The goto and breakpoint prompts. What the user typed, a block cursor, and, after a failed Enter, the
+ * The goto, breakpoint, why and export prompts. What the user typed, a block cursor, and, after a failed Enter, the
  * error under it: for a breakpoint spec a `^` under the column the grammar stopped at.
  */
 import type { Mode } from '../reducer.js';
@@ -37,6 +37,9 @@ export function promptLines(mode: PromptMode, theme: Theme, width: number, last:
       theme.dim('e.g. syscall:accept4 · syscall errno=EAGAIN · irq:rx · wakeup:accept · event:nic.*'),
     );
     lines.push(theme.dim('     park:read g=5 · watch acceptq > 0 · watch rcvq fd=4 >= 65536'));
+  } else if (mode.prompt === 'export') {
+    lines.push(theme.dim('FORMAT [FILE] [N-M] [force]: pcapng pcap perfetto strace schedtrace jsonl'));
+    lines.push(theme.dim(`e.g. pcapng · perfetto run.json · strace 0-${last} · pcap out.pcap force`));
   } else {
     lines.push(theme.dim(`a step from 0 to ${last}, +N or -N from here, or end`));
   }
@@ -55,7 +58,9 @@ export interface PromptOverlayProps {
 
 export function PromptOverlay({ mode, last, theme, columns, rows }: PromptOverlayProps) {
   const width = Math.min(columns - 2, 84);
-  const title = mode.prompt === 'goto' ? 'Go to step' : mode.prompt === 'why' ? 'Why?' : 'Add breakpoint';
+  const title = { goto: 'Go to step', break: 'Add breakpoint', why: 'Why?', export: 'Export the run' }[
+    mode.prompt
+  ];
   return (
     <Overlay
       title={title}
