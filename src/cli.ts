@@ -6,6 +6,7 @@
  *   netflow-tui check <file>…        validate scenario files: file:line:col: message
  *   netflow-tui list                 the built-in scenarios
  *   netflow-tui schema               the JSON Schema (draft-07) of the scenario format
+ *   netflow-tui diff <scenario> --set KEY=VALUE …   "what if?": the run and a changed fork compared
  *
  * Exit codes: 0 ok; 1 the scenario ran but failed an expectation (from `run`), or an internal error;
  * 2 bad input: usage, an unknown scenario, YAML or schema problems. Errors are one message on
@@ -39,6 +40,8 @@ Examples:
   netflow-tui check my.yaml                 validate a scenario: file:line:col: message
   netflow-tui list                          the built-in scenarios
   netflow-tui schema > scenario.schema.json JSON Schema for editor completion
+  netflow-tui diff burst --set machine.tcp.somaxconn=4096
+                                            what if the accept queue were bigger? both runs compared
 
 A scenario is a built-in name (see "list") or the path of a .yaml file.
 ${BREAKPOINTS}
@@ -136,6 +139,25 @@ async function runCli(scenario: string, flags: RunFlags): Promise<number> {
   return runCommand(opts);
 }
 
+interface DiffFlags {
+  set?: string[];
+  json?: boolean;
+  seed?: number;
+}
+
+const DIFF_EXAMPLES = `
+Examples:
+  netflow-tui diff burst --set machine.tcp.somaxconn=4096     a backlog big enough: no accept-queue drops
+  netflow-tui diff slow-handler-1 --set machine.gomaxprocs=4  four Ps: stealing, shorter waits
+  netflow-tui diff big-response --set machine.tcp.wmem=1MiB   the response fits: no write EAGAIN
+  netflow-tui diff ring-overflow --set machine.nic.rxRing=256 a ring big enough for the burst
+  netflow-tui diff hello --set server.routes.0.cpu=5ms --set clients.0.count=3
+  netflow-tui diff packet-loss --set 'faults=[]' --json       the same without the loss, for scripts
+
+Keys: machine.gomaxprocs machine.cpus machine.tcp.somaxconn machine.tcp.rmem machine.tcp.wmem
+  machine.nic.rxRing server.routes.N.cpu clients.N.count faults … (every key of "netflow-tui schema").
+A bad key or value is reported as --set:N:COL: message (N: which --set), with "did you mean".`;
+
 /** Builds the program; each action stores its exit code through `setCode`. */
 function program(setCode: (code: number | undefined) => void): Command {
   const seedOption = () =>
@@ -220,6 +242,26 @@ function program(setCode: (code: number | undefined) => void): Command {
     .action(() => {
       process.stdout.write(scenarioJsonSchemaText());
       setCode(EXIT_OK);
+    });
+
+  root
+    .command('diff')
+    .summary('"what if?": run a scenario and a changed copy, and compare them')
+    .description(
+      'Run the scenario as written and again with each --set KEY=VALUE applied, both to the end, and\n' +
+        'print the first step where the two traces differ (both records) and a table of outcomes:\n' +
+        'responses and latencies, accept-queue and RX-ring peaks and drops, retransmissions, run-queue\n' +
+        'peaks, steals, preemptions, syscalls by name, bytes on the wire, virtual time.\n' +
+        'KEY is a path through the scenario format (list items by index); VALUE is YAML.',
+    )
+    .argument('<scenario>', 'built-in name or .yaml file')
+    .option('-s, --set <key=value>', 'change one scenario key (repeatable)', collect)
+    .option('--json', 'one JSON object: { scenario, changes, identical, divergence, original, fork }')
+    .addOption(seedOption())
+    .addHelpText('after', DIFF_EXAMPLES)
+    .action(async (scenario: string, flags: DiffFlags) => {
+      const { diffCommand } = await import('./commands/diff.js');
+      setCode(diffCommand({ scenario, sets: flags.set ?? [], json: flags.json === true, seed: flags.seed }));
     });
 
   for (const cmd of root.commands) {
