@@ -7,6 +7,7 @@
  *   netflow-tui list                 the built-in scenarios
  *   netflow-tui schema               the JSON Schema (draft-07) of the scenario format
  *   netflow-tui diff <scenario> --set KEY=VALUE …   "what if?": the run and a changed fork compared
+ *   netflow-tui quiz <scenario> [--answers a,c,b]   "what happens next?": predictions, graded
  *
  * Exit codes: 0 ok; 1 the scenario ran but failed an expectation (from `run`), or an internal error;
  * 2 bad input: usage, an unknown scenario, YAML or schema problems. Errors are one message on
@@ -42,6 +43,7 @@ Examples:
   netflow-tui schema > scenario.schema.json JSON Schema for editor completion
   netflow-tui diff burst --set machine.tcp.somaxconn=4096
                                             what if the accept queue were bigger? both runs compared
+  netflow-tui quiz tour --answers a,c,b     predictions about the tour, graded: score and missed ones
 
 A scenario is a built-in name (see "list") or the path of a .yaml file.
 ${BREAKPOINTS}
@@ -158,6 +160,22 @@ Keys: machine.gomaxprocs machine.cpus machine.tcp.somaxconn machine.tcp.rmem mac
   machine.nic.rxRing server.routes.N.cpu clients.N.count faults … (every key of "netflow-tui schema").
 A bad key or value is reported as --set:N:COL: message (N: which --set), with "did you mean".`;
 
+interface QuizFlags {
+  answers?: string;
+  key?: boolean;
+  json?: boolean;
+  generated?: number;
+  seed?: number;
+}
+
+const QUIZ_EXAMPLES = `
+Examples:
+  netflow-tui quiz tour                     the questions, each with the step it stands before
+  netflow-tui quiz tour --answers b,a,,c    graded: question 3 skipped, the rest unanswered count as skipped
+  netflow-tui quiz tour --key               the answer key, with why
+  netflow-tui quiz burst --generated 3      up to 3 generated questions of each kind
+  netflow-tui quiz hello --answers a,b --json   for CI: { total, right, wrong, skipped, questions }`;
+
 /** Builds the program; each action stores its exit code through `setCode`. */
 function program(setCode: (code: number | undefined) => void): Command {
   const seedOption = () =>
@@ -262,6 +280,40 @@ function program(setCode: (code: number | undefined) => void): Command {
     .action(async (scenario: string, flags: DiffFlags) => {
       const { diffCommand } = await import('./commands/diff.js');
       setCode(diffCommand({ scenario, sets: flags.set ?? [], json: flags.json === true, seed: flags.seed }));
+    });
+
+  root
+    .command('quiz')
+    .summary('"what happens next?": predictions about a scenario, graded')
+    .description(
+      "Questions asked just before the step they are about: the scenario's own quiz: items and questions\n" +
+        'generated from its run (the fd accept4 returns, which G runs next, what a read returns, the RX\n' +
+        'slot of the next frame, the accept queue length). Without --answers: the question sheet.\n' +
+        'With --answers: the score and every missed question with the right answer and why (exit 0).',
+    )
+    .argument('<scenario>', 'built-in name or .yaml file')
+    .option('-a, --answers <list>', 'one letter per question, in order, comma-separated; empty skips')
+    .option('--key', 'with the sheet: the right answers and their explanations')
+    .option('--json', 'one JSON object')
+    .option(
+      '--generated <n>',
+      'generated questions of each kind (0: only the scenario\u2019s own)',
+      nonNegativeInt(100),
+    )
+    .addOption(seedOption())
+    .addHelpText('after', QUIZ_EXAMPLES)
+    .action(async (scenario: string, flags: QuizFlags) => {
+      const { quizCommand } = await import('./commands/quiz.js');
+      setCode(
+        quizCommand({
+          scenario,
+          answers: flags.answers,
+          key: flags.key === true,
+          json: flags.json === true,
+          generated: flags.generated,
+          seed: flags.seed,
+        }),
+      );
     });
 
   for (const cmd of root.commands) {

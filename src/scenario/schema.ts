@@ -8,6 +8,7 @@
  * Defaults come from ../params.ts (Linux and Go defaults, FIDELITY.md §7).
  */
 import { z } from 'zod';
+import { formatParseError, parseBreakpoint } from '../debug/breakpoints.js';
 
 const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s)$/;
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|KB|MB|GB)?$/;
@@ -221,6 +222,50 @@ export const NoteSchema = z
   })
   .describe('A teaching note');
 
+/** Most choices a quiz question may offer: one key each, a to h. */
+export const MAX_QUIZ_CHOICES = 8;
+
+export const QuizSchema = z
+  .strictObject({
+    at: z
+      .string()
+      .describe(
+        'a breakpoint spec: the question is asked just before the first step it matches, e.g. "syscall:accept4"',
+      ),
+    question: z.string().min(1).describe('what the learner predicts, e.g. "What does accept4 return?"'),
+    choices: z
+      .array(z.string().min(1))
+      .min(2)
+      .max(MAX_QUIZ_CHOICES)
+      .describe('the possible answers, in the order shown (keys a, b, c, …)'),
+    answer: z.string().describe('the right choice, written exactly as in choices'),
+    explanation: z.string().describe('shown after answering: why that is what happens'),
+  })
+  .superRefine((q, ctx) => {
+    const bp = parseBreakpoint(q.at);
+    if (!bp.ok)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['at'],
+        message: `not a breakpoint spec: ${formatParseError(bp)}`,
+      });
+    if (!q.choices.includes(q.answer)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['answer'],
+        message: `the answer must be one of the choices: ${q.choices.map((c) => JSON.stringify(c)).join(', ')}`,
+      });
+    }
+    const dup = q.choices.find((c, i) => q.choices.indexOf(c) !== i);
+    if (dup !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['choices'],
+        message: `the choice ${JSON.stringify(dup)} is listed twice`,
+      });
+  })
+  .describe('A prediction question, asked before the step it is about');
+
 export const ScenarioSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
@@ -237,6 +282,7 @@ export const ScenarioSchema = z
     faults: z.array(FaultSchema).optional(),
     expect: z.array(ExpectSchema).optional(),
     notes: z.array(NoteSchema).optional(),
+    quiz: z.array(QuizSchema).optional().describe('prediction questions (`netflow-tui quiz`)'),
     maxTime: duration('stop the simulation at this virtual time').optional(),
   })
   .describe('A netflow-tui scenario');
@@ -246,3 +292,4 @@ export type Scenario = z.output<typeof ScenarioSchema>;
 export type RouteSpec = z.output<typeof RouteSchema>;
 export type ClientSpec = z.output<typeof ClientSchema>;
 export type RequestSpec = z.output<typeof RequestSchema>;
+export type QuizSpec = z.output<typeof QuizSchema>;
