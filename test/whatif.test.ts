@@ -1,28 +1,17 @@
 // `netflow-tui diff`: the README's four "what if" pairs change their outcomes in the documented
 // direction; no change gives two identical runs; bad keys and values are refused file-style (exit 2).
 // Driven in-process through diffCommand (what the CLI action calls) on the real built-in scenarios.
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { diffCommand } from '../src/commands/diff.js';
 import { measure } from '../src/whatif/fork.js';
 import type { Outcome } from '../src/whatif/outcome.js';
+import { sink } from './capture.js';
 import { builtin } from './helpers.js';
 
 interface Run {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-function sink(): Writable & { text: string } {
-  const w = new Writable({
-    write(chunk, _enc, cb) {
-      w.text += String(chunk);
-      cb();
-    },
-  }) as Writable & { text: string };
-  w.text = '';
-  return w;
 }
 
 function diff(scenario: string, sets: string[], json = false): Run {
