@@ -266,10 +266,10 @@ function program(setCode: (code: number | undefined) => void): Command {
     .command('diff')
     .summary('"what if?": run a scenario and a changed copy, and compare them')
     .description(
-      'Run the scenario as written and again with each --set KEY=VALUE applied, both to the end, and\n' +
-        'print the first step where the two traces differ (both records) and a table of outcomes:\n' +
-        'responses and latencies, accept-queue and RX-ring peaks and drops, retransmissions, run-queue\n' +
-        'peaks, steals, preemptions, syscalls by name, bytes on the wire, virtual time.\n' +
+      'Run the scenario as written and again with each --set KEY=VALUE applied, both to the end, and ' +
+        'print the first step where the two traces differ (both records) and a table of outcomes: ' +
+        'responses and latencies, accept-queue and RX-ring peaks and drops, retransmissions, run-queue ' +
+        'peaks, steals, preemptions, syscalls by name, bytes on the wire, virtual time. ' +
         'KEY is a path through the scenario format (list items by index); VALUE is YAML.',
     )
     .argument('<scenario>', 'built-in name or .yaml file')
@@ -286,9 +286,9 @@ function program(setCode: (code: number | undefined) => void): Command {
     .command('quiz')
     .summary('"what happens next?": predictions about a scenario, graded')
     .description(
-      "Questions asked just before the step they are about: the scenario's own quiz: items and questions\n" +
-        'generated from its run (the fd accept4 returns, which G runs next, what a read returns, the RX\n' +
-        'slot of the next frame, the accept queue length). Without --answers: the question sheet.\n' +
+      "Questions asked just before the step they are about: the scenario's own quiz: items and questions " +
+        'generated from its run (the fd accept4 returns, which G runs next, what a read returns, the RX ' +
+        'slot of the next frame, the accept queue length). Without --answers: the question sheet. ' +
         'With --answers: the score and every missed question with the right answer and why (exit 0).',
     )
     .argument('<scenario>', 'built-in name or .yaml file')
