@@ -161,6 +161,7 @@ Keys: machine.gomaxprocs machine.cpus machine.tcp.somaxconn machine.tcp.rmem mac
 A bad key or value is reported as --set:N:COL: message (N: which --set), with "did you mean".`;
 
 interface QuizFlags {
+  sheet?: boolean;
   answers?: string;
   key?: boolean;
   json?: boolean;
@@ -170,7 +171,8 @@ interface QuizFlags {
 
 const QUIZ_EXAMPLES = `
 Examples:
-  netflow-tui quiz tour                     the questions, each with the step it stands before
+  netflow-tui quiz tour                     in a terminal: stop before each question, answer with one key
+  netflow-tui quiz tour --sheet             the questions, each with the step it stands before
   netflow-tui quiz tour --answers b,a,,c    graded: question 3 skipped, the rest unanswered count as skipped
   netflow-tui quiz tour --key               the answer key, with why
   netflow-tui quiz burst --generated 3      up to 3 generated questions of each kind
@@ -286,9 +288,9 @@ function program(setCode: (code: number | undefined) => void): Command {
     .command('quiz')
     .summary('"what happens next?": predictions about a scenario, graded')
     .description(
-      "Questions asked just before the step they are about: the scenario's own quiz: items and questions " +
+      "Questions asked just before the step they are about, in the terminal UI (one key answers): the scenario's own quiz: items and questions " +
         'generated from its run (the fd accept4 returns, which G runs next, what a read returns, the RX ' +
-        'slot of the next frame, the accept queue length). Without --answers: the question sheet. ' +
+        'slot of the next frame, the accept queue length). Not in a terminal, or with --sheet: the question sheet. ' +
         'With --answers: the score and every missed question with the right answer and why (exit 0).',
     )
     .argument('<scenario>', 'built-in name or .yaml file')
@@ -302,7 +304,26 @@ function program(setCode: (code: number | undefined) => void): Command {
     )
     .addOption(seedOption())
     .addHelpText('after', QUIZ_EXAMPLES)
+    .option('--sheet', 'print the question sheet even in a terminal')
     .action(async (scenario: string, flags: QuizFlags) => {
+      const interactive =
+        flags.answers === undefined &&
+        !flags.key &&
+        !flags.json &&
+        !flags.sheet &&
+        process.stdin.isTTY &&
+        process.stdout.isTTY;
+      if (interactive) {
+        checkScenario(scenario);
+        const { startTui } = await import('./tui/main.js');
+        await startTui({
+          scenarioPath: scenario,
+          breaks: [],
+          seed: flags.seed,
+          quiz: { perKind: flags.generated },
+        });
+        return setCode(undefined);
+      }
       const { quizCommand } = await import('./commands/quiz.js');
       setCode(
         quizCommand({

@@ -54,6 +54,8 @@ export interface AppProps {
   onQuit?: () => void;
   /** Starting UI state (tests). */
   initial?: UiState;
+  /** false: the app ignores keys (a quiz question box over it takes them). Default true. */
+  inputActive?: boolean;
 }
 
 interface Snap {
@@ -62,7 +64,7 @@ interface Snap {
   prev?: StateView;
 }
 
-export function App({ session, theme, columns, rows, onQuit, initial }: AppProps) {
+export function App({ session, theme, columns, rows, onQuit, initial, inputActive = true }: AppProps) {
   const { exit } = useApp();
   const [ui, setUi] = useState<UiState>(() => initial ?? initialUi());
   const [snap, setSnap] = useState<Snap>(() => ({ cursor: session.cursor, view: session.view() }));
@@ -109,11 +111,14 @@ export function App({ session, theme, columns, rows, onQuit, initial }: AppProps
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;
 
-  useInput((input, key) => {
-    let s = uiRef.current;
-    for (const ev of toKeyEvents(input, key)) s = handleKey(s, ev, ctxRef.current);
-    commit(s);
-  });
+  useInput(
+    (input, key) => {
+      let s = uiRef.current;
+      for (const ev of toKeyEvents(input, key)) s = handleKey(s, ev, ctxRef.current);
+      commit(s);
+    },
+    { isActive: inputActive },
+  );
 
   useEffect(() => {
     if (!ui.playing) return;

@@ -26,6 +26,8 @@ export interface TuiOptions {
   at?: number;
   /** Overrides the scenario's seed. */
   seed?: number;
+  /** Run the scenario's quiz (src/quiz/tui.tsx) over the app: generated questions of each kind. */
+  quiz?: { perKind?: number };
 }
 
 /** Exit code for bad input (usage, YAML, schema, a bad breakpoint). */
@@ -91,8 +93,17 @@ export async function startTui(opts: TuiOptions): Promise<void> {
   // (`tsx src/cli.ts`), where chalk may have decided its level already.
   const noColor = (process.env.NO_COLOR ?? '') !== '' && process.env.FORCE_COLOR === undefined;
   const theme = makeTheme(noColor ? 0 : chalk.level);
-  const element = () =>
-    appElement({ session, theme, columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const quiz = opts.quiz ? await import('../quiz/tui.js') : undefined;
+  const questions = opts.quiz
+    ? (await import('../quiz/quiz.js')).buildQuiz(loadScenarioFile(resolveScenario(opts.scenarioPath)), {
+        perKind: opts.quiz.perKind,
+        seed: opts.seed,
+      })
+    : [];
+  const element = () => {
+    const props = { session, theme, columns: stdout.columns || 80, rows: stdout.rows || 24 };
+    return quiz ? quiz.quizElement({ ...props, questions }) : appElement(props);
+  };
 
   let instance: ReturnType<typeof render> | undefined;
   let restored = false;
