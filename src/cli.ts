@@ -142,6 +142,7 @@ async function runCli(scenario: string, flags: RunFlags): Promise<number> {
 }
 
 interface DiffFlags {
+  tui?: boolean;
   set?: string[];
   json?: boolean;
   seed?: number;
@@ -155,6 +156,8 @@ Examples:
   netflow-tui diff ring-overflow --set machine.nic.rxRing=256 a ring big enough for the burst
   netflow-tui diff hello --set server.routes.0.cpu=5ms --set clients.0.count=3
   netflow-tui diff packet-loss --set 'faults=[]' --json       the same without the loss, for scripts
+  netflow-tui diff burst --set machine.tcp.somaxconn=4096 --tui   side by side in the terminal: d jumps
+                                                              to the next point where they differ
 
 Keys: machine.gomaxprocs machine.cpus machine.tcp.somaxconn machine.tcp.rmem machine.tcp.wmem
   machine.nic.rxRing server.routes.N.cpu clients.N.count faults … (every key of "netflow-tui schema").
@@ -277,10 +280,33 @@ function program(setCode: (code: number | undefined) => void): Command {
     .argument('<scenario>', 'built-in name or .yaml file')
     .option('-s, --set <key=value>', 'change one scenario key (repeatable)', collect)
     .option('--json', 'one JSON object: { scenario, changes, identical, divergence, original, fork }')
+    .option('--tui', 'the two runs side by side in the terminal, kept at the same virtual time as you step')
     .addOption(seedOption())
     .addHelpText('after', DIFF_EXAMPLES)
     .action(async (scenario: string, flags: DiffFlags) => {
-      const { diffCommand } = await import('./commands/diff.js');
+      const { diffCommand, loadPair } = await import('./commands/diff.js');
+      if (flags.tui) {
+        const sets = flags.set ?? [];
+        const pair = loadPair(
+          { scenario, sets, json: false },
+          { stdout: process.stdout, stderr: process.stderr },
+        );
+        if (typeof pair === 'number') return setCode(pair);
+        if (!process.stdin.isTTY || !process.stdout.isTTY) {
+          process.stderr.write(
+            'netflow-tui: diff --tui needs a terminal; without --tui, diff prints the comparison.\n',
+          );
+          return setCode(EXIT_USAGE);
+        }
+        const { startTui } = await import('./tui/main.js');
+        await startTui({
+          scenarioPath: scenario,
+          breaks: [],
+          seed: flags.seed,
+          fork: { sets, scenario: pair.fork },
+        });
+        return setCode(undefined);
+      }
       setCode(diffCommand({ scenario, sets: flags.set ?? [], json: flags.json === true, seed: flags.seed }));
     });
 

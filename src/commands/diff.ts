@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { resolveScenario, UnknownScenarioError } from '../scenario/builtin.js';
 import { formatProblem, loadScenarioFile, printable, ScenarioError } from '../scenario/load.js';
+import type { Scenario } from '../scenario/schema.js';
 import { formatTime, type TraceRecord } from '../sim/trace.js';
 import { type ForkResult, runFork } from '../whatif/fork.js';
 import type { Outcome } from '../whatif/outcome.js';
@@ -36,19 +37,12 @@ export interface DiffIO {
   stderr: Writable;
 }
 
-/** Runs both and prints the comparison; resolves to the exit status. */
-export function diffCommand(
-  opts: DiffOptions,
-  io: DiffIO = { stdout: process.stdout, stderr: process.stderr },
-): number {
-  let result: ForkResult;
-  let name: string;
+/** The scenario as written and the changed one, or the exit status after reporting what is wrong. */
+export function loadPair(opts: DiffOptions, io: DiffIO): { original: Scenario; fork: Scenario } | number {
   try {
     const path = resolveScenario(opts.scenario);
     const original = loadScenarioFile(path);
-    const fork = applyChanges(readFileSync(path, 'utf8'), path, opts.sets);
-    name = original.name;
-    result = runFork(original, fork, opts.seed);
+    return { original, fork: applyChanges(readFileSync(path, 'utf8'), path, opts.sets) };
   } catch (e) {
     if (e instanceof ScenarioError) {
       for (const p of e.problems) {
@@ -64,6 +58,17 @@ export function diffCommand(
     }
     throw e;
   }
+}
+
+/** Runs both and prints the comparison; resolves to the exit status. */
+export function diffCommand(
+  opts: DiffOptions,
+  io: DiffIO = { stdout: process.stdout, stderr: process.stderr },
+): number {
+  const pair = loadPair(opts, io);
+  if (typeof pair === 'number') return pair;
+  const result = runFork(pair.original, pair.fork, opts.seed);
+  const name = pair.original.name;
   io.stdout.write(opts.json ? `${diffJson(name, opts.sets, result)}\n` : diffText(name, opts.sets, result));
   return EXIT_OK;
 }

@@ -28,6 +28,8 @@ export interface TuiOptions {
   seed?: number;
   /** Run the scenario's quiz (src/quiz/tui.tsx) over the app: generated questions of each kind. */
   quiz?: { perKind?: number };
+  /** Instead of the app: the run and a fork with these `--set` changes side by side (src/whatif/tui.tsx). */
+  fork?: { sets: string[]; scenario: Scenario };
 }
 
 /** Exit code for bad input (usage, YAML, schema, a bad breakpoint). */
@@ -100,8 +102,17 @@ export async function startTui(opts: TuiOptions): Promise<void> {
         seed: opts.seed,
       })
     : [];
+  const forkView = opts.fork ? await import('../whatif/tui.js') : undefined;
+  const forkSession = opts.fork ? createSession(engine, opts.fork.scenario, { seed: opts.seed }) : undefined;
   const element = () => {
     const props = { session, theme, columns: stdout.columns || 80, rows: stdout.rows || 24 };
+    if (forkView && forkSession)
+      return forkView.forkElement({
+        ...props,
+        original: session,
+        fork: forkSession,
+        label: opts.fork!.sets.join(', '),
+      });
     return quiz ? quiz.quizElement({ ...props, questions }) : appElement(props);
   };
 
