@@ -197,11 +197,13 @@ function program(setCode: (code: number | undefined) => void): Command {
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run "netflow-tui --help" for usage)')
     .addHelpText('after', EXAMPLES)
-    .hook('preAction', async (cmd) => {
+    .hook('preAction', async (cmd, action) => {
       if (cmd.opts().color === false) {
         process.env.FORCE_COLOR = '0';
         process.env.NO_COLOR = '1';
       }
+      // Quiz items' `at` specs are checked at load by the breakpoint grammar, loaded only when needed.
+      if (!['list', 'schema'].includes(action.name())) await import('./quiz/spec.js');
     });
   root.configureHelp({ sortSubcommands: false, showGlobalOptions: true });
 

@@ -1,6 +1,9 @@
 // `diff` and `quiz` through the real command line (commander: repeated --set, --answers, --generated,
 // exit statuses, --help with examples), run from source with tsx as a user of the checkout would.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -39,6 +42,25 @@ describe('the diff and quiz commands', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\nscore [01]\/\d+: [01] right, [01] wrong, \d+ skipped\n/);
     expect(cli('quiz', 'hello', '--generated', 'many').code).toBe(2);
+  });
+
+  it('check reports a quiz item whose at is not a breakpoint spec, and an answer that is no choice', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netflow-quiz-'));
+    const file = join(dir, 'q.yaml');
+    writeFileSync(
+      file,
+      'name: q\ndescription: d\nquiz:\n  - at: sycall:accept4\n    question: Q?\n    choices: [x, y]\n    answer: z\n    explanation: e\n',
+    );
+    try {
+      const r = cli('check', file);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `${file}:4:9: quiz[0].at: not a breakpoint spec: column 1: expected one of syscall, irq, softirq, wakeup, park, event, watch, found "sycall"\n` +
+          `${file}:7:13: quiz[0].answer: the answer must be one of the choices: "x", "y"\n`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--help teaches with examples', () => {

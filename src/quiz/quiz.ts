@@ -26,6 +26,7 @@ import {
 import type { Scenario } from '../scenario/schema.js';
 import { engine, type Machine } from '../sim/engine.js';
 import type { TraceRecord } from '../sim/trace.js';
+import './spec.js'; // quiz specs checked at load wherever quizzes are built
 
 /** The questions the simulation can pose and grade on its own. */
 export const GENERATED_KINDS = ['accept4-fd', 'next-g', 'read-result', 'rx-slot', 'acceptq-len'] as const;

@@ -8,7 +8,6 @@
  * Defaults come from ../params.ts (Linux and Go defaults, FIDELITY.md §7).
  */
 import { z } from 'zod';
-import { formatParseError, parseBreakpoint } from '../debug/breakpoints.js';
 
 const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s)$/;
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|KB|MB|GB)?$/;
@@ -222,6 +221,18 @@ export const NoteSchema = z
   })
   .describe('A teaching note');
 
+/**
+ * How a quiz item's `at` spec is checked: src/quiz/spec.ts installs the breakpoint grammar's parser
+ * (it lives with the debugger, which the light commands must not load); until then `at` is only
+ * checked to be a string, as notes' `at` is. Returns what is wrong with a spec, or undefined.
+ */
+let quizSpecProblem: ((spec: string) => string | undefined) | undefined;
+
+/** Installs the check of quiz `at` specs (called once by src/quiz/spec.ts). */
+export function checkQuizSpecsWith(check: (spec: string) => string | undefined): void {
+  quizSpecProblem = check;
+}
+
 /** Most choices a quiz question may offer: one key each, a to h. */
 export const MAX_QUIZ_CHOICES = 8;
 
@@ -242,13 +253,8 @@ export const QuizSchema = z
     explanation: z.string().describe('shown after answering: why that is what happens'),
   })
   .superRefine((q, ctx) => {
-    const bp = parseBreakpoint(q.at);
-    if (!bp.ok)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['at'],
-        message: `not a breakpoint spec: ${formatParseError(bp)}`,
-      });
+    const bad = quizSpecProblem?.(q.at);
+    if (bad) ctx.addIssue({ code: 'custom', path: ['at'], message: bad });
     if (!q.choices.includes(q.answer)) {
       ctx.addIssue({
         code: 'custom',
