@@ -6,6 +6,7 @@
  *   netflow-tui check <file>…        validate scenario files: file:line:col: message
  *   netflow-tui list                 the built-in scenarios
  *   netflow-tui schema               the JSON Schema (draft-07) of the scenario format
+ *   netflow-tui compare <log> [sc]   a real strace of a Go server lined up with the simulation
  *   netflow-tui diff <scenario> --set KEY=VALUE …   "what if?": the run and a changed fork compared
  *   netflow-tui quiz <scenario> [--answers a,c,b]   "what happens next?": predictions, graded
  *
@@ -29,6 +30,11 @@ const BREAKPOINTS = `Breakpoints (--break): KIND[:NAME] [KEY=VALUE]... or watch 
   syscall:accept4   syscall:read fd=7   syscall errno=EAGAIN   irq:rx   wakeup:accept
   park:read g=5   event:nic.*   watch acceptq > 0   (quote specs that contain spaces)`;
 
+const WHY_HELP = `Why is it so? (--at N --why SPEC): the step that last changed a value, and what it changed
+  acceptq fd=3   synq fd=3   rcvq fd=4   sndq conn=2   runq p=0   rdllist   globrunq   rxring   txring   G6
+  netflow-tui run hello --at 80 --why 'acceptq fd=3'                    the accept4 that emptied it
+  netflow-tui run hello --at 80 --why 'acceptq fd=3' --why 'acceptq fd=3'   …and the step that filled it`;
+
 const EXAMPLES = `
 Examples:
   netflow-tui                               step through the hello scenario in the terminal UI
@@ -37,10 +43,13 @@ Examples:
   netflow-tui run hello --json              the same as JSON lines, one trace record each
   netflow-tui run hello --break wakeup:accept
                                             print up to the first stop, then "stopped at step N"
-  netflow-tui run hello --at 40 --state     the machine at step 40 as one JSON object
+  netflow-tui run hello --at 40 --state     the machine right after step 40 as one JSON object
+  netflow-tui run hello --at 80 --why 'acceptq fd=3'
+                                            which step last changed fd 3's accept queue, and how
   netflow-tui check my.yaml                 validate a scenario: file:line:col: message
   netflow-tui list                          the built-in scenarios
   netflow-tui schema > scenario.schema.json JSON Schema for editor completion
+  netflow-tui compare server.strace hello   a real strace -f of your Go server lined up with the sim
   netflow-tui diff burst --set machine.tcp.somaxconn=4096
                                             what if the accept queue were bigger? both runs compared
   netflow-tui quiz tour --answers a,c,b     predictions about the tour, graded: score and missed ones
@@ -57,6 +66,19 @@ function nonNegativeInt(max = Number.MAX_SAFE_INTEGER) {
     if (n > max) throw new InvalidArgumentError(`must be at most ${max}.`);
     return n;
   };
+}
+
+/** Parses a percentage, 0 to 100. */
+function percent(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100)
+    throw new InvalidArgumentError('expected a percentage from 0 to 100.');
+  return n;
+}
+
+interface CompareFlags {
+  json?: boolean;
+  minMatch?: number;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -125,6 +147,7 @@ interface RunFlags {
   seed?: number;
   at?: number;
   state?: boolean;
+  why?: string[];
 }
 
 async function runCli(scenario: string, flags: RunFlags): Promise<number> {
@@ -136,6 +159,7 @@ async function runCli(scenario: string, flags: RunFlags): Promise<number> {
     seed: flags.seed,
     at: flags.at,
     state: flags.state === true,
+    why: flags.why,
   };
   const { runCommand } = await import('./commands/run.js');
   return runCommand(opts);
@@ -241,8 +265,47 @@ function program(setCode: (code: number | undefined) => void): Command {
     .addOption(seedOption())
     .option('--at <n>', 'with --state: the step whose state to print', nonNegativeInt())
     .option('--state', 'print the machine state (the panes\u2019 view model) as one JSON object')
-    .addHelpText('after', `\n${BREAKPOINTS}`)
+    .option(
+      '--why <spec>',
+      'with --at N: the step at or before N that last changed a value ("acceptq fd=3", "rcvq fd=4", "runq p=0", "G6"); repeat to walk further back',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .addHelpText('after', `\n${BREAKPOINTS}\n${WHY_HELP}`)
     .action(async (scenario: string, flags: RunFlags) => setCode(await runCli(scenario, flags)));
+
+  root
+    .command('compare')
+    .summary('line up a real strace of a Go server with the simulation')
+    .description(
+      'Line up a real `strace -f` log of a Go net/http server with the simulated syscalls of a scenario:\n' +
+        'side by side (real log line ↔ sim step), matched/total for start-up and for each connection, and\n' +
+        'the first divergence with the sim step to open. Thread bookkeeping (clone3, futex, nanosleep,\n' +
+        'mmap, rt_sig*, …) is aligned separately and not scored. Without a scenario, the built-in whose\n' +
+        'requests fit the log best is used.\n' +
+        'Exit status: 0 ok, 1 below --min-match, 2 bad input (a line that is not strace output: file:line).',
+    )
+    .argument('<strace-log>', 'output of: strace -f -o LOG [-tt -T -yy -s 200] ./server')
+    .argument('[scenario]', 'built-in name or .yaml file (default: the built-in that fits best)')
+    .option('--json', 'the comparison as one JSON object')
+    .option('--min-match <percent>', 'exit 1 when fewer than this percent of syscalls match', percent)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  strace -f -tt -T -yy -s 200 -o server.strace ./server &    then send it one GET /hello, stop it
+  netflow-tui compare server.strace hello          side by side with the hello scenario
+  netflow-tui compare server.strace                the built-in that fits best
+  netflow-tui compare server.strace my.yaml --json --min-match 90   for CI: exit 1 below 90 %`,
+    )
+    .action(async (log: string, scenario: string | undefined, flags: CompareFlags) => {
+      const { compareCommand } = await import('./compare/command.js');
+      setCode(
+        compareCommand(
+          { log, scenario, json: flags.json === true, minMatch: flags.minMatch },
+          { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) },
+        ),
+      );
+    });
 
   root
     .command('check')

@@ -1,6 +1,7 @@
 /** ServeMux with Go 1.22 patterns (FIDELITY §6). */
 import { describe, expect, it } from 'vitest';
 import { cleanPath, goResponse, httpDate, muxMatch, parsePattern } from '../src/sim/nethttp/mux.js';
+import { builtin, runAll } from './helpers.js';
 
 const mux = (...ps: string[]) => ps.map((p, i) => parsePattern(p, i));
 const routeOf = (r: ReturnType<typeof muxMatch>) => (r.kind === 'route' ? r.pattern.raw : r.kind);
@@ -64,5 +65,38 @@ describe('response bytes', () => {
 
   it('Date follows the virtual clock', () => {
     expect(httpDate(61_500_000_000)).toBe('Sun, 22 Nov 2026 05:01:01 GMT');
+  });
+});
+
+describe('Go 1.23 findHandler order (issue 10)', () => {
+  it('matches on r.URL.Path: a query plays no part, and a redirect keeps it', () => {
+    const m = mux('/hello', '/static/');
+    expect(routeOf(muxMatch(m, 'GET', '/hello?x=1'))).toBe('/hello');
+    expect(muxMatch(m, 'GET', '/static?v=2')).toEqual({ kind: 'redirect', to: '/static/?v=2' });
+    expect(muxMatch(m, 'GET', '//hello?x=1')).toEqual({ kind: 'redirect', to: '/hello?x=1' });
+  });
+
+  it('GET /items with only "POST /items/" is 405 Allow: POST, not a redirect to a method that would refuse it', () => {
+    const m = mux('POST /items/');
+    expect(muxMatch(m, 'GET', '/items')).toEqual({ kind: 'method', allow: 'POST' });
+    expect(muxMatch(m, 'POST', '/items')).toEqual({ kind: 'redirect', to: '/items/' });
+  });
+
+  it('a subtree that swallows the path inexactly still redirects to the exact slash form', () => {
+    const m = mux('/', '/static/');
+    expect(muxMatch(m, 'GET', '/static')).toEqual({ kind: 'redirect', to: '/static/' });
+    expect(routeOf(muxMatch(m, 'GET', '/other'))).toBe('/');
+  });
+
+  it('a real run: GET /hello?x=1 is answered 200 Hello World, and the seed about scenario serves both bodies', () => {
+    const sc = builtin('hello');
+    const { m } = runAll({ ...sc, clients: [{ ...sc.clients![0], requests: ['GET /hello?x=1'] }] });
+    expect(m.clients[0].statuses).toEqual([200]);
+    expect(m.clients[0].bodies).toEqual(['Hello World']);
+    const about = builtin('about');
+    expect(about.server?.routes?.map((r) => [r.pattern, r.body])).toEqual([
+      ['/hello', 'Hello World'],
+      ['/about', 'I am Habib. I am a YouTuber. I am a Software Engineer.'],
+    ]);
   });
 });

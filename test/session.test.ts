@@ -20,6 +20,7 @@ import type { BreakpointInfo } from '../src/debug/types.js';
 import { type Scenario, ScenarioSchema } from '../src/scenario/schema.js';
 import type { SimEngine } from '../src/sim/api.js';
 import { engine as realEngine } from '../src/sim/engine.js';
+import { type Change, newStepLog } from '../src/sim/steplog.js';
 import type { TraceRecord } from '../src/sim/trace.js';
 import type { StateView } from '../src/sim/viewtypes.js';
 import { fakeEngine, fakeScenario } from './fake-engine.js';
@@ -27,13 +28,15 @@ import { fakeEngine, fakeScenario } from './fake-engine.js';
 /** Everything about a run, computed the slow, obvious way. */
 interface Reference<M> {
   records: TraceRecord[];
-  /** The view at each record: the machine just after the event that emitted it. */
+  /** The view at each record: the machine right after it. */
   views: StateView[];
-  /** A clone of the machine at each record (shared by records of one event), and at boot. */
+  /** A clone of the machine right after each record, and at boot. */
   states: M[];
   boot: M;
   /** Longest run of consecutive events that emitted no record. */
   quietRun: number;
+  /** Each record's `changes` (from a tracked run). */
+  changes: Change[][];
 }
 
 function reference<M>(engine: SimEngine<M>, sc: Scenario, seed?: number): Reference<M> {
@@ -42,24 +45,28 @@ function reference<M>(engine: SimEngine<M>, sc: Scenario, seed?: number): Refere
   const records: TraceRecord[] = [];
   const views: StateView[] = [];
   const states: M[] = [];
+  const changeLists: Change[][] = [];
   let quiet = 0;
   let quietRun = 0;
+  const log = newStepLog();
   for (;;) {
     const out: TraceRecord[] = [];
-    if (!engine.step(m, out)) break;
+    if (!engine.step(m, out, { log })) break;
     if (out.length === 0) {
       quietRun = Math.max(quietRun, ++quiet);
       continue;
     }
     quiet = 0;
-    const snap = engine.clone(m);
+    // A step is one state transition: each record's state is the machine right after it.
     for (const r of out) {
-      records.push(r);
-      views.push(engine.view(m, r.step));
-      states.push(snap);
+      const { changes, ...rest } = r;
+      records.push(rest);
+      changeLists.push(changes ?? []);
+      views.push(engine.view(m, r.step, log));
+      states.push(engine.clone(engine.at ? engine.at(m, r.step, log) : m));
     }
   }
-  return { records, views, states, boot, quietRun };
+  return { records, views, states, boot, quietRun, changes: changeLists };
 }
 
 /** Does breakpoint bp hit record i? Watches: true at i and false at i − 1 (boot before record 0). */
@@ -100,6 +107,7 @@ function expectedStop<M>(w: World<M>, model: Model, dir: 1 | -1): { at: number; 
 function checkState<M>(w: World<M>, model: Model, real: Real): void {
   expect(real.s.cursor).toBe(model.cursor);
   expect(real.s.view()).toEqual(w.ref.views[model.cursor]);
+  expect(real.s.changes()).toEqual(w.ref.changes[model.cursor]);
   expect(real.s.record(model.cursor)).toEqual(w.ref.records[model.cursor]);
   const c = model.cursor;
   expect(real.s.records(c - 6, c + 4)).toEqual(w.ref.records.slice(Math.max(0, c - 6), c + 4));

@@ -5,6 +5,7 @@
  * understand `syscall[:NAME]` and `event:KIND` only; anything else is an error at column 1.
  */
 import type { AddResult, BreakpointInfo, Session } from '../src/debug/types.js';
+import { type Change, diffFlat, sockViewName } from '../src/sim/steplog.js';
 import type { Kind, Layer, TraceRecord } from '../src/sim/trace.js';
 import type { FrameView, GView, StateView } from '../src/sim/viewtypes.js';
 
@@ -648,6 +649,14 @@ export class FakeSession implements Session {
   view(): StateView {
     return FAKE.views[this.cursor];
   }
+  /** The fake cannot replay: why-questions are for the real session (test/steps.test.ts, tui-e2e). */
+  why(): { error: string } {
+    return { error: 'the fake session cannot answer why' };
+  }
+  /** The fake has no engine to claim changes: the difference of its hand-written views stands in. */
+  changes(): Change[] {
+    return this.cursor > 0 ? viewChanges(FAKE.views[this.cursor - 1], FAKE.views[this.cursor]) : [];
+  }
   step(): void {
     this.cursor = Math.min(this.total - 1, this.cursor + 1);
   }
@@ -729,4 +738,55 @@ export class FakeSession implements Session {
   notesAt(i: number): string[] {
     return this.notes[i] ?? [];
   }
+}
+
+/** The change vocabulary (src/sim/steplog.ts) between two views: a stand-in for a fake without an engine. */
+export function viewChanges(a: StateView, b: StateView): Change[] {
+  const flat = (v: StateView): Record<string, string | number | boolean> => {
+    const f: Record<string, string | number | boolean> = {};
+    for (const s of v.sockets) {
+      const n = sockViewName(s);
+      f[`${n} state`] = s.state;
+      for (const k of ['synq', 'acceptq', 'rcvq', 'sndq'] as const)
+        if (s[k] !== undefined) f[`${n} ${k}`] = s[k];
+    }
+    for (const x of v.fds) f[`fd ${x.fd}`] = `${x.type} ${x.desc}`;
+    for (const e of v.epoll) {
+      f[`epoll ${e.fd} rdllist`] = `[${e.ready.join(' ')}]`;
+      f[`epoll ${e.fd} waiters`] = `[${e.waiters.join(' ')}]`;
+      f[`epoll ${e.fd} interest`] = `[${e.interest.map((i) => i.fd).join(' ')}]`;
+    }
+    for (const pd of v.sched.pollDescs) {
+      f[`pd ${pd.fd} rg`] = pd.rg;
+      f[`pd ${pd.fd} wg`] = pd.wg;
+    }
+    for (const p of v.sched.ps) {
+      f[`P${p.id} status`] = p.status;
+      f[`P${p.id} m`] = p.m ?? -1;
+      f[`P${p.id} runnext`] = p.runnext ?? 0;
+      f[`P${p.id} runq`] = p.runq.join(' ');
+    }
+    for (const m of v.sched.ms) {
+      f[`M${m.id} state`] = m.state;
+      f[`M${m.id} p`] = m.p ?? -1;
+      f[`M${m.id} curg`] = m.curg ?? -1;
+      f[`M${m.id} spinning`] = m.spinning;
+    }
+    for (const g of v.sched.gs) f[`G${g.id} status`] = `${g.status} ${g.waitReason ?? ''}`;
+    f.globrunq = v.sched.globrunq.join(' ');
+    for (const r of ['rx', 'tx'] as const) {
+      const ring = v.nic[r];
+      f[`${r} head`] = ring.head;
+      f[`${r} tail`] = ring.tail;
+      f[`${r} used`] = ring.used;
+      f[`${r} irqs`] = v.nic.irqs[r];
+      ring.slots.forEach((s, i) => {
+        f[`${r} slot ${i}`] = s.state;
+      });
+    }
+    f['rx drops'] = v.nic.rxDropped;
+    f.napi = v.nic.napiScheduled;
+    return f;
+  };
+  return diffFlat(flat(a), flat(b));
 }

@@ -1,7 +1,10 @@
 import { renderToString } from 'ink';
 import { describe, expect, it } from 'vitest';
+import { createSession } from '../src/debug/session.js';
+import { engine } from '../src/sim/engine.js';
 import { KINDS } from '../src/sim/trace.js';
 import { App } from '../src/tui/app.js';
+import { ChangeSet, NO_CHANGES } from '../src/tui/changes.js';
 import { KIND_ABOUT } from '../src/tui/kinds.js';
 import { computeLayout } from '../src/tui/layout.js';
 import { epollPane } from '../src/tui/panes/epoll.js';
@@ -16,6 +19,7 @@ import { timelinePane } from '../src/tui/panes/timeline.js';
 import type { PaneArgs, PaneDef } from '../src/tui/panes/types.js';
 import { initialUi } from '../src/tui/reducer.js';
 import { makeTheme } from '../src/tui/theme.js';
+import { builtin } from './helpers.js';
 import { FAKE, FakeSession } from './tui-fake.js';
 
 const plain = makeTheme(0);
@@ -28,7 +32,7 @@ function args(at: number, over: Partial<PaneArgs> = {}): PaneArgs {
     session,
     record: FAKE.records[at],
     view: FAKE.views[at],
-    prev: at > 0 ? FAKE.views[at - 1] : undefined,
+    changes: new ChangeSet(session.changes()),
     theme: plain,
     width: 64,
     height: 30,
@@ -147,13 +151,26 @@ describe('Narration pane', () => {
     const out = text(narrationPane, args(21, { width: 60 }));
     expect(out).toContain('step 21 · 275.000µs · runtime · netpoll');
     expect(out).toContain('epoll_pwait returns fd 3; the netpoller makes G1');
-    expect(out).toContain('netpoller asks epoll which fds are ready');
+    expect(out).toContain('(netpoll) The Go runtime’s netpoller asks epoll');
     expect(out).toContain('models runtime.netpollready — src/runtime/netpoll.go');
     expect(out).toContain('note: Look at the epoll pane');
   });
 
-  it('shows a syscall with its arguments and result', () => {
-    expect(text(narrationPane, args(8, { width: 60 }))).toContain('accept4(3) = -1 EAGAIN');
+  it('shows a syscall with its arguments and result once, what it changed, and its cause (real hello)', () => {
+    const s = createSession(engine, builtin('hello'));
+    const i = s.records(0, s.total).findIndex((r) => r.syscall === 'accept4' && r.ret === 4);
+    s.goto(i);
+    const out = text(narrationPane, {
+      ...args(0, { width: 200, height: 40 }),
+      session: s,
+      record: s.record(i),
+      view: s.view(),
+      changes: new ChangeSet(s.changes()),
+    });
+    expect(out.match(/accept4\(3, /g)).toHaveLength(1);
+    expect(out).toContain('models ');
+    expect(out).toMatch(/changed: .*fd 3 acceptq 1→0/);
+    expect(out).toMatch(/because of step \d+: /);
   });
 });
 
@@ -179,7 +196,7 @@ describe('changed values with colour', () => {
 
   it('marks nothing on the first frame', () => {
     const out = [nicPane, socketsPane, fdsPane, epollPane, schedPane].map((d) =>
-      text(d, args(29, { prev: undefined })),
+      text(d, args(29, { changes: NO_CHANGES })),
     );
     // `(*FD).Read` is a Go method name, not a marker.
     expect(out.join('\n')).not.toMatch(/[^(]\*/);
@@ -197,7 +214,7 @@ describe('scenario text is sanitized before it reaches the screen', () => {
     const record = { ...a.record, text: 'boom\x1b[31m red', fn: 'f\x9b' };
     (a.session as FakeSession).notes[29] = ['note\u2066x'];
     const all = [nicPane, socketsPane, fdsPane, epollPane, schedPane, timelinePane, narrationPane]
-      .map((d) => text(d, { ...a, view, record, prev: undefined }))
+      .map((d) => text(d, { ...a, view, record, changes: NO_CHANGES }))
       .join('\n');
     for (const line of all.split('\n'))
       expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);

@@ -17,4 +17,6 @@ export interface RunOptions {
   at?: number;
   /** Print the state (StateView) at `at` as one JSON object instead of the trace. */
   state: boolean;
+  /** With `at`: why-specs (debug/why.ts), answered one after another walking back. */
+  why?: string[];
 }

@@ -13,7 +13,11 @@
  *   --state            (without --at) the state where the run stops: the break hit, --until-step, or
  *                      the last step
  *   --seed N           overrides the scenario's seed
+ *   --at N --why SPEC  the step at or before N that last changed the value SPEC names (debug/why.ts);
+ *                      repeated, each further --why walks back from the previous answer
  *
+ * A step is one state transition: with --json (records carry `changes`), --state and watches, every
+ * event is stepped tracked, so the state at step N is the machine right after record N.
  * Exit status: 0 ok, 1 an expectation failed, 2 bad input (scenario, spec, options).
  *
  * The run streams: records are formatted as they are made and written in large chunks, waiting when
@@ -30,11 +34,13 @@ import {
   type WatchBreakpoint,
   watchHolds,
 } from '../debug/breakpoints.js';
+import { parseWhy, type WhySpec, whySteps } from '../debug/why.js';
 import { resolveScenario, UnknownScenarioError } from '../scenario/builtin.js';
 import { formatProblem, loadScenarioFile, ScenarioError } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { engine, type Machine } from '../sim/engine.js';
 import { createExpectations } from '../sim/expect.js';
+import { machineAt, newStepLog, type StepLog } from '../sim/steplog.js';
 import { recordToJson, recordToLine, type TraceRecord } from '../sim/trace.js';
 import type { RunOptions } from './run-options.js';
 
@@ -133,8 +139,24 @@ export async function runCommand(
     }
     bps.push(r.bp);
   }
+  const whys: WhySpec[] = [];
+  for (const spec of opts.why ?? []) {
+    const r = parseWhy(spec);
+    if (!r.ok) {
+      err(`--why ${JSON.stringify(spec)}: ${r.error}`);
+      return EXIT_USAGE;
+    }
+    whys.push(r.why);
+  }
+  if (whys.length) {
+    if (opts.at === undefined || opts.state) {
+      err('--why needs --at N (and no --state): `run <scenario> --at N --why "acceptq fd=3"`');
+      return EXIT_USAGE;
+    }
+    return printWhy(sc, opts, whys, io);
+  }
   if (opts.at !== undefined && !opts.state) {
-    err('--at needs --state: `run <scenario> --at N --state` prints the state at step N');
+    err('--at needs --state or --why: `run <scenario> --at N --state` prints the state at step N');
     return EXIT_USAGE;
   }
   if (opts.at !== undefined && (bps.length > 0 || opts.untilStep !== undefined)) {
@@ -172,30 +194,36 @@ async function run(
 
   const m = engine.boot(sc, opts.seed);
   const prev = watches.map((w) => watchHolds(w, engine, m));
+  // Tracked steps: records get `changes`, and any record's state is exact (the event's later writes rewound).
+  const log = opts.json || opts.state || watches.length ? newStepLog() : undefined;
   let total = 0;
   const recs: TraceRecord[] = [];
   for (;;) {
     recs.length = 0;
-    if (!engine.step(m, recs)) break;
+    if (!engine.step(m, recs, { log })) break;
     if (recs.length === 0) continue;
     total += recs.length;
-    // A watch hits on the first record of the event after which it holds (it did not before).
-    let watchHit = false;
+    // A watch hits on the record after which it holds (it did not before).
+    let watchHit = -1;
     for (let j = 0; j < watches.length; j++) {
       const now = watchHolds(watches[j], engine, m);
-      if (now && !prev[j]) watchHit = true;
+      if (now && !prev[j]) {
+        const r = log ? recs.find((x) => watchHolds(watches[j], engine, machineAt(m, log, x.step))) : recs[0];
+        const at = (r ?? recs[0]).step;
+        if (watchHit < 0 || at < watchHit) watchHit = at;
+      }
       prev[j] = now;
     }
     for (let k = 0; k < recs.length; k++) {
       const r = recs[k];
       checks?.observe(r);
       if (target !== undefined) {
-        if (r.step === target) return printState(m, r.step, out);
+        if (r.step === target) return printState(m, r.step, out, log);
         continue;
       }
-      const hit = (k === 0 && watchHit) || events.some((b) => matches(b, r));
+      const hit = r.step === watchHit || events.some((b) => matches(b, r));
       if (opts.state) {
-        if (hit) return printState(m, r.step, out);
+        if (hit) return printState(m, r.step, out, log);
         continue;
       }
       if (out.line(format(r))) {
@@ -229,9 +257,54 @@ async function run(
   return EXIT_OK;
 }
 
-function printState(m: Machine, step: number, out: ChunkWriter): number {
-  out.line(JSON.stringify(engine.view(m, step), null, 2));
+function printState(m: Machine, step: number, out: ChunkWriter, log: StepLog | undefined): number {
+  out.line(JSON.stringify(engine.view(m, step, log), null, 2));
   return EXIT_OK;
+}
+
+/** `--at N --why SPEC…`: each answer's record, and the change it made to the value asked about. */
+async function printWhy(sc: Scenario, opts: RunOptions, whys: WhySpec[], io: RunIO): Promise<number> {
+  let answers: ReturnType<typeof whySteps>;
+  try {
+    answers = whySteps(sc, opts.at ?? 0, whys, opts.seed);
+  } catch (e) {
+    if (e instanceof RangeError) {
+      io.stderr.write(`${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+  const out = new ChunkWriter(io.stdout);
+  let from = `at or before step ${opts.at}`;
+  for (const a of answers) {
+    if (opts.json) {
+      out.line(
+        JSON.stringify({
+          why: a.spec,
+          names: a.keys,
+          ...(a.record ? { change: a.change, record: JSON.parse(recordToJson(a.record)) } : {}),
+        }),
+      );
+    } else if (!a.record || !a.change) {
+      out.line(
+        `why ${a.spec}: no step ${from} changed ${a.keys.join(' or ') || 'it'} (it has had this value since boot)`,
+      );
+    } else {
+      out.line(
+        `why ${a.spec}: step ${a.record.step} made ${a.change.what} ${fmt(a.change.from)} → ${fmt(a.change.to)}`,
+      );
+      out.line(recordToLine(a.record));
+      if (a.record.fn) out.line(`${' '.repeat(29)}models ${a.record.fn}`);
+    }
+    if (a.record) from = `before step ${a.record.step}`;
+  }
+  await out.flush();
+  out.detach();
+  return EXIT_OK;
+}
+
+function fmt(v: unknown): string {
+  return v === null ? '(none)' : String(v);
 }
 
 /** The last step of the run: a first pass that only counts records. */

@@ -6,8 +6,10 @@
  *     counts by scanning memory;
  *   - checkpoints: a clone of the machine every K engine events, each taken just after an event that
  *     emitted records, so a checkpoint *is* the state at a record.
- * Records are steps; the state at step i is the machine just after the event that emitted record i.
- * Several records of one event share that state; events without records happen in between.
+ * Records are steps; the state at step i is the machine right after record i — not after the whole
+ * event that emitted it. W, the working machine, is kept right after the event of the cursor's record,
+ * stepped *tracked* (the engine's step log), so the view of any record of that event rewinds the
+ * event's later writes (SimEngine.view with the log) and the cursor's `changes` are known.
  *
  * Navigation keeps one working machine W at the cursor. Going forward steps W; going back (or far
  * forward) clones the nearest checkpoint at or before the target and replays, so any jump replays at
@@ -32,11 +34,13 @@
 import { serialize } from 'node:v8';
 import type { Scenario } from '../scenario/schema.js';
 import type { SimEngine } from '../sim/api.js';
+import { type Change, newStepLog, type StepLog } from '../sim/steplog.js';
 import type { TraceRecord } from '../sim/trace.js';
 import type { StateView } from '../sim/viewtypes.js';
 import { type Breakpoint, parseBreakpoint, type WatchBreakpoint, watchHolds } from './breakpoints.js';
 import { CompactTrace, type CompiledMatcher } from './compact.js';
 import type { AddResult, BreakpointInfo, Session } from './types.js';
+import { parseWhy } from './why.js';
 
 /** Replay time a jump may spend, when K is measured. */
 const REPLAY_BUDGET_MS = 5;
@@ -106,6 +110,12 @@ interface Snap<M> {
   events: number;
 }
 
+/** W: a snap plus, when its last event was stepped tracked, that event's log and records. */
+interface Working<M> extends Snap<M> {
+  log: StepLog | null;
+  recs: TraceRecord[];
+}
+
 interface Bp {
   id: number;
   bp: Breakpoint;
@@ -142,7 +152,7 @@ export class DebugSession<M> implements Session {
   /** Dense snaps of one checkpoint window (denseWindow), ascending. */
   private dense: Snap<M>[] = [];
   private denseWindow = -1;
-  private w: Snap<M>;
+  private w: Working<M>;
   private K: number;
   private D: number;
   /** Events one clone costs as much as (choosing between stepping W and cloning a checkpoint). */
@@ -250,7 +260,9 @@ export class DebugSession<M> implements Session {
     if (this.total > 0 && atLast && this.cps[this.cps.length - 1].next !== next) {
       this.cps.push({ m: engine.clone(m), next, lo, events });
     }
-    this.w = atLast ? { m, next, lo, events } : { m: engine.clone(this.cps[0].m), next: 0, lo: 0, events: 0 };
+    this.w = atLast
+      ? { m, next, lo, events, log: null, recs: [] }
+      : { m: engine.clone(this.cps[0].m), next: 0, lo: 0, events: 0, log: null, recs: [] };
     if (this.total > 0) this.ensure(0, false);
 
     for (const n of scenario.notes ?? []) {
@@ -374,7 +386,44 @@ export class DebugSession<M> implements Session {
   view(): StateView {
     if (this.total === 0) return this.engine.view(this.w.m, -1);
     this.ensure(this.cur, false);
-    return this.engine.view(this.w.m, this.cur);
+    return this.engine.view(this.w.m, this.cur, this.w.log ?? undefined);
+  }
+
+  /** What the cursor's step changed (its record's `changes`): the TUI highlights exactly these. */
+  changes(): Change[] {
+    if (this.total === 0) return [];
+    this.ensure(this.cur, false);
+    return this.w.recs.find((r) => r.step === this.cur)?.changes ?? [];
+  }
+
+  why(spec: string): { step: number; change: Change } | { error: string } | null {
+    const p = parseWhy(spec);
+    if (!p.ok) return { error: p.error };
+    const { at, whyKeys } = this.engine;
+    if (!at || !whyKeys || this.total === 0) return { error: 'this engine cannot answer why' };
+    this.ensure(this.cur, false);
+    const keys = new Set(whyKeys(this.w.log ? at(this.w.m, this.cur, this.w.log) : this.w.m, p.why));
+    // One tracked replay from boot to the cursor, keeping the last change of any of those names.
+    const m = this.engine.clone(this.cps[0].m);
+    const log = newStepLog();
+    const recs: TraceRecord[] = [];
+    let best: { step: number; change: Change } | null = null;
+    for (let done = false; !done; ) {
+      recs.length = 0;
+      if (!this.engine.step(m, recs, { log, text: false })) break;
+      for (const r of recs) {
+        if (r.step > this.cur) done = true;
+        else for (const c of r.changes ?? []) if (keys.has(c.what)) best = { step: r.step, change: c };
+      }
+    }
+    return best;
+  }
+
+  /** The cursor's record as the tracked step made it: with `changes`. */
+  current(): TraceRecord | undefined {
+    if (this.total === 0) return undefined;
+    this.ensure(this.cur, false);
+    return this.w.recs.find((r) => r.step === this.cur);
   }
 
   /** The latest checkpoint or dense snap whose machine has not yet emitted record `i`. */
@@ -387,47 +436,50 @@ export class DebugSession<M> implements Session {
     return best;
   }
 
-  /** Makes W the state at record i. `denseFill`: keep dense snaps while replaying (stepping back). */
+  /**
+   * Makes W the machine right after the event that emitted record i, stepped tracked (so the view of
+   * record i is exact). `denseFill`: keep dense snaps while replaying (stepping back).
+   */
   private ensure(i: number, denseFill: boolean): void {
     const w = this.w;
-    if (w.lo <= i && i < w.next) return;
-    // The best snap at or before record i: a snap at record i itself has next === i + 1.
-    const k = lastAtMost(this.cps, i + 1);
+    const e = this.trace.event[i];
+    if (w.log && w.events === e + 1) return;
+    // The best snap before the event: a checkpoint or a dense snap with at most `e` events applied.
+    const k = lastByEvents(this.cps, e);
     let from: Snap<M> = this.cps[k];
     let fromMain = true;
     if (this.denseWindow === k && this.dense.length) {
-      const d = lastAtMost(this.dense, i + 1);
+      const d = lastByEvents(this.dense, e);
       if (d >= 0 && this.dense[d].events > from.events) {
         from = this.dense[d];
         fromMain = false;
       }
     }
-    const forward = w.next <= i + 1 && w.events + this.cloneEq >= from.events;
-    if (!forward) {
-      this.restore(from);
-      if (from.lo <= i && i < from.next) return;
-    }
+    const forward = w.events <= e && w.events + this.cloneEq >= from.events;
+    if (!forward) this.restore(from);
     const fill = denseFill && !forward && fromMain && this.D < this.K;
     if (fill && this.denseWindow !== k) {
       this.dense = [];
       this.denseWindow = k;
     }
-    this.advance(i, fill ? this.D : 0);
+    this.advance(e, fill ? this.D : 0);
+    this.trackedStep();
   }
 
   private restore(s: Snap<M>): void {
-    this.w = { m: this.engine.clone(s.m), next: s.next, lo: s.lo, events: s.events };
+    this.w = { m: this.engine.clone(s.m), next: s.next, lo: s.lo, events: s.events, log: null, recs: [] };
     this.clones++;
   }
 
-  /** Steps W until it has emitted record i; with `denseEvery`, keeps a dense snap that often. */
-  private advance(i: number, denseEvery: number): void {
+  /** Steps W (untracked) until `events` events are applied; with `denseEvery`, keeps a dense snap that often. */
+  private advance(events: number, denseEvery: number): void {
     const w = this.w;
     const out = this.out;
     let lastSnap = w.events;
-    while (w.next <= i) {
+    w.log = null;
+    while (w.events < events) {
       out.length = 0;
-      if (!this.engine.step(w.m, out)) throw new Error(`replay ended before record ${i}`);
+      if (!this.engine.step(w.m, out)) throw new Error(`replay ended before event ${events}`);
       w.events++;
       this.replayed++;
       if (out.length === 0) continue;
@@ -435,10 +487,10 @@ export class DebugSession<M> implements Session {
       w.lo = w.next;
       w.next += out.length;
       this.remember(out);
-      if (denseEvery && w.events - lastSnap >= denseEvery && w.next <= i) {
+      if (denseEvery && w.events - lastSnap >= denseEvery && w.events < events) {
         lastSnap = w.events;
-        const at = lastAtMost(this.dense, w.next);
-        if (at < 0 || this.dense[at].next !== w.next) {
+        const at = lastByEvents(this.dense, w.events);
+        if (at < 0 || this.dense[at].events !== w.events) {
           this.dense.splice(at + 1, 0, {
             m: this.engine.clone(w.m),
             next: w.next,
@@ -449,6 +501,60 @@ export class DebugSession<M> implements Session {
         }
       }
     }
+  }
+
+  /** Applies W's next event tracked: W keeps its log and records (with `changes`). */
+  private trackedStep(): boolean {
+    const w = this.w;
+    const log = w.log ?? newStepLog();
+    const recs: TraceRecord[] = [];
+    if (!this.engine.step(w.m, recs, { log })) return false;
+    w.events++;
+    this.replayed++;
+    w.log = log;
+    w.recs = recs;
+    if (recs.length) {
+      if (recs[0].step !== w.next) throw new Error(`replay diverged at record ${w.next}`);
+      w.lo = w.next;
+      w.next += recs.length;
+      // Records kept for display are the untracked run's (no `changes`: those come from `changes()`).
+      if (!this.full) this.remember(recs.map(({ changes: _, ...r }) => r as TraceRecord));
+    }
+    return true;
+  }
+
+  /**
+   * For each watch that did not hold (prev) and holds after W's tracked event: the first record of the
+   * event after which it holds (the machine rewound to each record in turn), passed to `hit`. Records up
+   * to `after` are skipped (the cursor's own event). Updates `prev` to the state after the event.
+   */
+  private watchFlips(ws: Bp[], prev: boolean[], after: number, hit: (i: number, b: Bp) => void): void {
+    const w = this.w;
+    const at = this.engine.at;
+    for (let j = 0; j < ws.length; j++) {
+      const now = this.holds(ws[j], w.m);
+      if (now && !prev[j]) {
+        // Without a way to rewind inside the event, the event's first record (after `after`) stands for it.
+        let exact = Math.max(w.lo, after + 1);
+        if (at && w.log) {
+          for (const r of w.recs) {
+            if (r.step > after && this.holds(ws[j], at(w.m, r.step, w.log))) {
+              exact = r.step;
+              break;
+            }
+          }
+        }
+        if (exact > after) hit(exact, ws[j]);
+      }
+      prev[j] = now;
+    }
+  }
+
+  /** Whether watch b holds right after the cursor's record (W is at the cursor's event). */
+  private holdsAtCursor(b: Bp): boolean {
+    const w = this.w;
+    const at = this.engine.at;
+    return this.holds(b, at && w.log ? at(w.m, this.cur, w.log) : w.m);
   }
 
   /** Every navigation goes through here: W ends at the target, which becomes the cursor. */
@@ -517,25 +623,13 @@ export class DebugSession<M> implements Session {
       } else replayWatches.push(b);
     }
     if (replayWatches.length && from < bound) {
-      // Step W forward from the cursor, testing each watch after every event that emits records.
+      // Step W forward from the cursor, tracked, testing each watch after every record.
       this.ensure(from, false);
-      const w = this.w;
-      const prev = replayWatches.map((b) => this.holds(b, w.m));
-      const out = this.out;
-      while (w.next <= bound && (best < 0 || w.next <= best)) {
-        out.length = 0;
-        if (!this.engine.step(w.m, out)) break;
-        w.events++;
-        this.replayed++;
-        if (out.length === 0) continue;
-        w.lo = w.next;
-        w.next += out.length;
-        this.remember(out);
-        for (let j = 0; j < replayWatches.length; j++) {
-          const now = this.holds(replayWatches[j], w.m);
-          if (now && !prev[j]) better(w.lo, replayWatches[j]);
-          prev[j] = now;
-        }
+      const prev = replayWatches.map((b) => this.holdsAtCursor(b));
+      this.watchFlips(replayWatches, prev, from, better);
+      while (this.w.next <= bound && (best < 0 || this.w.next <= best)) {
+        if (!this.trackedStep()) break;
+        if (this.w.recs.length) this.watchFlips(replayWatches, prev, from, better);
       }
     }
     const replayed = this.replayed;
@@ -578,27 +672,16 @@ export class DebugSession<M> implements Session {
       const k = lastAtMost(this.cps, hi);
       const cp = this.cps[k];
       this.restore(cp);
-      const w = this.w;
-      const prev = replayWatches.map((b) => this.holds(b, w.m));
-      const out = this.out;
+      const prev = replayWatches.map((b) => this.holds(b, this.w.m));
       let found = false;
-      while (w.next <= hi) {
-        out.length = 0;
-        if (!this.engine.step(w.m, out)) break;
-        w.events++;
-        this.replayed++;
-        if (out.length === 0) continue;
-        w.lo = w.next;
-        w.next += out.length;
-        this.remember(out);
-        for (let j = 0; j < replayWatches.length; j++) {
-          const now = this.holds(replayWatches[j], w.m);
-          if (now && !prev[j]) {
-            better(w.lo, replayWatches[j]);
-            found = true;
-          }
-          prev[j] = now;
-        }
+      const hit = (i: number, b: Bp) => {
+        if (i > hi) return;
+        better(i, b);
+        found = true;
+      };
+      while (this.w.next <= hi) {
+        if (!this.trackedStep()) break;
+        if (this.w.recs.length) this.watchFlips(replayWatches, prev, -1, hit);
       }
       if (found || k === 0) break;
       hi = cp.next - 1;
@@ -677,18 +760,21 @@ export class DebugSession<M> implements Session {
     const m = this.engine.clone(this.cps[0].m);
     const prev = ws.map((w) => watchHolds(w, this.engine, m));
     const hits: number[][] = ws.map(() => []);
-    const out = this.out;
-    let next = 0;
+    const at = this.engine.at;
+    const log = newStepLog();
+    const recs: TraceRecord[] = [];
     for (;;) {
-      out.length = 0;
-      if (!this.engine.step(m, out)) break;
-      if (out.length === 0) continue;
+      recs.length = 0;
+      if (!this.engine.step(m, recs, { log, text: false })) break;
+      if (recs.length === 0) continue;
       for (let j = 0; j < ws.length; j++) {
         const now = watchHolds(ws[j], this.engine, m);
-        if (now && !prev[j]) hits[j].push(next);
+        if (now && !prev[j]) {
+          const r = at ? recs.find((x) => watchHolds(ws[j], this.engine, at(m, x.step, log))) : undefined;
+          hits[j].push((r ?? recs[0]).step);
+        }
         prev[j] = now;
       }
-      next += out.length;
     }
     return hits.map((h) => Int32Array.from(h));
   }
@@ -716,6 +802,21 @@ export class DebugSession<M> implements Session {
     }
     return res;
   }
+}
+
+/** Index of the last snap with at most `e` events applied (snaps ascending); -1 if none. */
+function lastByEvents<M>(snaps: Snap<M>[], e: number): number {
+  let lo = 0;
+  let hi = snaps.length - 1;
+  let ans = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (snaps[mid].events <= e) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
 }
 
 /** Index of the last snap whose `next` is ≤ i (snaps ascending by next); -1 if none. */

@@ -4,6 +4,7 @@
  * A Session holds one whole run of a scenario. The cursor is the index of the current trace record:
  * that record has happened, and `view()` shows the machine just after it. A new session starts at 0.
  */
+import type { Change } from '../sim/steplog.js';
 import type { TraceRecord } from '../sim/trace.js';
 import type { StateView } from '../sim/viewtypes.js';
 
@@ -31,8 +32,15 @@ export interface Session {
   record(i: number): TraceRecord;
   /** Records with from ≤ step < to (clamped). */
   records(from: number, to: number): TraceRecord[];
-  /** The machine state just after the current record. */
+  /** The machine state right after the current record (not after the rest of its event). */
   view(): StateView;
+  /** What the current record changed (its `changes`): what the TUI highlights. */
+  changes(): Change[];
+  /**
+   * Why is it so: the step at or before the cursor that last changed the value `spec` names
+   * (`acceptq fd=3`, `G6`; see debug/why.ts), null when nothing did, or the spec's error.
+   */
+  why(spec: string): { step: number; change: Change } | { error: string } | null;
   step(): void;
   back(): void;
   goto(n: number): void;

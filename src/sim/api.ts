@@ -8,6 +8,7 @@
  * stepping the clone gives the same records as stepping the original: that is how the debugger rewinds.
  */
 import type { Scenario } from '../scenario/schema.js';
+import type { StepLog, WhySpec } from './steplog.js';
 import type { TraceRecord } from './trace.js';
 import type { StateView } from './viewtypes.js';
 
@@ -31,15 +32,33 @@ export interface GaugeFilter {
   p?: number;
 }
 
+export interface StepOptions {
+  /** Format sentences (default true). */
+  text?: boolean;
+  /** Track the step: fill this log and give records their `changes`. */
+  log?: StepLog;
+}
+
 export interface SimEngine<M> {
   /** A machine at virtual time 0, before its first event. `seed` overrides the scenario's. */
   boot(scenario: Scenario, seed?: number): M;
-  /** Apply one event; append its records to `out`. Returns false (and appends nothing) once the run is over. */
-  step(m: M, out: TraceRecord[]): boolean;
+  /**
+   * Apply one event; append its records to `out`. Returns false (and appends nothing) once the run is
+   * over. With `opts.log` the step is tracked: each record gets `changes`, and the log keeps what each
+   * record wrote, so `view` can show any record of this event exactly.
+   */
+  step(m: M, out: TraceRecord[], opts?: StepOptions): boolean;
   /** A deep, independent copy. */
   clone(m: M): M;
-  /** The view model at this point (`step` is the index of the last record applied, or -1). */
-  view(m: M, step: number): StateView;
+  /**
+   * The view model at record `step` (-1: before any). `m` is the machine after the event that emitted
+   * `step`; when that event emitted later records too, `log` (from its tracked step) rewinds to `step`.
+   */
+  view(m: M, step: number, log?: StepLog): StateView;
+  /** The machine right after record `step` of the event `log` tracked (read-only; `m` itself at its last record). */
+  at?(m: M, step: number, log: StepLog): M;
+  /** The change-vocabulary names a why-question means in this machine (steplog.ts whyKeys). */
+  whyKeys?(m: M, spec: WhySpec): string[];
   /**
    * A gauge's value: the sum over matching objects when a filter is absent (acceptq over all listeners,
    * runq over all Ps, rcvq over all sockets), the one object's value when a filter names it.

@@ -6,15 +6,114 @@
  * Also here: the record sink (`emit`) and the seeded PRNG, both kept deterministic.
  */
 import type { Ev, EvKind, Machine, Seg } from './machine.js';
+import {
+  type Change,
+  diffFlat,
+  type EntKind,
+  type Flat,
+  flatInto,
+  type Image,
+  imageOf,
+  type StepLog,
+} from './steplog.js';
 import type { TraceRecord } from './trace.js';
 
 /** Where `emit` appends during one `step`, and whether narration is wanted (set by the engine; not simulation state). */
 let sink: TraceRecord[] = [];
 let wantText = true;
+/** The step log of a tracked step (steplog.ts), or null: then `touch` costs one test. */
+let log: StepLog | null = null;
+/** Entities touched since the last record (tracked steps only), by `kind:id`. */
+const pending = new Map<string, Image>();
+/** Records of the current event and the images each claimed. */
+let eventRecs: { rec: TraceRecord; images: Image[] }[] = [];
+/**
+ * The causal context: the step whose action is running now. An event starts with the step that
+ * scheduled it (Ev.c); each record becomes the context of what follows it in the same event. Every
+ * event scheduled now remembers it, so each record's `cause` points at the step that made it happen.
+ */
+let ctx = -1;
 
-export function setSink(out: TraceRecord[], text: boolean): void {
+/** A new machine's boot schedules its first events with no cause. */
+export function resetCause(): void {
+  ctx = -1;
+}
+
+/** Called by the engine before it applies an event. */
+export function beginEvent(out: TraceRecord[], text: boolean, stepLog: StepLog | null, cause: number): void {
   sink = out;
   wantText = text;
+  log = stepLog;
+  if (log) {
+    log.recs.length = 0;
+    log.unnarrated.length = 0;
+  } else pending.clear();
+  eventRecs = [];
+  ctx = cause;
+}
+
+/**
+ * Called by the engine after the event: writes made after the event's last record belong to it, and
+ * every record of the event gets its `changes`. An event with no record carries its writes to the next
+ * record and, when they changed something visible, reports them as unnarrated.
+ */
+export function endEvent(m: Machine): void {
+  if (!log) return;
+  const n = eventRecs.length;
+  if (n === 0) {
+    if (pending.size) {
+      const seen: Change[] = [];
+      for (const im of pending.values()) diffFlat(im.flat, flatOf(m, im.kind, im.id), seen);
+      for (const c of seen) log.unnarrated.push(`${c.what}: ${c.from} → ${c.to}`);
+    }
+    return;
+  }
+  const last = eventRecs[n - 1];
+  for (const [key, im] of pending)
+    if (!last.images.some((x) => `${x.kind}:${x.id}` === key)) last.images.push(im);
+  pending.clear();
+  // Each record's after-state is the next record's before-state for what both touched; compute the
+  // changes backwards from the end of the event, where the machine is.
+  const after = new Map<string, Flat>();
+  for (let i = n - 1; i >= 0; i--) {
+    const { rec, images } = eventRecs[i];
+    const changes: Change[] = [];
+    for (const im of images) {
+      const key = `${im.kind}:${im.id}`;
+      const now = after.get(key) ?? flatOf(m, im.kind, im.id);
+      diffFlat(im.flat, now, changes);
+      after.set(key, im.flat);
+    }
+    rec.changes = changes;
+  }
+  for (const { rec, images } of eventRecs) log.recs.push({ step: rec.step, images });
+}
+
+function flatOf(m: Machine, k: EntKind, id: number): Flat {
+  const f: Flat = {};
+  flatInto(m, k, id, f);
+  return f;
+}
+
+/**
+ * The write barrier: call before writing an entity. In a tracked step it keeps the entity's image from
+ * before the first write since the last record (the record that follows claims the change); otherwise
+ * it does nothing. Touching an open file touches its fd slot too.
+ */
+export function touch(m: Machine, kind: EntKind, id: number): void {
+  if (log === null) return;
+  const key = `${kind}:${id}`;
+  if (pending.has(key)) return;
+  pending.set(key, { kind, id, pre: imageOf(m, kind, id), flat: flatOf(m, kind, id) });
+  if (kind === 'file') {
+    const fd = m.proc.fds.indexOf(id);
+    if (fd >= 0) touch(m, 'fd', fd);
+  }
+}
+
+/** Whether this step is tracked (emit sites may skip work that only a tracked step needs). */
+export function tracking(): boolean {
+  return log !== null;
 }
 
 /** A record as emit sites write it: the sentence may be a thunk, formatted only when it will be shown. */
@@ -30,14 +129,33 @@ export function emit(m: Machine, r: RecordDraft): void {
   rec.t_ns = m.now;
   const t = r.text;
   rec.text = typeof t === 'string' ? t : wantText ? t() : '';
+  // A G runs because of what made it runnable (its go.create, go.ready or the steal that moved it).
+  const g = rec.g !== undefined ? m.rt.gs[rec.g] : undefined;
+  if (g) {
+    if (rec.kind === 'go.run' && rec.cause === undefined && g.readyStep !== undefined)
+      rec.cause = g.readyStep;
+    else if (rec.kind === 'go.ready' || rec.kind === 'go.create' || rec.kind === 'sched.steal')
+      g.readyStep = rec.step;
+  }
+  if (rec.cause === undefined && ctx >= 0) rec.cause = ctx;
+  ctx = rec.step;
+  if (log) {
+    eventRecs.push({ rec, images: [...pending.values()] });
+    pending.clear();
+  }
   sink.push(rec);
+}
+
+/** The step whose action is running now (the cause a record emitted now will name), or -1. */
+export function currentCause(): number {
+  return ctx;
 }
 
 /** Schedule an event `delay` ns from now. */
 export function schedule(m: Machine, delay: number, k: EvKind, a = 0, b = 0, gen = 0, seg?: Seg): void {
   const t = m.now + Math.max(0, Math.round(delay));
   const seq = m.seq++;
-  const ev: Ev = { t, seq, k, a, b, gen };
+  const ev: Ev = { t, seq, k, a, b, gen, c: ctx };
   if (seg) ev.seg = seg;
   // Sift up with a hole: parents move down until the new event's place is found, then it is written once.
   const h = m.heap;

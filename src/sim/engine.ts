@@ -6,9 +6,9 @@
  * dispatches. It also registers every modelled Go function (the imports below have that side effect).
  */
 import type { Scenario } from '../scenario/schema.js';
-import type { Gauge, GaugeFilter, SimEngine } from './api.js';
+import type { Gauge, GaugeFilter, SimEngine, StepOptions } from './api.js';
 import { cloneMachine } from './clone.js';
-import { emit, pop, schedule, setSink } from './core.js';
+import { beginEvent, emit, endEvent, pop, resetCause, schedule } from './core.js';
 import { clientArrive, clientNew, clientNext, clientRead, clientRto, clientStart } from './hw/client.js';
 import { napiPoll, nicDmaDone, nicIrq, nicRxArrive, nicXmit, ringNew } from './hw/nic.js';
 import { sysRecord } from './kernel/syscalls.js';
@@ -18,6 +18,7 @@ import { COST, resolveParams } from './params.js';
 import { mExec, timerFired } from './runtime/interp.js';
 import { netpollWoken } from './runtime/netpoll.js';
 import { futexWoken, mNext, sysmonTick } from './runtime/proc.js';
+import { machineAt, whyKeys } from './steplog.js';
 import type { TraceRecord } from './trace.js';
 import { viewOf } from './view.js';
 import './nethttp/net.js';
@@ -50,6 +51,7 @@ function systemG(id: number, fn: string, label: string, waitReason: string): G {
 export function boot(sc: Scenario, seed?: number): Machine {
   const p = resolveParams(sc);
   const s = seed ?? sc.seed ?? 1;
+  resetCause();
   const m: Machine = {
     scenario: sc.name,
     sc,
@@ -300,17 +302,24 @@ function apply(m: Machine, ev: Ev): void {
   }
 }
 
-/** Applies the next event. False once no event is left (or the time limit passed). */
-export function step(m: Machine, out: TraceRecord[], text = true): boolean {
+/**
+ * Applies the next event. False once no event is left (or the time limit passed). `text: false` skips
+ * formatting sentences; a `log` tracks the step: records get `changes`, and the log keeps what each
+ * record wrote (steplog.ts).
+ */
+export function step(m: Machine, out: TraceRecord[], opts: StepOptions | boolean = true): boolean {
   if (m.ended) return false;
-  setSink(out, text);
+  const text = typeof opts === 'boolean' ? opts : (opts.text ?? true);
+  const log = typeof opts === 'boolean' ? null : (opts.log ?? null);
   const ev = pop(m);
   if (!ev || ev.t > m.maxTime) {
     m.ended = true;
     return false;
   }
+  beginEvent(out, text, log, ev.c);
   m.now = ev.t;
   apply(m, ev);
+  endEvent(m);
   return true;
 }
 
@@ -352,7 +361,9 @@ export const engine: SimEngine<Machine> = {
   boot,
   step,
   clone: cloneMachine,
-  view: viewOf,
+  view: (m, stepNo, log) => viewOf(log ? machineAt(m, log, stepNo) : m, stepNo),
+  at: (m, stepNo, log) => machineAt(m, log, stepNo),
+  whyKeys,
   gauge,
   emitted: (m) => m.nrec,
 };

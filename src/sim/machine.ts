@@ -48,6 +48,8 @@ export interface Ev {
   b: number;
   /** Generation of the owner at scheduling time: a mismatch on pop means cancelled. */
   gen: number;
+  /** The step whose action scheduled this event (its records' cause), or -1. */
+  c: number;
   seg?: Seg;
 }
 
@@ -268,6 +270,8 @@ export interface G {
   stack: number;
   /** When it last started running (for sysmon's preemption check). */
   runStart: number;
+  /** The step that last made it runnable (go.create, go.ready, a steal): its next go.run's cause. */
+  readyStep?: number;
 }
 
 /** The states of an M. */

@@ -4,6 +4,7 @@
  * The engine emits records as it applies events; `run --json` prints them one per line; the debugger
  * indexes them by `step`. `text` is one plain-English sentence written by the code that made the event.
  */
+import type { Change } from './steplog.js';
 
 /** Where an event happened, outermost to innermost. */
 export type Layer = 'wire' | 'nic' | 'kernel' | 'runtime' | 'app' | 'client';
@@ -82,6 +83,10 @@ export interface TraceRecord {
   ring?: 'rx' | 'tx';
   /** The real function this event models, e.g. `runtime.netpollready — src/runtime/netpoll.go`. */
   fn?: string;
+  /** The step whose action made this one happen (absent only for roots: boot, a client's own timer). */
+  cause?: number;
+  /** What this step changed, in the panes' and watches' names (only when the run is tracked). */
+  changes?: Change[];
 }
 
 /** Field order for JSON output: stable and readable. */
@@ -107,6 +112,8 @@ export const RECORD_FIELDS: readonly (keyof TraceRecord)[] = [
   'bytes',
   'reason',
   'fn',
+  'cause',
+  'changes',
 ];
 
 /** One record as a JSON line, fields in RECORD_FIELDS order. */

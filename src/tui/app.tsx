@@ -9,6 +9,7 @@ import { Box, Text, useApp, useInput } from 'ink';
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import type { Session } from '../debug/types.js';
 import type { StateView } from '../sim/viewtypes.js';
+import { ChangeSet } from './changes.js';
 import { type ControllerCtx, handleKey, playTick } from './controller.js';
 import { toKeyEvents } from './keymap.js';
 import { computeLayout, type LayoutNode, tooSmallMessage } from './layout.js';
@@ -61,13 +62,18 @@ export interface AppProps {
 interface Snap {
   cursor: number;
   view: StateView;
-  prev?: StateView;
+  /** The cursor's step's changes: what the panes mark. */
+  changes: ChangeSet;
+}
+
+function snapAt(session: Session): Snap {
+  return { cursor: session.cursor, view: session.view(), changes: new ChangeSet(session.changes()) };
 }
 
 export function App({ session, theme, columns, rows, onQuit, initial, inputActive = true }: AppProps) {
   const { exit } = useApp();
   const [ui, setUi] = useState<UiState>(() => initial ?? initialUi());
-  const [snap, setSnap] = useState<Snap>(() => ({ cursor: session.cursor, view: session.view() }));
+  const [snap, setSnap] = useState<Snap>(() => snapAt(session));
   const [, setRev] = useState(0);
   const uiRef = useRef(ui);
   const snapRef = useRef(snap);
@@ -84,7 +90,7 @@ export function App({ session, theme, columns, rows, onQuit, initial, inputActiv
       uiRef.current = next;
       setUi(next);
       if (session.cursor !== snapRef.current.cursor) {
-        const s: Snap = { cursor: session.cursor, view: session.view(), prev: snapRef.current.view };
+        const s = snapAt(session);
         snapRef.current = s;
         setSnap(s);
       }
@@ -140,7 +146,7 @@ export function App({ session, theme, columns, rows, onQuit, initial, inputActiv
 
   const record = session.record(session.cursor);
   const view = snap.cursor === session.cursor ? snap.view : session.view();
-  const prev = snap.cursor === session.cursor ? snap.prev : undefined;
+  const changes = snap.cursor === session.cursor ? snap.changes : new ChangeSet(session.changes());
   const compact = layout.kind === 'compact';
 
   const renderNode = (n: LayoutNode, key: string): ReactNode => {
@@ -161,7 +167,7 @@ export function App({ session, theme, columns, rows, onQuit, initial, inputActiv
       session,
       record,
       view,
-      prev,
+      changes,
       theme,
       width: innerWidth(n.width),
       height: innerHeight(n.height),

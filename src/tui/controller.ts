@@ -68,6 +68,8 @@ function runNormal(s: UiState, ev: KeyEvent, ctx: ControllerCtx): UiState {
     }
     case 'goto':
       return apply(s, { type: 'open-prompt', prompt: 'goto' });
+    case 'why':
+      return apply(s, { type: 'open-prompt', prompt: 'why' });
     case 'break-add':
       return apply(s, { type: 'open-prompt', prompt: 'break' });
     case 'break-list':
@@ -107,6 +109,49 @@ function runNormal(s: UiState, ev: KeyEvent, ctx: ControllerCtx): UiState {
   }
 }
 
+/**
+ * The why prompt: empty → the step that caused the current one (pressing w Enter again walks the causal
+ * chain back to its root); a value (`acceptq fd=3`, `G6`) → the step that last changed it.
+ */
+function submitWhy(s: UiState, text: string, session: ControllerCtx['session']): UiState {
+  const here = session.cursor;
+  if (text.trim() === '') {
+    const cause = session.record(here).cause;
+    if (cause === undefined)
+      return apply(
+        s,
+        { type: 'close' },
+        { type: 'message', text: `step ${here} is a root: nothing in the run caused it` },
+      );
+    session.goto(cause);
+    return apply(
+      s,
+      { type: 'close' },
+      { type: 'moved' },
+      { type: 'message', text: `step ${here} happened because of step ${cause} (w Enter: further back)` },
+    );
+  }
+  const r = session.why(text);
+  if (r && 'error' in r) return apply(s, { type: 'prompt-error', message: r.error });
+  if (!r)
+    return apply(
+      s,
+      { type: 'close' },
+      {
+        type: 'message',
+        text: `nothing at or before step ${here} changed ${text.trim()}: it has had this value since boot`,
+      },
+    );
+  session.goto(r.step);
+  const v = (x: unknown) => (x === null ? '∅' : String(x));
+  return apply(
+    s,
+    { type: 'close' },
+    { type: 'moved' },
+    { type: 'message', text: `step ${r.step} made ${r.change.what} ${v(r.change.from)}→${v(r.change.to)}` },
+  );
+}
+
 /** Parses the goto prompt: a step number, `+N`/`-N` relative to the cursor, or `end`. */
 export function parseGoto(text: string, cursor: number, total: number): number | string {
   const t = text.trim();
@@ -134,6 +179,7 @@ function runPrompt(s: UiState, ev: KeyEvent, ctx: ControllerCtx): UiState {
       return apply(s, { type: 'close' });
     case 'submit': {
       const text = s.mode.text.trimEnd();
+      if (s.mode.prompt === 'why') return submitWhy(s, text, session);
       if (text.trim() === '') return apply(s, { type: 'close' });
       if (s.mode.prompt === 'goto') {
         const target = parseGoto(text, session.cursor, session.total);

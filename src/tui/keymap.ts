@@ -20,6 +20,7 @@ export type Command =
   | 'continue'
   | 'reverse-continue'
   | 'goto'
+  | 'why'
   | 'break-add'
   | 'break-list'
   | 'first'
@@ -92,6 +93,13 @@ export const KEYMAP: readonly Binding[] = [
     context: 'normal',
   },
   { command: 'goto', keys: ['g'], description: 'go to step N (prompt)', category: 'Move', context: 'normal' },
+  {
+    command: 'why',
+    keys: ['w'],
+    description: 'why? Enter: go to the step that caused this one; or name a value (acceptq fd=3, G6)',
+    category: 'Move',
+    context: 'normal',
+  },
   { command: 'first', keys: ['home'], description: 'first step', category: 'Move', context: 'normal' },
   { command: 'last', keys: ['end'], description: 'last step', category: 'Move', context: 'normal' },
   {

@@ -14,7 +14,7 @@ export const KIND_ABOUT: Partial<Record<Kind, string>> = {
     'The driver puts an outgoing frame in a TX ring slot; the card will send it and report completion.',
   'nic.drop':
     'The RX ring had no free descriptor, so the card dropped the frame: the sender has to retransmit.',
-  irq: 'A hard interrupt stops the CPU briefly; the driver only masks the card and schedules NAPI polling.',
+  irq: 'A hard interrupt stops the CPU briefly: the card reports frames received, or frames sent whose descriptors can be freed.',
   softirq:
     'The NET_RX softirq polls the ring outside interrupt context, a budget of frames at a time, and feeds them to IP and TCP.',
   'tcp.rx': 'TCP processes an incoming segment for a socket: handshake, data, ACK or FIN.',
@@ -26,7 +26,7 @@ export const KIND_ABOUT: Partial<Record<Kind, string>> = {
   'epoll.ready':
     'The socket became ready, so epoll puts its fd on the ready list and wakes a thread blocked in epoll_pwait.',
   syscall:
-    'A system call returns to the Go program: its return value (or errno) decides what the runtime does next.',
+    'A system call: the program asks the kernel; its return value (or errno) decides what Go does next.',
   netpoll:
     'The Go runtime’s netpoller asks epoll which fds are ready and makes the goroutines parked on them runnable.',
   'go.create':
@@ -44,7 +44,8 @@ export const KIND_ABOUT: Partial<Record<Kind, string>> = {
   'proc.exit': 'The server process exits; the kernel closes its fds.',
   'mux.register': 'A handler is registered on the ServeMux for a pattern.',
   'http.request': 'net/http parsed a request from the connection’s bytes.',
-  'http.conn': 'net/http starts serving a new connection: one goroutine per connection runs conn.serve.',
+  'http.conn':
+    'net/http moves a connection along its life: new, active, idle, hijacked or closed (ConnState).',
   'mux.match': 'The ServeMux picks the handler whose pattern matches the request best.',
   handler: 'The application’s handler runs for this request.',
   'http.response':

@@ -30,7 +30,7 @@ export const PANE_TITLES: Record<PaneId, string> = {
 export const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] as const;
 export const DEFAULT_SPEED = 2;
 
-export type PromptKind = 'goto' | 'break';
+export type PromptKind = 'goto' | 'break' | 'why';
 
 export type Mode =
   | { kind: 'normal' }

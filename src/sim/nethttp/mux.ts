@@ -106,33 +106,70 @@ export type MuxResult =
   | { kind: 'method'; allow: string }
   | { kind: 'redirect'; to: string };
 
-/** (*ServeMux).findHandler: which handler serves method + path. */
-export function muxMatch(patterns: Pattern[], method: string, path: string, host = ''): MuxResult {
-  const clean = cleanPath(path);
-  if (clean !== path) return { kind: 'redirect', to: clean };
+/** routingNode.match: the most specific pattern that accepts method + path (GET also serves HEAD). */
+function treeMatch(patterns: Pattern[], method: string, path: string, host: string): Pattern | undefined {
   const { segs, trailing } = splitPath(path);
-  const byPath = patterns.filter((p) => (p.host === '' || p.host === host) && matchPath(p, segs, trailing));
-  const ok = byPath.filter(
-    (p) => p.method === '' || p.method === method || (p.method === 'GET' && method === 'HEAD'),
-  );
-  if (ok.length > 0) {
-    let best = ok[0];
-    for (const p of ok.slice(1)) if (moreSpecific(p, best)) best = p;
-    return { kind: 'route', pattern: best };
+  let best: Pattern | undefined;
+  for (const p of patterns) {
+    if (p.host !== '' && p.host !== host) continue;
+    if (!(p.method === '' || p.method === method || (p.method === 'GET' && method === 'HEAD'))) continue;
+    if (!matchPath(p, segs, trailing)) continue;
+    if (!best || moreSpecific(p, best)) best = p;
   }
-  if (byPath.length > 0) {
-    const ms = new Set<string>();
-    for (const p of byPath) {
-      ms.add(p.method);
-      if (p.method === 'GET') ms.add('HEAD');
-    }
-    return { kind: 'method', allow: [...ms].sort().join(', ') };
+  return best;
+}
+
+/**
+ * exactMatch (net/http/server.go): a match is inexact only when a multi wildcard (a trailing-slash
+ * subtree or `{x...}`) swallows a non-empty rest of the path.
+ */
+function exactMatch(p: Pattern | undefined, path: string): boolean {
+  if (!p) return false;
+  const lastMulti = p.subtree || p.segs[p.segs.length - 1]?.kind === 'multi';
+  if (!lastMulti) return true;
+  if (!path.endsWith('/')) return false;
+  const goSegments = p.segs.length + (p.subtree ? 1 : 0); // Go counts a trailing slash as a segment
+  return goSegments === path.split('/').length - 1;
+}
+
+/** (*ServeMux).matchingMethods: every method some pattern accepts for this path or path + "/". */
+function matchingMethods(patterns: Pattern[], path: string, host: string): string[] {
+  const ms = new Set<string>();
+  for (const candidate of [path, `${path}/`]) {
+    const { segs, trailing } = splitPath(candidate);
+    for (const p of patterns)
+      if ((p.host === '' || p.host === host) && p.method !== '' && matchPath(p, segs, trailing))
+        ms.add(p.method);
   }
-  if (
-    !trailing &&
-    patterns.some((p) => p.subtree && p.segs.length === segs.length && matchPath(p, segs, true))
-  )
-    return { kind: 'redirect', to: `${path}/` };
+  if (ms.has('GET')) ms.add('HEAD');
+  return [...ms].sort();
+}
+
+/**
+ * (*ServeMux).findHandler in Go 1.23 (net/http/server.go): which handler serves a request. `target` is
+ * the request-target as it came on the request line; like Go, the mux matches on r.URL.Path, so a
+ * query (`/hello?x=1`) plays no part in the match and is carried over into a redirect's Location.
+ *
+ * Order, as in findHandler and matchOrRedirect: clean the path; match; when the match is not exact
+ * and `path + "/"` would match exactly (same method), 301 to the slash form; when cleaning changed
+ * the path, 301 to the clean one; no match: the methods other patterns accept for the path (or the
+ * path plus "/") → 405 with Allow, else 404.
+ */
+export function muxMatch(patterns: Pattern[], method: string, target: string, host = ''): MuxResult {
+  const q = target.indexOf('?');
+  const escaped = q < 0 ? target : target.slice(0, q);
+  const query = q < 0 ? '' : target.slice(q);
+  const path = cleanPath(escaped);
+  const n = treeMatch(patterns, method, path, host);
+  if (!exactMatch(n, path)) {
+    const slashed = `${path}/`;
+    if (exactMatch(treeMatch(patterns, method, slashed, host), slashed))
+      return { kind: 'redirect', to: `${slashed}${query}` };
+  }
+  if (path !== escaped) return { kind: 'redirect', to: `${path}${query}` };
+  if (n) return { kind: 'route', pattern: n };
+  const allow = matchingMethods(patterns, path, host);
+  if (allow.length > 0) return { kind: 'method', allow: allow.join(', ') };
   return { kind: 'notfound' };
 }
 

@@ -27,7 +27,12 @@ export function promptLines(mode: PromptMode, theme: Theme, width: number, last:
   } else {
     lines.push('');
   }
-  if (mode.prompt === 'break') {
+  if (mode.prompt === 'why') {
+    lines.push(
+      theme.dim('Enter alone: the step that caused this one · or a value: acceptq fd=3 · rcvq fd=4'),
+    );
+    lines.push(theme.dim('     runq p=0 · rdllist · globrunq · rxring · G6: the step that last changed it'));
+  } else if (mode.prompt === 'break') {
     lines.push(
       theme.dim('e.g. syscall:accept4 · syscall errno=EAGAIN · irq:rx · wakeup:accept · event:nic.*'),
     );
@@ -50,7 +55,7 @@ export interface PromptOverlayProps {
 
 export function PromptOverlay({ mode, last, theme, columns, rows }: PromptOverlayProps) {
   const width = Math.min(columns - 2, 84);
-  const title = mode.prompt === 'goto' ? 'Go to step' : 'Add breakpoint';
+  const title = mode.prompt === 'goto' ? 'Go to step' : mode.prompt === 'why' ? 'Why?' : 'Add breakpoint';
   return (
     <Overlay
       title={title}

@@ -1,23 +1,32 @@
 /**
- * Narration pane: what the current event did and why, in plain sentences. The record's own sentence
- * (written by the simulation code that made the event), one sentence on what this kind of event is,
- * the real function it models (e.g. `runtime.netpollready — src/runtime/netpoll.go`), the syscall's
- * result, and the scenario's teaching notes that match this step.
+ * Narration pane: what the current step did and why. The record's own sentence (written by the
+ * simulation code that made it: what happened, and why), the real function it models (e.g.
+ * `runtime.netpollready — src/runtime/netpoll.go`), exactly what it changed (its `changes`), the step
+ * that caused it (`w` walks the whole chain), a dim line on what this kind of step is in general, and
+ * the scenario's teaching notes that match this step.
  */
+import type { Change } from '../../sim/steplog.js';
 import { formatTime } from '../../sim/trace.js';
 import { KIND_ABOUT } from '../kinds.js';
 import { sanitize } from '../sanitize.js';
 import { type Block, materialize, type PaneContent, wrap } from '../text.js';
 import type { PaneArgs, PaneDef } from './types.js';
 
-function syscallLine(r: PaneArgs['record']): string | undefined {
-  if (r.kind !== 'syscall' || !r.syscall) return undefined;
-  const args = (r.args ?? []).map((a) => sanitize(String(a))).join(', ');
-  const ret = r.ret === undefined ? '' : ` = ${r.ret}`;
-  return `${sanitize(r.syscall)}(${args})${ret}${r.errno ? ` ${sanitize(r.errno)}` : ''}`;
+/** `fd 3 acceptq 0→1` — one change, as the panes name it. */
+function changeText(c: Change): string {
+  const v = (x: Change['from']) => (x === null ? '∅' : String(x));
+  return `${c.what} ${v(c.from)}→${v(c.to)}`;
 }
 
-function narrationContent({ session, record: r, theme, width, height, scroll }: PaneArgs): PaneContent {
+function narrationContent({
+  session,
+  record: r,
+  changes,
+  theme,
+  width,
+  height,
+  scroll,
+}: PaneArgs): PaneContent {
   const w = Math.max(10, width);
   const blocks: Block[] = [];
   const ids = (['fd', 'g', 'm', 'p', 'tid', 'conn', 'slot'] as const)
@@ -29,12 +38,16 @@ function narrationContent({ session, record: r, theme, width, height, scroll }: 
     ),
   );
   for (const l of wrap(sanitize(r.text), w)) blocks.push(theme.bold(l));
-  const sc = syscallLine(r);
-  if (sc) for (const l of wrap(sc, w)) blocks.push(theme.accent(l));
-  if (r.reason) blocks.push(`reason: ${sanitize(r.reason)}`);
-  const about = KIND_ABOUT[r.kind];
-  if (about) for (const l of wrap(about, w)) blocks.push(theme.dim(l));
   if (r.fn) for (const l of wrap(`models ${sanitize(r.fn)}`, w)) blocks.push(theme.accent(l));
+  const list = changes.matching(/./);
+  const changed = list.length ? list.map(changeText).join(' · ') : 'nothing (this step only explains)';
+  for (const l of wrap(sanitize(`changed: ${changed}`), w)) blocks.push(theme.changed(l));
+  if (r.cause !== undefined && r.cause < session.total) {
+    const c = session.record(r.cause);
+    for (const l of wrap(sanitize(`because of step ${c.step}: ${c.text}`), w)) blocks.push(theme.dim(l));
+  }
+  const about = KIND_ABOUT[r.kind];
+  if (about) for (const l of wrap(`(${r.kind}) ${about}`, w)) blocks.push(theme.dim(l));
   for (const note of session.notesAt(r.step)) {
     for (const l of wrap(`note: ${sanitize(note)}`, w)) blocks.push(theme.warn(l));
   }

@@ -5,11 +5,12 @@
  * what the next slot the driver will take holds. A ring too big for the pane is drawn with several
  * slots per cell (the busiest state wins).
  */
-import type { RingView, StateView } from '../../sim/viewtypes.js';
+import type { RingView } from '../../sim/viewtypes.js';
+import type { ChangeSet } from '../changes.js';
 import { sanitize } from '../sanitize.js';
 import { type Block, materialize, type PaneContent } from '../text.js';
 import type { Theme } from '../theme.js';
-import { differs, type PaneArgs, type PaneDef } from './types.js';
+import type { PaneArgs, PaneDef } from './types.js';
 
 const GLYPH: Record<string, string> = { free: '·', dma: '░', filled: '█', tx: '▓' };
 const RANK: Record<string, number> = { free: 0, tx: 1, filled: 2, dma: 3 };
@@ -26,7 +27,8 @@ function styleRun(style: string, text: string, theme: Theme): string {
 
 function ringRows(
   ring: RingView,
-  prevRing: RingView | undefined,
+  ringName: 'rx' | 'tx',
+  changes: ChangeSet,
   perRow: number,
   maxRows: number,
   theme: Theme,
@@ -50,7 +52,7 @@ function ringRows(
     for (let s = c * k; s < Math.min(ring.size, (c + 1) * k); s++) {
       const st = ring.slots[s]?.state ?? 'free';
       if ((RANK[st] ?? 0) > (RANK[state] ?? 0)) state = st;
-      if (prevRing && prevRing.slots[s]?.state !== st) changed = true;
+      if (changes.has(`${ringName} slot ${s}`)) changed = true;
     }
     const inCell = (i: number) => i >= c * k && i < (c + 1) * k;
     // The head slot is free (the next one the producer fills) unless the ring is full: draw it `H`.
@@ -71,43 +73,38 @@ function ringRows(
 }
 
 function ringHeader(
-  name: string,
+  name: 'RX' | 'TX',
   ring: RingView,
-  prev: RingView | undefined,
   irqs: number,
-  prevIrqs: number | undefined,
   theme: Theme,
-  p: StateView | undefined,
+  changes: ChangeSet,
 ): string {
-  const m = (v: number, before: number | undefined) => theme.mark(String(v), differs(p, before, v));
+  const r = name.toLowerCase();
+  const m = (v: number, what: string) => theme.mark(String(v), changes.has(`${r} ${what}`));
   return (
-    `${theme.bold(name)} ${ring.size} slots · head ${m(ring.head, prev?.head)} tail ${m(ring.tail, prev?.tail)}` +
-    ` · used ${m(ring.used, prev?.used)}/${ring.size} · irqs ${m(irqs, prevIrqs)}`
+    `${theme.bold(name)} ${ring.size} slots · head ${m(ring.head, 'head')} tail ${m(ring.tail, 'tail')}` +
+    ` · used ${m(ring.used, 'used')}/${ring.size} · irqs ${m(irqs, 'irqs')}`
   );
 }
 
-export function nicContent({ view, prev, theme, width, height, scroll }: PaneArgs): PaneContent {
+export function nicContent({ view, changes, theme, width, height, scroll }: PaneArgs): PaneContent {
   const nic = view.nic;
-  const pn = prev?.nic;
   // Whole powers of two per row, so a 256-slot ring makes even rows (64 × 4).
   const perRow = 2 ** Math.floor(Math.log2(Math.max(8, width)));
   const rowsPerRing = Math.max(1, Math.floor((height - FIXED_LINES) / 2));
-  const rx = ringRows(nic.rx, pn?.rx, perRow, rowsPerRing, theme);
-  const tx = ringRows(nic.tx, pn?.tx, perRow, rowsPerRing, theme);
+  const rx = ringRows(nic.rx, 'rx', changes, perRow, rowsPerRing, theme);
+  const tx = ringRows(nic.tx, 'tx', changes, perRow, rowsPerRing, theme);
   const k = Math.ceil(nic.rx.size / Math.min(nic.rx.size, perRow * rowsPerRing));
-  const drops = theme.mark(String(nic.rxDropped), differs(prev, pn?.rxDropped, nic.rxDropped));
-  const napi = theme.mark(
-    nic.napiScheduled ? 'polling' : 'idle',
-    differs(prev, pn?.napiScheduled, nic.napiScheduled),
-  );
+  const drops = theme.mark(String(nic.rxDropped), changes.has('rx drops'));
+  const napi = theme.mark(nic.napiScheduled ? 'polling' : 'idle', changes.has('napi'));
   const next = nic.rx.used > 0 ? nic.rx.slots[nic.rx.tail] : undefined;
   const nextLine = next
     ? `next for the driver: RX slot ${nic.rx.tail}${next.desc ? ` ${sanitize(next.desc)}` : ''}`
     : theme.dim('RX ring empty: nothing waits for the driver');
   const blocks: Block[] = [
-    `${ringHeader('RX', nic.rx, pn?.rx, nic.irqs.rx, pn?.irqs.rx, theme, prev)} · drops ${drops}`,
+    `${ringHeader('RX', nic.rx, nic.irqs.rx, theme, changes)} · drops ${drops}`,
     ...rx,
-    `${ringHeader('TX', nic.tx, pn?.tx, nic.irqs.tx, pn?.irqs.tx, theme, prev)}`,
+    `${ringHeader('TX', nic.tx, nic.irqs.tx, theme, changes)}`,
     ...tx,
     `NAPI ${napi} · mtu ${nic.mtu} · ${theme.dim(`·free ░DMA █filled ▓TX H head${theme.level > 0 ? ' ▮ tail' : ''}${k > 1 ? ` · cell = ${k} slots` : ''}`)}`,
     nextLine,

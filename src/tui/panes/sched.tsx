@@ -11,7 +11,7 @@ import type { TraceRecord } from '../../sim/trace.js';
 import type { GView, MView, PView, StateView } from '../../sim/viewtypes.js';
 import { sanitize } from '../sanitize.js';
 import { type Block, materialize, type PaneContent } from '../text.js';
-import { differs, type PaneArgs, type PaneDef } from './types.js';
+import type { PaneArgs, PaneDef } from './types.js';
 
 /** Up to this many goroutines are listed before the current G's frames. */
 const SHORT_G_LIST = 8;
@@ -30,68 +30,56 @@ export function currentG(record: TraceRecord | undefined, view: StateView): GVie
   );
 }
 
-function schedContent({ view, prev, theme, height, scroll, record }: PaneArgs): PaneContent {
+function schedContent({ view, changes, theme, height, scroll, record }: PaneArgs): PaneContent {
   const s = view.sched;
   const ps = s.ps;
-  const prevP = new Map<number, PView>((prev?.sched.ps ?? []).map((p) => [p.id, p]));
-  const prevM = new Map<number, MView>((prev?.sched.ms ?? []).map((m) => [m.id, m]));
-  const prevG = new Map<number, GView>((prev?.sched.gs ?? []).map((g) => [g.id, g]));
-  /** `text` padded to `n`, marked when the value moved from `before` (only for objects seen before). */
-  const ch = <T,>(before: T | undefined, now: T, text: string, has: boolean, n = 0) =>
-    theme.markPad(text, n, has && before !== now);
+  /** `text` padded to `n`, marked when this step changed any of `whats`. */
+  const ch = (whats: string[], text: string, n = 0) => theme.markPad(text, n, changes.some(...whats));
 
   const netpoll = s.netpollWaiter !== undefined ? `tid ${s.netpollWaiter}` : 'none';
-  const blocks: Block[] = [
-    `GOMAXPROCS ${s.gomaxprocs} · in netpoll: ${theme.mark(netpoll, differs(prev, prev?.sched.netpollWaiter, s.netpollWaiter))}`,
-  ];
+  const toPoll = changes.matching(/^M\d+ state$/).some((c) => c.from === 'netpoll' || c.to === 'netpoll');
+  const blocks: Block[] = [`GOMAXPROCS ${s.gomaxprocs} · in netpoll: ${theme.mark(netpoll, toPoll)}`];
   blocks.push({
     count: ps.length,
     line: (i) => {
       const p = ps[i];
-      const b = prevP.get(p.id);
-      const has = b !== undefined;
+      const n = `P${p.id}`;
       const m = p.m === undefined ? '-' : `M${p.m}`;
       const rn = p.runnext === undefined ? '-' : `G${p.runnext}`;
       return (
-        `${theme.bold(`P${p.id}`)} ${ch(b?.status, p.status, p.status, has, 7)} ${ch(b?.m, p.m, m, has, 3)}` +
-        ` runnext ${ch(b?.runnext, p.runnext, rn, has, 4)} runq ${ch(b?.runq.join(), p.runq.join(), `[${gs(p.runq)}]`, has)}` +
+        `${theme.bold(n)} ${ch([`${n} status`], p.status, 7)} ${ch([`${n} m`], m, 3)}` +
+        ` runnext ${ch([`${n} runnext`], rn, 4)} runq ${ch([`${n} runq`], `[${gs(p.runq)}]`)}` +
         theme.dim(` tick ${p.schedtick}`)
       );
     },
   });
-  blocks.push(
-    `global runq ${theme.mark(`[${gs(s.globrunq)}]`, differs(prev, prev?.sched.globrunq.join(), s.globrunq.join()))}`,
-  );
+  blocks.push(`global runq ${theme.mark(`[${gs(s.globrunq)}]`, changes.has('globrunq'))}`);
   blocks.push({
     count: s.ms.length,
     line: (i) => {
       const m = s.ms[i];
-      const b = prevM.get(m.id);
-      const has = b !== undefined;
+      const n = `M${m.id}`;
       const state = m.spinning ? `${m.state} (spinning)` : m.state;
       const p = m.p === undefined ? '-' : `P${m.p}`;
       const g = m.curg === undefined ? '-' : `G${m.curg}`;
       return (
-        `${theme.bold(`M${m.id}`)} ${theme.dim(`tid ${m.tid}`)} ${ch(b?.p, m.p, p, has, 3)} ${ch(b?.curg, m.curg, g, has, 4)}` +
-        ` ${ch(b?.state + String(b?.spinning), m.state + String(m.spinning), state, has)}`
+        `${theme.bold(n)} ${theme.dim(`tid ${m.tid}`)} ${ch([`${n} p`], p, 3)} ${ch([`${n} curg`], g, 4)}` +
+        ` ${ch([`${n} state`, `${n} spinning`], state)}`
       );
     },
   });
   const cur = currentG(record, view);
   const frameBlocks = (): void => {
     if (cur) {
-      const b = prevG.get(cur.id);
       blocks.push(theme.dim(`── G${cur.id} ${sanitize(cur.label)}: call frames, innermost first ──`));
       const frames = [...cur.frames].reverse();
-      const beforeFrames = b ? [...b.frames].reverse() : undefined;
       if (frames.length === 0) blocks.push(theme.dim('  (no Go frames: runtime-internal)'));
       blocks.push({
         count: frames.length,
         line: (i) => {
           const f = frames[i];
-          const changed = beforeFrames !== undefined && beforeFrames[i]?.fn !== f.fn;
           const file = f.file ? theme.dim(`  ${sanitize(f.file)}`) : '';
-          return `#${i} ${theme.mark(sanitize(f.fn), changed)}${file}`;
+          return `#${i} ${sanitize(f.fn)}${file}`;
         },
       });
     }
@@ -102,14 +90,13 @@ function schedContent({ view, prev, theme, height, scroll, record }: PaneArgs): 
       count: s.gs.length,
       line: (i) => {
         const g = s.gs[i];
-        const b = prevG.get(g.id);
-        const has = b !== undefined;
-        const isNew = prev !== undefined && !has;
+        const isNew = changes.appeared(`G${g.id} status`);
         const status = g.waitReason ? `${g.status} (${sanitize(g.waitReason)})` : g.status;
         const id = theme.markPad(`G${g.id}`, 4, isNew);
         const at = g.m === undefined ? '' : theme.dim(` on M${g.m}`);
         const here = cur && g.id === cur.id ? theme.accent('▸') : ' ';
-        return `${here}${id} ${ch(b?.status + String(b?.waitReason), g.status + String(g.waitReason), status, has, 20)}${at} ${sanitize(g.label)}`;
+        const stat = theme.markPad(status, 20, !isNew && changes.has(`G${g.id} status`));
+        return `${here}${id} ${stat}${at} ${sanitize(g.label)}`;
       },
     });
   };

@@ -3,6 +3,7 @@
  * connection with its TCP state, peer, and receive and send queues as gauges (bytes / capacity).
  * Connections are a windowed list: 10k sockets cost only the lines on screen.
  */
+import { sockViewName } from '../../sim/steplog.js';
 import type { SocketView } from '../../sim/viewtypes.js';
 import { sanitize } from '../sanitize.js';
 import { type Block, fmtBytes, gauge, materialize, type PaneContent, pad } from '../text.js';
@@ -12,14 +13,13 @@ function fdLabel(s: SocketView): string {
   return pad(s.fd === undefined ? 'fd -' : `fd ${s.fd}`, 6);
 }
 
-function sockContent({ view, prev, theme, width, height, scroll }: PaneArgs): PaneContent {
-  const before = new Map<number, SocketView>();
-  if (prev) for (const s of prev.sockets) before.set(s.id, s);
+function sockContent({ view, changes, theme, width, height, scroll }: PaneArgs): PaneContent {
   const listeners = view.sockets.filter((s) => s.state === 'LISTEN');
   const conns = view.sockets.filter((s) => s.state !== 'LISTEN');
-  const m = (s: SocketView, key: keyof SocketView, text: string) => {
-    const b = before.get(s.id);
-    return theme.mark(text, b !== undefined && b[key] !== s[key]);
+  /** Marked when this step changed the value; a socket that appeared in it is marked by its fd label instead. */
+  const m = (s: SocketView, key: 'state' | 'synq' | 'acceptq' | 'rcvq' | 'sndq', text: string) => {
+    const n = sockViewName(s);
+    return theme.mark(text, changes.has(`${n} ${key}`) && !changes.appeared(`${n} state`));
   };
   const listenLine = (s: SocketView) => {
     const q = (k: 'synq' | 'acceptq') => m(s, k, String(s[k] ?? 0));
@@ -39,9 +39,9 @@ function sockContent({ view, prev, theme, width, height, scroll }: PaneArgs): Pa
       const peer = s.remote ? ` ↔ ${sanitize(s.remote)}` : '';
       const conn = s.conn !== undefined ? theme.dim(`  conn ${s.conn}`) : '';
       const fd = s.fd === undefined ? 'fd -' : `fd ${s.fd}`;
-      const isNew = prev !== undefined && !before.has(s.id);
-      const fdMoved = m(s, 'fd', fd);
-      const label = isNew ? theme.changed(fd) : fdMoved;
+      const isNew = changes.appeared(`${sockViewName(s)} state`);
+      const fdMoved = s.fd !== undefined && changes.appeared(`fd ${s.fd}`);
+      const label = isNew || fdMoved ? theme.changed(fd) : fd;
       return `${label}${' '.repeat(Math.max(1, 6 - fd.length))}${m(s, 'state', s.state)} ${sanitize(s.local)}${peer}${conn}`;
     }
     return `      ${queue(s, 'rcvq', s.rcvCap)}  ${queue(s, 'sndq', s.sndCap)}`;
@@ -52,7 +52,7 @@ function sockContent({ view, prev, theme, width, height, scroll }: PaneArgs): Pa
   if (view.sockets.length === 0) blocks.push(theme.dim('no sockets yet'));
   blocks.push({ count: listeners.length, line: (i) => listenLine(listeners[i]) });
   blocks.push({ count: conns.length * 2, line: connLine });
-  const wasGone = prev ? prev.sockets.filter((s) => !view.sockets.some((x) => x.id === s.id)).length : 0;
+  const wasGone = changes.gone(/^(conn \d+|fd \d+|sock #\d+) state$/).length;
   if (wasGone > 0) blocks.push(theme.changed(`${wasGone} socket${wasGone === 1 ? '' : 's'} closed`));
   return materialize(blocks, scroll, height);
 }

@@ -7,6 +7,7 @@
 import type { Session } from '../../debug/types.js';
 import type { TraceRecord } from '../../sim/trace.js';
 import type { StateView } from '../../sim/viewtypes.js';
+import type { ChangeSet } from '../changes.js';
 import type { PaneContent } from '../text.js';
 import type { Theme } from '../theme.js';
 
@@ -15,8 +16,8 @@ export interface PaneArgs {
   /** The record at the cursor. */
   record: TraceRecord;
   view: StateView;
-  /** The view at the previous cursor position; undefined on the first frame (nothing is marked). */
-  prev?: StateView;
+  /** What the cursor's step changed (its record's `changes`): the only source of highlights. */
+  changes: ChangeSet;
   theme: Theme;
   /** Content columns and lines (inside the frame). */
   width: number;
@@ -28,9 +29,4 @@ export interface PaneArgs {
 export interface PaneDef {
   title(a: PaneArgs): string;
   content(a: PaneArgs): PaneContent;
-}
-
-/** Did a value change since the previous view? Never on the first frame. */
-export function differs<T>(prev: StateView | undefined, before: T | undefined, now: T): boolean {
-  return prev !== undefined && before !== now;
 }

@@ -1,0 +1,10 @@
+/**
+ * The fidelity thresholds `npm run fidelity` (scripts/fidelity.ts) and test/fidelity-real.test.ts
+ * hold the simulation to, in percent of non-bookkeeping syscalls matched against real Go 1.23 on
+ * loopback. Set from what the simulation reaches today, with room for run-to-run scheduling noise:
+ * measured 2026-11-30 on a 2-vCPU VM under load, Go 1.23.5, Linux 6.x: 85.2–86.4 % overall in three
+ * runs (530/622, 535/628, 533/617), every case between 72.7 % (port-in-use) and 95.7 % (query); README "How faithful it is" has the per-case
+ * figures. Raise them as divergences are fixed; the issue's aim is 95 %.
+ */
+export const MIN_OVERALL_PERCENT = 78;
+export const MIN_CASE_PERCENT = 65;
