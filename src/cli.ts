@@ -8,6 +8,8 @@
  *   netflow-tui list                 the built-in scenarios
  *   netflow-tui schema               the JSON Schema (draft-07) of the scenario format
  *   netflow-tui compare <log> [sc]   a real strace of a Go server lined up with the simulation
+ *   netflow-tui diff <scenario> --set KEY=VALUE …   "what if?": the run and a changed fork compared
+ *   netflow-tui quiz <scenario> [--answers a,c,b]   "what happens next?": predictions, graded
  *
  * Exit codes: 0 ok; 1 the scenario ran but failed an expectation (from `run`), or an internal error;
  * 2 bad input: usage, an unknown scenario, YAML or schema problems. Errors are one message on
@@ -59,6 +61,9 @@ Examples:
   netflow-tui list                          the built-in scenarios
   netflow-tui schema > scenario.schema.json JSON Schema for editor completion
   netflow-tui compare server.strace hello   a real strace -f of your Go server lined up with the sim
+  netflow-tui diff burst --set machine.tcp.somaxconn=4096
+                                            what if the accept queue were bigger? both runs compared
+  netflow-tui quiz tour --answers a,c,b     predictions about the tour, graded: score and missed ones
 
 A scenario is a built-in name (see "list") or the path of a .yaml file.
 ${BREAKPOINTS}
@@ -173,6 +178,46 @@ async function runCli(scenario: string, flags: RunFlags): Promise<number> {
   return runCommand(opts);
 }
 
+interface DiffFlags {
+  tui?: boolean;
+  set?: string[];
+  json?: boolean;
+  seed?: number;
+}
+
+const DIFF_EXAMPLES = `
+Examples:
+  netflow-tui diff burst --set machine.tcp.somaxconn=4096     a backlog big enough: no accept-queue drops
+  netflow-tui diff slow-handler-1 --set machine.gomaxprocs=4  four Ps: stealing, shorter waits
+  netflow-tui diff big-response --set machine.tcp.wmem=1MiB   the response fits: no write EAGAIN
+  netflow-tui diff ring-overflow --set machine.nic.rxRing=256 a ring big enough for the burst
+  netflow-tui diff hello --set server.routes.0.cpu=5ms --set clients.0.count=3
+  netflow-tui diff packet-loss --set 'faults=[]' --json       the same without the loss, for scripts
+  netflow-tui diff burst --set machine.tcp.somaxconn=4096 --tui   side by side in the terminal: d jumps
+                                                              to the next point where they differ
+
+Keys: machine.gomaxprocs machine.cpus machine.tcp.somaxconn machine.tcp.rmem machine.tcp.wmem
+  machine.nic.rxRing server.routes.N.cpu clients.N.count faults … (every key of "netflow-tui schema").
+A bad key or value is reported as --set:N:COL: message (N: which --set), with "did you mean".`;
+
+interface QuizFlags {
+  sheet?: boolean;
+  answers?: string;
+  key?: boolean;
+  json?: boolean;
+  generated?: number;
+  seed?: number;
+}
+
+const QUIZ_EXAMPLES = `
+Examples:
+  netflow-tui quiz tour                     in a terminal: stop before each question, answer with one key
+  netflow-tui quiz tour --sheet             the questions, each with the step it stands before
+  netflow-tui quiz tour --answers b,a,,c    graded: question 3 skipped, the rest unanswered count as skipped
+  netflow-tui quiz tour --key               the answer key, with why
+  netflow-tui quiz burst --generated 3      up to 3 generated questions of each kind
+  netflow-tui quiz hello --answers a,b --json   for CI: { total, right, wrong, skipped, questions }`;
+
 /** Builds the program; each action stores its exit code through `setCode`. */
 function program(setCode: (code: number | undefined) => void): Command {
   const seedOption = () =>
@@ -194,11 +239,13 @@ function program(setCode: (code: number | undefined) => void): Command {
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run "netflow-tui --help" for usage)')
     .addHelpText('after', EXAMPLES)
-    .hook('preAction', async (cmd) => {
+    .hook('preAction', async (cmd, action) => {
       if (cmd.opts().color === false) {
         process.env.FORCE_COLOR = '0';
         process.env.NO_COLOR = '1';
       }
+      // Quiz items' `at` specs are checked at load by the breakpoint grammar, loaded only when needed.
+      if (!['list', 'schema'].includes(action.name())) await import('./quiz/spec.js');
     });
   root.configureHelp({ sortSubcommands: false, showGlobalOptions: true });
 
@@ -328,6 +375,102 @@ Examples:
     .action(() => {
       process.stdout.write(scenarioJsonSchemaText());
       setCode(EXIT_OK);
+    });
+
+  root
+    .command('diff')
+    .summary('"what if?": run a scenario and a changed copy, and compare them')
+    .description(
+      'Run the scenario as written and again with each --set KEY=VALUE applied, both to the end, and ' +
+        'print the first step where the two traces differ (both records) and a table of outcomes: ' +
+        'responses and latencies, accept-queue and RX-ring peaks and drops, retransmissions, run-queue ' +
+        'peaks, steals, preemptions, syscalls by name, bytes on the wire, virtual time. ' +
+        'KEY is a path through the scenario format (list items by index); VALUE is YAML.',
+    )
+    .argument('<scenario>', 'built-in name or .yaml file')
+    .option('-s, --set <key=value>', 'change one scenario key (repeatable)', collect)
+    .option('--json', 'one JSON object: { scenario, changes, identical, divergence, original, fork }')
+    .option('--tui', 'the two runs side by side in the terminal, kept at the same virtual time as you step')
+    .addOption(seedOption())
+    .addHelpText('after', DIFF_EXAMPLES)
+    .action(async (scenario: string, flags: DiffFlags) => {
+      const { diffCommand, loadPair } = await import('./commands/diff.js');
+      if (flags.tui) {
+        const sets = flags.set ?? [];
+        const pair = loadPair(
+          { scenario, sets, json: false },
+          { stdout: process.stdout, stderr: process.stderr },
+        );
+        if (typeof pair === 'number') return setCode(pair);
+        if (!process.stdin.isTTY || !process.stdout.isTTY) {
+          process.stderr.write(
+            'netflow-tui: diff --tui needs a terminal; without --tui, diff prints the comparison.\n',
+          );
+          return setCode(EXIT_USAGE);
+        }
+        const { startTui } = await import('./tui/main.js');
+        await startTui({
+          scenarioPath: scenario,
+          breaks: [],
+          seed: flags.seed,
+          fork: { sets, scenario: pair.fork },
+        });
+        return setCode(undefined);
+      }
+      setCode(diffCommand({ scenario, sets: flags.set ?? [], json: flags.json === true, seed: flags.seed }));
+    });
+
+  root
+    .command('quiz')
+    .summary('"what happens next?": predictions about a scenario, graded')
+    .description(
+      "Questions asked just before the step they are about, in the terminal UI (one key answers): the scenario's own quiz: items and questions " +
+        'generated from its run (the fd accept4 returns, which G runs next, what a read returns, the RX ' +
+        'slot of the next frame, the accept queue length). Not in a terminal, or with --sheet: the question sheet. ' +
+        'With --answers: the score and every missed question with the right answer and why (exit 0).',
+    )
+    .argument('<scenario>', 'built-in name or .yaml file')
+    .option('-a, --answers <list>', 'one letter per question, in order, comma-separated; empty skips')
+    .option('--key', 'with the sheet: the right answers and their explanations')
+    .option('--json', 'one JSON object')
+    .option(
+      '--generated <n>',
+      'generated questions of each kind (0: only the scenario\u2019s own)',
+      nonNegativeInt(100),
+    )
+    .addOption(seedOption())
+    .addHelpText('after', QUIZ_EXAMPLES)
+    .option('--sheet', 'print the question sheet even in a terminal')
+    .action(async (scenario: string, flags: QuizFlags) => {
+      const interactive =
+        flags.answers === undefined &&
+        !flags.key &&
+        !flags.json &&
+        !flags.sheet &&
+        process.stdin.isTTY &&
+        process.stdout.isTTY;
+      if (interactive) {
+        checkScenario(scenario);
+        const { startTui } = await import('./tui/main.js');
+        await startTui({
+          scenarioPath: scenario,
+          breaks: [],
+          seed: flags.seed,
+          quiz: { perKind: flags.generated },
+        });
+        return setCode(undefined);
+      }
+      const { quizCommand } = await import('./commands/quiz.js');
+      setCode(
+        quizCommand({
+          scenario,
+          answers: flags.answers,
+          key: flags.key === true,
+          json: flags.json === true,
+          generated: flags.generated,
+          seed: flags.seed,
+        }),
+      );
     });
 
   for (const cmd of root.commands) {

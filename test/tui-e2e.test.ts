@@ -287,3 +287,41 @@ describe('TUI refuses what it cannot do, before touching the terminal', () => {
     expect(altScreenOn(t)).toBe(false);
   });
 });
+
+describe('diff --tui and quiz in a real terminal (tmux)', () => {
+  it('diff --tui: both runs side by side, d to the first divergence, q restores the terminal', async () => {
+    const t = await shell();
+    lit(
+      t,
+      `echo BEFORE-TUI; node ${BIN} diff ring-overflow --set machine.nic.rxRing=256 --tui; echo EXIT=$?`,
+    );
+    keys(t, 'Enter');
+    const s = await waitText(t, 'first divergence: step');
+    expect(altScreenOn(t)).toBe(true);
+    expect(s).toContain('as written (main)');
+    expect(s).toContain('with machine.nic.rxRing=256');
+    keys(t, 'd');
+    const at = await waitFor(
+      t,
+      (x) => /▶≠ +\d+ nic +The RX ring is full/.test(x),
+      'the cursor on the divergence',
+    );
+    expect(at).toMatch(/RX 8\/8 drops 1/);
+    keys(t, 'q');
+    await expectRestored(t, 0);
+  });
+
+  it('quiz: a question over the panes, one key answers, q restores the terminal', async () => {
+    const t = await shell();
+    lit(t, `echo BEFORE-TUI; node ${BIN} quiz tour; echo EXIT=$?`);
+    keys(t, 'Enter');
+    await waitText(t, 'question 1 of');
+    expect(altScreenOn(t)).toBe(true);
+    lit(t, 'b');
+    await waitText(t, 'the answer: b) two');
+    keys(t, 'Space');
+    await waitText(t, 'question 2 of');
+    keys(t, 'q');
+    await expectRestored(t, 0);
+  });
+});

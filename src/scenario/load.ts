@@ -517,7 +517,7 @@ function explain(
 }
 
 /** The schemas that may describe the value at `path`, seen through optional/pipe/union wrappers. */
-function schemasAt(path: Path): z.ZodType[] {
+export function schemasAt(path: Path): z.ZodType[] {
   let cur = open(ScenarioSchema);
   for (const k of path) {
     const next: z.ZodType[] = [];
@@ -540,7 +540,7 @@ function open(s: z.ZodType): z.ZodType[] {
   return [s];
 }
 
-function keysAt(path: Path): string[] {
+export function keysAt(path: Path): string[] {
   const keys = new Set<string>();
   for (const s of schemasAt(path))
     if (s instanceof z.ZodObject) for (const k of Object.keys(s.shape)) keys.add(k);

@@ -297,6 +297,57 @@ export const NoteSchema = z
   })
   .describe('A teaching note');
 
+/**
+ * How a quiz item's `at` spec is checked: src/quiz/spec.ts installs the breakpoint grammar's parser
+ * (it lives with the debugger, which the light commands must not load); until then `at` is only
+ * checked to be a string, as notes' `at` is. Returns what is wrong with a spec, or undefined.
+ */
+let quizSpecProblem: ((spec: string) => string | undefined) | undefined;
+
+/** Installs the check of quiz `at` specs (called once by src/quiz/spec.ts). */
+export function checkQuizSpecsWith(check: (spec: string) => string | undefined): void {
+  quizSpecProblem = check;
+}
+
+/** Most choices a quiz question may offer: one key each, a to h. */
+export const MAX_QUIZ_CHOICES = 8;
+
+export const QuizSchema = z
+  .strictObject({
+    at: z
+      .string()
+      .describe(
+        'a breakpoint spec: the question is asked just before the first step it matches, e.g. "syscall:accept4"',
+      ),
+    question: z.string().min(1).describe('what the learner predicts, e.g. "What does accept4 return?"'),
+    choices: z
+      .array(z.string().min(1))
+      .min(2)
+      .max(MAX_QUIZ_CHOICES)
+      .describe('the possible answers, in the order shown (keys a, b, c, …)'),
+    answer: z.string().describe('the right choice, written exactly as in choices'),
+    explanation: z.string().describe('shown after answering: why that is what happens'),
+  })
+  .superRefine((q, ctx) => {
+    const bad = quizSpecProblem?.(q.at);
+    if (bad) ctx.addIssue({ code: 'custom', path: ['at'], message: bad });
+    if (!q.choices.includes(q.answer)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['answer'],
+        message: `the answer must be one of the choices: ${q.choices.map((c) => JSON.stringify(c)).join(', ')}`,
+      });
+    }
+    const dup = q.choices.find((c, i) => q.choices.indexOf(c) !== i);
+    if (dup !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['choices'],
+        message: `the choice ${JSON.stringify(dup)} is listed twice`,
+      });
+  })
+  .describe('A prediction question, asked before the step it is about');
+
 export const ScenarioSchema = z
   .strictObject({
     name: z
@@ -316,6 +367,9 @@ export const ScenarioSchema = z
     faults: list(FaultSchema, MAX_LIST_ITEMS, 'faults').optional(),
     expect: list(ExpectSchema, MAX_LIST_ITEMS, 'assertions').optional(),
     notes: list(NoteSchema, MAX_LIST_ITEMS, 'teaching notes').optional(),
+    quiz: list(QuizSchema, MAX_LIST_ITEMS, 'quiz items')
+      .optional()
+      .describe('prediction questions (`netflow-tui quiz`)'),
     maxTime: duration('stop the simulation at this virtual time').optional(),
   })
   .describe('A netflow-tui scenario');
@@ -325,3 +379,4 @@ export type Scenario = z.output<typeof ScenarioSchema>;
 export type RouteSpec = z.output<typeof RouteSchema>;
 export type ClientSpec = z.output<typeof ClientSchema>;
 export type RequestSpec = z.output<typeof RequestSchema>;
+export type QuizSpec = z.output<typeof QuizSchema>;

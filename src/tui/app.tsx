@@ -58,6 +58,8 @@ export interface AppProps {
   initial?: UiState;
   /** The scenario the `x` prompt exports (export-prompt.ts); absent: no export. */
   exportTarget?: ExportTarget;
+  /** false: the app ignores keys (a quiz question box over it takes them). Default true. */
+  inputActive?: boolean;
 }
 
 interface Snap {
@@ -71,7 +73,16 @@ function snapAt(session: Session): Snap {
   return { cursor: session.cursor, view: session.view(), changes: new ChangeSet(session.changes()) };
 }
 
-export function App({ session, theme, columns, rows, onQuit, initial, exportTarget }: AppProps) {
+export function App({
+  session,
+  theme,
+  columns,
+  rows,
+  onQuit,
+  initial,
+  exportTarget,
+  inputActive = true,
+}: AppProps) {
   const { exit } = useApp();
   const [ui, setUi] = useState<UiState>(() => initial ?? initialUi());
   const [snap, setSnap] = useState<Snap>(() => snapAt(session));
@@ -124,11 +135,14 @@ export function App({ session, theme, columns, rows, onQuit, initial, exportTarg
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;
 
-  useInput((input, key) => {
-    let s = uiRef.current;
-    for (const ev of toKeyEvents(input, key)) s = handleKey(s, ev, ctxRef.current);
-    commit(s);
-  });
+  useInput(
+    (input, key) => {
+      let s = uiRef.current;
+      for (const ev of toKeyEvents(input, key)) s = handleKey(s, ev, ctxRef.current);
+      commit(s);
+    },
+    { isActive: inputActive },
+  );
 
   useEffect(() => {
     if (!ui.playing) return;

@@ -29,6 +29,10 @@ export interface TuiOptions {
   at?: number;
   /** Overrides the scenario's seed. */
   seed?: number;
+  /** Run the scenario's quiz (src/quiz/tui.tsx) over the app: generated questions of each kind. */
+  quiz?: { perKind?: number };
+  /** Instead of the app: the run and a fork with these `--set` changes side by side (src/whatif/tui.tsx). */
+  fork?: { sets: string[]; scenario: Scenario };
 }
 
 /** Exit code for bad input (usage, YAML, schema, a bad breakpoint). */
@@ -94,14 +98,32 @@ export async function startTui(opts: TuiOptions): Promise<void> {
   // (`tsx src/cli.ts`), where chalk may have decided its level already.
   const noColor = (process.env.NO_COLOR ?? '') !== '' && process.env.FORCE_COLOR === undefined;
   const theme = makeTheme(noColor ? 0 : chalk.level);
-  const element = () =>
-    appElement({
+  const quiz = opts.quiz ? await import('../quiz/tui.js') : undefined;
+  const questions = opts.quiz
+    ? (await import('../quiz/quiz.js')).buildQuiz(loadScenarioFile(resolveScenario(opts.scenarioPath)), {
+        perKind: opts.quiz.perKind,
+        seed: opts.seed,
+      })
+    : [];
+  const forkView = opts.fork ? await import('../whatif/tui.js') : undefined;
+  const forkSession = opts.fork ? createSession(engine, opts.fork.scenario, { seed: opts.seed }) : undefined;
+  const element = () => {
+    const props = {
       session,
       theme,
       columns: stdout.columns || 80,
       rows: stdout.rows || 24,
       exportTarget: { scenarioPath: opts.scenarioPath, seed: opts.seed },
-    });
+    };
+    if (forkView && forkSession)
+      return forkView.forkElement({
+        ...props,
+        original: session,
+        fork: forkSession,
+        label: opts.fork!.sets.join(', '),
+      });
+    return quiz ? quiz.quizElement({ ...props, questions }) : appElement(props);
+  };
 
   let instance: ReturnType<typeof render> | undefined;
   let restored = false;
