@@ -846,7 +846,7 @@ defGo(HANDLER_MODEL, (m, mm, g, f) => {
         fd: f.v.fd as number,
         text,
         fn: r
-          ? `main.main.func${(f.v.route as number) + 1} — the seed program`
+          ? `main.main.func${(f.v.route as number) + 1} — main.go, the seed program`
           : `${name} — src/net/http/server.go`,
       });
       if (r?.cpu) {
@@ -869,7 +869,7 @@ defGo(HANDLER_MODEL, (m, mm, g, f) => {
         fd: f.v.fd as number,
         text: () =>
           `${f.v.handler} resumes where the preemption stopped it, with ${(left / 1e6).toFixed(1)} ms of CPU work left.`,
-        fn: `main.main.func${(f.v.route as number) + 1} — the seed program`,
+        fn: `main.main.func${(f.v.route as number) + 1} — main.go, the seed program`,
       });
       return left;
     }
