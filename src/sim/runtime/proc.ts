@@ -333,7 +333,7 @@ export function readyRecord(m: Machine, mm: M, g: G, o: { how: string; fn: strin
     tid: mm.tid,
     reason: g.reason,
     text: () =>
-      `fd ${g.waitFd} is ${g.reason === 'write' ? 'writable' : 'readable'}, so ${gDesc(g)}, parked in ${what}, becomes runnable ${o.how}.`,
+      `${o.fn.slice('runtime.'.length, o.fn.indexOf(' '))}: fd ${g.waitFd} is ${g.reason === 'write' ? 'writable' : 'readable'}, so ${gDesc(g)}, parked in ${what}, becomes runnable ${o.how}.`,
     fn: o.fn,
   };
   if (mm.p >= 0) rec.p = mm.p;
