@@ -10,6 +10,7 @@ for (const n of process.argv.slice(2)) {
   const r = checkTruth(builtin(n), {
     maxProblems: Number(process.env.MAXP ?? 15),
     maxEvents: process.env.MAXEV ? Number(process.env.MAXEV) : undefined,
+    stride: process.env.STRIDE ? Number(process.env.STRIDE) : undefined,
   });
   console.log(
     `== ${n}: ${r.records.length} records, ${r.problems.length} problems, ${r.noFn.length} without fn`,
