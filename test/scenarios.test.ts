@@ -60,6 +60,8 @@ describe('the built-in library', () => {
       expect(run.failures).toEqual([]);
       expect(run.m.heap.length === 0 || run.m.ended).toBe(true);
     },
+    // burst checks every invariant after each of its ~110k events: ~57 s alone, more on a shared machine.
+    180_000,
   );
 
   it.each(HERE)('%s: every note reaches at least one step', (name) => {
