@@ -169,7 +169,18 @@ export function netpollWoken(m: Machine, mm: M, timedOut: boolean): void {
   const events = epSendEvents(m, ep, GO.netpollEvents);
   if (events.length === 0 && !timedOut) {
     // Woken but another thread took the events: Linux goes back to sleep (ep_poll loops).
-    if (!ep.waiters.includes(mm.tid)) ep.waiters.push(mm.tid);
+    if (ep.waiters.includes(mm.tid)) return;
+    touch(m, 'ep', ep.id);
+    ep.waiters.push(mm.tid);
+    emit(m, {
+      layer: 'kernel',
+      kind: 'sched.m',
+      m: mm.id,
+      tid: mm.tid,
+      text: () =>
+        `ep_poll: thread ${mm.tid} (M${mm.id}) was woken, but another thread already took the ready events, so it goes back to sleep on epoll ${ep.fd}'s wait queue.`,
+      fn: 'ep_poll — fs/eventpoll.c',
+    });
     return;
   }
   mm.gen++;
