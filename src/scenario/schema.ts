@@ -203,7 +203,17 @@ export const FaultSchema = z
 export const ExpectSchema = z
   .strictObject({
     client: z.string().optional().describe('client name; default: every client'),
-    status: int('HTTP status every response has', 100, 599).optional(),
+    conn: int(
+      'only this client connection (1-based, in order of connect), as the trace numbers it',
+      1,
+      1e9,
+    ).optional(),
+    request: int(
+      'with status/body: only the Nth response of each connection (1-based), not every one',
+      1,
+      1e6,
+    ).optional(),
+    status: int('HTTP status every response has (or the one `request` picks)', 100, 599).optional(),
     body: z.string().optional(),
     syscall: z.string().optional().describe('a syscall that must occur, e.g. "bind"'),
     errno: z.string().optional().describe('with syscall: the errno it must return'),
