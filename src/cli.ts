@@ -25,7 +25,7 @@ const EXIT_USAGE = 2;
 
 const BREAKPOINTS = `Breakpoints (--break): KIND[:NAME] [KEY=VALUE]... or watch GAUGE [KEY=VALUE]... OP N
   syscall:accept4   syscall:read fd=7   syscall errno=EAGAIN   irq:rx   wakeup:accept
-  park:read g=5   event:nic.*   watch acceptq > 0   (quote specs that contain spaces)`;
+  park:read g=5   event:nic.*   anomaly:overflow   watch acceptq > 0   (quote specs that contain spaces)`;
 
 const EXAMPLES = `
 Examples:
@@ -33,6 +33,9 @@ Examples:
   netflow-tui about --break syscall:accept4 open "about", stopped at the first accept4
   netflow-tui run hello                     the whole journey, one event per line
   netflow-tui run hello --json              the same as JSON lines, one trace record each
+  netflow-tui run tour --notes              the journey with its teaching notes under their steps
+  netflow-tui run burst --break anomaly:overflow
+                                            stop at the first accept-queue overflow
   netflow-tui run hello --break wakeup:accept
                                             print up to the first stop, then "stopped at step N"
   netflow-tui run hello --at 40 --state     the machine at step 40 as one JSON object
@@ -115,6 +118,7 @@ async function tuiCommand(
 
 interface RunFlags {
   json?: boolean;
+  notes?: boolean;
   break?: string[];
   untilStep?: number;
   seed?: number;
@@ -126,6 +130,7 @@ async function runCli(scenario: string, flags: RunFlags): Promise<number> {
   const opts: RunOptions = {
     scenarioPath: checkScenario(scenario),
     json: flags.json === true,
+    notes: flags.notes === true,
     breaks: flags.break ?? [],
     untilStep: flags.untilStep,
     seed: flags.seed,
@@ -188,7 +193,11 @@ function program(setCode: (code: number | undefined) => void): Command {
         'Exit status 1 when the scenario fails one of its expect: assertions.',
     )
     .argument('<scenario>', 'built-in name or .yaml file')
-    .option('--json', 'one trace record per line, as JSON')
+    .option(
+      '--json',
+      'one trace record per line, as JSON (a record a teaching note is at carries it as "note")',
+    )
+    .option('--notes', "print the scenario's teaching notes under the steps they explain")
     .addOption(breakOption())
     .option('--until-step <n>', 'stop after step N', nonNegativeInt())
     .addOption(seedOption())
