@@ -10,7 +10,8 @@ import { SPEEDS, type UiState } from '../reducer.js';
 import { sanitize } from '../sanitize.js';
 import type { Theme } from '../theme.js';
 
-const HINTS = '→/← step · c/C continue · g goto · b break · B list · space play · Tab pane · ? help · q quit';
+const HINTS =
+  '→/← step · c/C continue · g goto · / search · a anomaly · b break · space play · Tab pane · ? help · q quit';
 
 /** The breakpoints part: enabled specs with their ids, at most three, then a count. */
 function bpSummary(session: Session): string {
@@ -23,6 +24,8 @@ function bpSummary(session: Session): string {
 export function statusLine(session: Session, t_ns: number, ui: UiState, theme: Theme): string {
   const step = theme.bold(`step ${session.cursor}/${Math.max(0, session.total - 1)}`);
   const parts = [step, formatTime(t_ns), theme.accent(sanitize(session.name)), bpSummary(session)];
+  if (ui.lens !== null) parts.push(theme.warn(`lens conn ${ui.lens}`));
+  if (ui.search !== null) parts.push(theme.accent(`/${sanitize(ui.search)}`));
   if (ui.playing) parts.push(theme.ok(`▶ playing ${SPEEDS[ui.speed]}/s`));
   const left = ` ${parts.join(' │ ')}`;
   if (ui.message) {
