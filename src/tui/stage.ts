@@ -3,7 +3,8 @@
  * strip shows it — NIC → IRQ → softirq → TCP → accept q → epoll → netpoll → run q → G → mux →
  * handler → write → send buf → TX → wire → client — and which stage a trace record belongs to.
  *
- * `stageOf` reads only a record's kind and syscall name (no text), so it is cheap enough for the
+ * `stageOf` reads only a record's kind, syscall name and byte count (never its sentence, which is
+ * formatted when read), so it is cheap enough for the
  * trace index (traceindex.ts) to classify every record of a run. `paneOfStage` says which state pane
  * shows a stage best: on a terminal below 160×50 the one detail pane shown follows the step with it.
  */
@@ -106,7 +107,7 @@ const BY_KIND: Partial<Record<TraceRecord['kind'], Stage>> = {
 const WRITE_CALLS = new Set(['write', 'writev', 'sendto', 'sendmsg', 'sendfile', 'shutdown']);
 
 /** The stage a record belongs to, or undefined for records outside the journey (process start). */
-export function stageOf(r: Pick<TraceRecord, 'kind' | 'syscall' | 'text'>): Stage | undefined {
+export function stageOf(r: Pick<TraceRecord, 'kind' | 'syscall' | 'bytes'>): Stage | undefined {
   if (r.kind === 'syscall') {
     const s = r.syscall ?? '';
     if (s === 'accept4' || s === 'accept' || s === 'listen') return 'accept q';
@@ -114,7 +115,8 @@ export function stageOf(r: Pick<TraceRecord, 'kind' | 'syscall' | 'text'>): Stag
     if (WRITE_CALLS.has(s)) return 'write';
     return 'G';
   }
-  if (r.kind === 'sock.queue') return /accept queue|SYN queue/.test(r.text) ? 'accept q' : 'TCP';
+  // Bytes join a receive queue; a connection (no bytes) joins the listener's accept queue.
+  if (r.kind === 'sock.queue') return r.bytes === undefined ? 'accept q' : 'TCP';
   return BY_KIND[r.kind];
 }
 
@@ -144,7 +146,7 @@ export function paneOfStage(s: Stage): PaneId {
 const FD_CALLS = new Set(['socket', 'close', 'openat', 'epoll_create1', 'eventfd2', 'dup', 'dup2', 'dup3']);
 
 /** The detail pane that should show a record on a terminal below 160×50. */
-export function paneOfRecord(r: Pick<TraceRecord, 'kind' | 'syscall' | 'text'>): PaneId | undefined {
+export function paneOfRecord(r: Pick<TraceRecord, 'kind' | 'syscall' | 'bytes'>): PaneId | undefined {
   if (r.kind === 'syscall' && FD_CALLS.has(r.syscall ?? '')) return 'fds';
   const s = stageOf(r);
   return s === undefined ? undefined : paneOfStage(s);

@@ -10,6 +10,8 @@ import type { Theme } from '../theme.js';
 import { Overlay, overlayCapacity } from './overlay.js';
 
 const KEY_COL = 14;
+/** Content columns below which the help stays in one column: two would cut most descriptions. */
+const TWO_COLUMNS_MIN = 110;
 /** The key map contexts the help lists, in this order. */
 const HELP_CONTEXTS: readonly Context[] = ['normal', 'bplist', 'anomalies', 'help'];
 
@@ -45,7 +47,8 @@ export function helpLines(theme: Theme, width: number, height: number): string[]
   );
   const one = groups.flatMap((g) => [...g, '']);
   const tail = [...legend(theme, width - 2), '', footer];
-  if (one.length + tail.length <= height) return [...one, ...tail];
+  // One column when it fits, or when two would cut the descriptions short (the help scrolls).
+  if (one.length + tail.length <= height || width < TWO_COLUMNS_MIN) return [...one, ...tail];
   // Two columns: fill the left one to half, then the right.
   const colW = Math.floor((width - 2) / 2);
   const narrow = HELP_CONTEXTS.flatMap((c) => section(c, theme, colW));
