@@ -128,7 +128,8 @@ export function App({ session, theme, columns, rows, onQuit, initial, scenarioAr
     helpRange: () => {
       const cap = overlayCapacity(rows) - 1;
       const total = helpLines(theme, Math.min(columns - 2, 120) - 3, cap).length;
-      return { max: Math.max(0, total - cap), page: cap };
+      // helpWindow keeps the last row for its "more" line: cap - 1 rows of help show at a time.
+      return { max: Math.max(0, total - (cap - 1)), page: cap - 1 };
     },
     checkGauge: (spec) => {
       if (!gauges) return { message: 'no gauge data in this view' };
