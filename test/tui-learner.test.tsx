@@ -11,7 +11,7 @@ import type { Session } from '../src/debug/types.js';
 import { engine } from '../src/sim/engine.js';
 import { App, FIRST_HINT } from '../src/tui/app.js';
 import { gaugeSource } from '../src/tui/gauges.js';
-import { computeLayout } from '../src/tui/layout.js';
+import { computeLayout, type LayoutNode } from '../src/tui/layout.js';
 import { narrationPane } from '../src/tui/panes/narration.js';
 import { initialUi } from '../src/tui/reducer.js';
 import { makeTheme } from '../src/tui/theme.js';
@@ -68,7 +68,10 @@ function app(name: string, columns: number, rows: number, opts: { gauges?: boole
 function skeleton(frame: string): string[] {
   const single: Record<string, string> = { '╔': '┌', '╗': '┐', '╚': '└', '╝': '┘', '║': '│' };
   const lines = frame.split('\n');
-  const panes = lines.slice(0, lines.findIndex((l) => /^ (\[?NIC|… )/.test(l)));
+  const panes = lines.slice(
+    0,
+    lines.findIndex((l) => /^ (\[?NIC|… )/.test(l)),
+  );
   return panes.map((l) =>
     Array.from(l, (c) => single[c] ?? (/[┌┐└┘│]/.test(c) ? c : ' '))
       .join('')
@@ -109,9 +112,7 @@ describe('defects', () => {
   it('shows every tour note at 160×50: first thing under the sentence, or announced as more below', () => {
     const session = real('tour');
     const layout = computeLayout(160, 50, initialUi());
-    const find = (
-      n: typeof layout extends { root: infer R } ? R : never,
-    ): { height: number; width: number } | undefined => {
+    const find = (n: LayoutNode): { height: number; width: number } | undefined => {
       if (n.kind === 'pane') return n.pane === 'narration' ? n : undefined;
       for (const c of n.children) {
         const f = find(c);
