@@ -292,7 +292,7 @@ export function App({ session, theme, columns, rows, onQuit, initial, scenarioAr
       {ui.gauge.on && (
         <Text wrap="truncate-end">{gaugeStrip(ui.gauge.spec, gauges, session.cursor, columns, theme)}</Text>
       )}
-      <StatusLine session={session} t_ns={record.t_ns} ui={ui} theme={theme} />
+      <StatusLine session={session} t_ns={record.t_ns} ui={ui} theme={theme} width={columns} />
       {overlay}
     </Box>
   );
