@@ -13,6 +13,8 @@ import { App, FIRST_HINT } from '../src/tui/app.js';
 import { gaugeSource } from '../src/tui/gauges.js';
 import { computeLayout, type LayoutNode } from '../src/tui/layout.js';
 import { narrationPane } from '../src/tui/panes/narration.js';
+import { schedPane } from '../src/tui/panes/sched.js';
+import { socketsPane } from '../src/tui/panes/sockets.js';
 import { initialUi } from '../src/tui/reducer.js';
 import { makeTheme } from '../src/tui/theme.js';
 import { builtin } from './helpers.js';
@@ -316,5 +318,53 @@ describe('anomalies, journey, bytes, gauges', () => {
     await type('rcvq fd=x');
     await press(ENTER);
     expect(frame()).toContain('expected a number after fd=');
+  });
+});
+
+describe('teaching by default', () => {
+  it('long run queues say their length and a big socket table leads with a count by state', () => {
+    const session = real('ring-overflow');
+    let bigTables = 0;
+    let longQueues = 0;
+    for (let i = 0; i < session.total; i += 50) {
+      session.goto(i);
+      const view = session.view();
+      const a = { session, record: session.record(i), view, theme, width: 150, height: 200, scroll: 0 };
+      if (view.sockets.length > 8) {
+        bigTables++;
+        const line = socketsPane.content(a).lines[1];
+        const counts = [...line.matchAll(/([A-Z_]+) (\d+)/g)].reduce((n, m) => n + Number(m[2]), 0);
+        expect(line).toMatch(/^by state: /);
+        expect(counts).toBe(view.sockets.length);
+      }
+      const long = view.sched.ps.find((p) => p.runq.length > 4);
+      if (long) {
+        longQueues++;
+        expect(schedPane.content(a).lines.join('\n')).toContain(
+          `runq ${long.runq.length}: [G${long.runq[0]} `,
+        );
+      }
+    }
+    expect(bigTables).toBeGreaterThan(0);
+    expect(longQueues).toBeGreaterThan(0);
+  });
+
+  it('the default scenario carries a note at every stage of its journey', () => {
+    const session = real('hello');
+    const staged = new Set<string>();
+    for (let i = 0; i < session.total; i++)
+      if (session.notesAt(i).length > 0) staged.add(session.record(i).kind);
+    for (const kind of [
+      'nic.dma',
+      'irq',
+      'softirq',
+      'tcp.rx',
+      'epoll.ready',
+      'netpoll',
+      'go.run',
+      'mux.match',
+      'handler',
+    ])
+      expect(staged, kind).toContain(kind);
   });
 });

@@ -17,6 +17,10 @@ import { differs, type PaneArgs, type PaneDef } from './types.js';
 const SHORT_G_LIST = 8;
 
 const gs = (ids: number[]) => ids.map((g) => `G${g}`).join(' ');
+/** Queues longer than this lead with their length (`runq 812: [G13833 G13834 …]`). */
+const SAY_LENGTH_FROM = 4;
+/** A run queue as shown: `[G6 G7]`, or with its length first when long. */
+const q = (ids: number[]) => (ids.length > SAY_LENGTH_FROM ? `${ids.length}: [${gs(ids)}]` : `[${gs(ids)}]`);
 
 /** The G whose frames the pane shows. */
 export function currentG(record: TraceRecord | undefined, view: StateView): GView | undefined {
@@ -54,13 +58,13 @@ function schedContent({ view, prev, theme, height, scroll, record }: PaneArgs): 
       const rn = p.runnext === undefined ? '-' : `G${p.runnext}`;
       return (
         `${theme.bold(`P${p.id}`)} ${ch(b?.status, p.status, p.status, has, 7)} ${ch(b?.m, p.m, m, has, 3)}` +
-        ` runnext ${ch(b?.runnext, p.runnext, rn, has, 4)} runq ${ch(b?.runq.join(), p.runq.join(), `[${gs(p.runq)}]`, has)}` +
+        ` runnext ${ch(b?.runnext, p.runnext, rn, has, 4)} runq ${ch(b?.runq.join(), p.runq.join(), q(p.runq), has)}` +
         theme.dim(` tick ${p.schedtick}`)
       );
     },
   });
   blocks.push(
-    `global runq ${theme.mark(`[${gs(s.globrunq)}]`, differs(prev, prev?.sched.globrunq.join(), s.globrunq.join()))}`,
+    `global runq ${theme.mark(q(s.globrunq), differs(prev, prev?.sched.globrunq.join(), s.globrunq.join()))}`,
   );
   blocks.push({
     count: s.ms.length,
