@@ -424,18 +424,14 @@ function runAnomalies(s: UiState, ev: KeyEvent, ctx: ControllerCtx): UiState {
       return apply(s, { type: 'bp-select', delta: 1, count: counts.length });
     case 'jump': {
       const c = counts[s.mode.selected];
-      if (!c) return apply(s, { type: 'close' });
       s = apply(s, { type: 'close' });
-      const next = anomalyMove(s, ctx.session, 1, c.kind);
-      // None after the cursor: the first of that kind.
-      if (ctx.session.cursor < c.first || next.message?.text.startsWith('no anomaly') !== true) return next;
-      return jumpTo(
-        s,
-        ctx.session,
-        c.first,
-        `${c.kind}: the first of ${c.count} (none after the cursor)`,
-        '',
-      );
+      if (!c || !ix) return s;
+      // The next of that kind after the cursor; none left: the first of the run.
+      const steps = anomalyStepsOf(ix, c.kind);
+      const next = nextAfter(steps, ctx.session.cursor);
+      const at = next < 0 ? c.first : next;
+      const text = `${c.kind} ${rankOf(steps, at)}/${steps.length} — ${anomalyLabel(c.kind)}`;
+      return jumpTo(s, ctx.session, at, text, '');
     }
     case 'close':
       return apply(s, { type: 'close' });

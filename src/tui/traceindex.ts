@@ -101,30 +101,6 @@ export function traceIndex(session: Session): TraceIndex | undefined {
   return index;
 }
 
-/** The first value > x in an ascending list, or -1. */
-export function nextAfter(a: ArrayLike<number>, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < a.length ? a[lo] : -1;
-}
-
-/** The last value < x in an ascending list, or -1. */
-export function prevBefore(a: ArrayLike<number>, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo > 0 ? a[lo - 1] : -1;
-}
-
 /** How many values of an ascending list are ≤ x (the 1-based position of x when it is in the list). */
 export function rankOf(a: ArrayLike<number>, x: number): number {
   let lo = 0;
@@ -135,6 +111,18 @@ export function rankOf(a: ArrayLike<number>, x: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** The first value > x in an ascending list of integers, or -1. */
+export function nextAfter(a: ArrayLike<number>, x: number): number {
+  const k = rankOf(a, x);
+  return k < a.length ? a[k] : -1;
+}
+
+/** The last value < x in an ascending list of integers, or -1. */
+export function prevBefore(a: ArrayLike<number>, x: number): number {
+  const k = rankOf(a, x - 1);
+  return k > 0 ? a[k - 1] : -1;
 }
 
 /** Steps of an anomaly kind (all kinds when undefined), ascending. */
