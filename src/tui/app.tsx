@@ -37,8 +37,7 @@ import type { Theme } from './theme.js';
 import { traceIndex } from './traceindex.js';
 
 /** The one-line hint a first frame shows (the legend itself is in `?`). */
-export const FIRST_HINT =
-  'new here? ? lists every key and explains the highlights · a next anomaly · / search · v bytes · ] next stage';
+export const FIRST_HINT = 'new here? ? keys and legend · a anomaly · / search · v bytes · ] stage';
 
 const DEFS: Record<PaneId, PaneDef> = {
   nic: nicPane,
