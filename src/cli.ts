@@ -38,7 +38,7 @@ function say(message: string): void {
 
 const BREAKPOINTS = `Breakpoints (--break): KIND[:NAME] [KEY=VALUE]... or watch GAUGE [KEY=VALUE]... OP N
   syscall:accept4   syscall:read fd=7   syscall errno=EAGAIN   irq:rx   wakeup:accept
-  park:read g=5   event:nic.*   watch acceptq > 0   (quote specs that contain spaces)`;
+  park:read g=5   event:nic.*   anomaly:overflow   watch acceptq > 0   (quote specs that contain spaces)`;
 
 const WHY_HELP = `Why is it so? (--at N --why SPEC): the step that last changed a value, and what it changed
   acceptq fd=3   synq fd=3   rcvq fd=4   sndq conn=2   runq p=0   rdllist   globrunq   rxring   txring   G6
@@ -51,6 +51,9 @@ Examples:
   netflow-tui about --break syscall:accept4 open "about", stopped at the first accept4
   netflow-tui run hello                     the whole journey, one event per line
   netflow-tui run hello --json              the same as JSON lines, one trace record each
+  netflow-tui run tour --notes              the journey with its teaching notes under their steps
+  netflow-tui run burst --break anomaly:overflow
+                                            stop at the first accept-queue overflow
   netflow-tui run hello --break wakeup:accept
                                             print up to the first stop, then "stopped at step N"
   netflow-tui run hello --at 40 --state     the machine right after step 40 as one JSON object
@@ -155,6 +158,7 @@ async function tuiCommand(
 
 interface RunFlags {
   json?: boolean;
+  notes?: boolean;
   break?: string[];
   untilStep?: number;
   seed?: number;
@@ -167,6 +171,7 @@ async function runCli(scenario: string, flags: RunFlags): Promise<number> {
   const opts: RunOptions = {
     scenarioPath: checkScenario(scenario),
     json: flags.json === true,
+    notes: flags.notes === true,
     breaks: flags.break ?? [],
     untilStep: flags.untilStep,
     seed: flags.seed,
@@ -277,7 +282,11 @@ function program(setCode: (code: number | undefined) => void): Command {
         'Exit status 1 when the scenario fails one of its expect: assertions.',
     )
     .argument('<scenario>', 'built-in name or .yaml file')
-    .option('--json', 'one trace record per line, as JSON')
+    .option(
+      '--json',
+      'one trace record per line, as JSON (a record a teaching note is at carries it as "note")',
+    )
+    .option('--notes', "print the scenario's teaching notes under the steps they explain")
     .addOption(breakOption())
     .option('--until-step <n>', 'stop after step N', nonNegativeInt())
     .addOption(seedOption())

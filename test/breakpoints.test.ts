@@ -77,10 +77,13 @@ describe('parseBreakpoint: the ARCHITECTURE §4 examples', () => {
 
 describe('parseBreakpoint: malformed specs name the column and what was expected', () => {
   it.each([
-    ['', 'column 1: expected one of syscall, irq, softirq, wakeup, park, event, watch, found end of spec'],
+    [
+      '',
+      'column 1: expected one of syscall, irq, softirq, wakeup, park, event, anomaly, watch, found end of spec',
+    ],
     [
       'sycall:read',
-      'column 1: expected one of syscall, irq, softirq, wakeup, park, event, watch, found "sycall"',
+      'column 1: expected one of syscall, irq, softirq, wakeup, park, event, anomaly, watch, found "sycall"',
     ],
     ['irq:rq', 'column 5: expected rx or tx, found "rq"'],
     ['softirq:net_rx', 'column 8: softirq takes no name: expected a space or the end of the spec'],

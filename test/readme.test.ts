@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../src/scenario/load.js';
 import { createExpectations } from '../src/sim/expect.js';
+import { keymapMarkdown } from '../src/tui/keymap.js';
 import { runAll } from './helpers.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -25,5 +26,10 @@ describe('README', () => {
     for (const r of records) check.observe(r);
     expect(check.failures(m)).toEqual([]);
     expect(sc.expect?.length).toBeGreaterThan(0);
+  });
+
+  it('its keys table is exactly the one the key map generates (every key the TUI has, as ? lists it)', () => {
+    const table = /## Keys\n\n([\s\S]*?)\n\nThe table is generated/.exec(readme)?.[1];
+    expect(`${table}\n`).toBe(keymapMarkdown());
   });
 });

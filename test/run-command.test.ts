@@ -61,10 +61,16 @@ describe('run: the trace', () => {
     expect(r.lines).toEqual(hello.map(recordToLine));
   });
 
-  it('--json prints one recordToJson per line', async () => {
+  it('--json prints one recordToJson per line (plus the teaching note of a step that has one)', async () => {
     const r = await run('hello', { json: true });
-    expect(r.lines).toEqual(hello.map(recordToJson));
+    const withoutNotes = r.lines.map((l) => {
+      const o = JSON.parse(l) as Record<string, unknown>;
+      delete o.note;
+      return JSON.stringify(o);
+    });
+    expect(withoutNotes).toEqual(hello.map(recordToJson));
     expect(JSON.parse(r.lines[0]).step).toBe(0);
+    expect(JSON.parse(r.lines[0]).note).toMatch(/^The Go runtime starts before main/);
   });
 
   it('--until-step N stops after record N', async () => {

@@ -2,87 +2,18 @@
  * The TUI in a real terminal: tmux runs a shell at 160×50, the shell runs the built bin, and the test
  * reads the screen with capture-pane. Covers the flow a newcomer follows (step, back, goto, a
  * breakpoint and continue, help, resize, quit) and that the terminal comes back on quit, Ctrl-C and
- * SIGTERM. Each tmux server has its own socket (-L) and is killed in afterAll.
- *
- * The bundle is built like scripts/build.mjs builds dist/, but into a private folder under tmp/ next
- * to a copy of the real bin shim: other test runs rebuilding dist/ at the same time (scripts/build.mjs
- * deletes it first) cannot pull the program away while the terminal runs it.
+ * SIGTERM. The terminal, the private build and the tmux server are ./tmux-harness.ts's.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli } from './build-cli.js';
+import { ROOT, tmuxHarness } from './tmux-harness.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** The private install: <tmp>/bin/netflow-tui.js (the real shim) and <tmp>/dist/. */
+const h = tmuxHarness('tui-e2e');
+const { tmux, waitFor, waitText, keys, lit, altScreenOn, shell } = h;
 let BIN = '';
-let privateDir = '';
-const SOCKET = `netflow-e2e-${process.pid}`;
-const POLL_MS = 50;
-const WAIT_MS = 15_000;
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-}
-
-/** The visible screen of a window, one string. */
-function screen(target: string): string {
-  return tmux('capture-pane', '-p', '-t', target);
-}
-
-/** Polls the screen until `ok` holds, up to WAIT_MS; fails with the last screen. */
-async function waitFor(target: string, ok: (s: string) => boolean, what: string): Promise<string> {
-  const end = Date.now() + WAIT_MS;
-  let last = '';
-  while (Date.now() < end) {
-    last = screen(target);
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-  throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
-}
-
-const waitText = (target: string, text: string) =>
-  waitFor(target, (s) => s.includes(text), JSON.stringify(text));
-
-/** Keys for tmux send-keys: names like Enter or C-c, or literal text with `lit`. */
-const keys = (target: string, ...k: string[]) => tmux('send-keys', '-t', target, ...k);
-const lit = (target: string, text: string) => tmux('send-keys', '-t', target, '-l', text);
-
-const altScreenOn = (target: string) =>
-  tmux('display-message', '-p', '-t', target, '#{alternate_on}').trim() === '1';
-
-let windows = 0;
-/** A new tmux window running a plain shell at 160×50 with `CI=false`; returns its target. */
-async function shell(): Promise<string> {
-  const name = `w${windows++}`;
-  const cmd = 'env -u NO_COLOR -u FORCE_COLOR bash --norc --noprofile';
-  if (windows === 1)
-    tmux(
-      'new-session',
-      '-d',
-      '-s',
-      'e2e',
-      '-n',
-      name,
-      '-x',
-      '160',
-      '-y',
-      '50',
-      '-e',
-      'CI=false',
-      '-c',
-      ROOT,
-      cmd,
-    );
-  else tmux('new-window', '-d', '-t', 'e2e', '-n', name, '-e', 'CI=false', '-c', ROOT, cmd);
-  const target = `e2e:${name}`;
-  tmux('resize-window', '-t', target, '-x', '160', '-y', '50');
-  await waitFor(target, (s) => s.trim() !== '', 'the shell prompt');
-  return target;
-}
 
 /** Runs the TUI on `hello` in a fresh shell, after a marker line that must come back on exit. */
 async function launch(extra = ''): Promise<string> {
@@ -93,10 +24,11 @@ async function launch(extra = ''): Promise<string> {
   return t;
 }
 
-/** One whole frame on screen: panes from the top row, one status line (no drift, no leftovers). */
+/** One whole frame on screen: panes from the top row (on a small terminal, the detail pane that
+ * follows the step), one status line (no drift, no leftovers). */
 function expectClean(s: string): void {
   const lines = s.split('\n');
-  expect(lines[0]).toMatch(/^[┌╔][─═] 1 NIC/);
+  expect(lines[0]).toMatch(/^[┌╔][─═] [1-5] (NIC|Sockets|FD table|epoll|Scheduler)/);
   expect(s.match(/step \d+\/\d+ │/g)).toHaveLength(1);
 }
 
@@ -117,28 +49,11 @@ async function expectRestored(t: string, exit: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  mkdirSync(join(ROOT, 'tmp'), { recursive: true });
-  privateDir = mkdtempSync(join(ROOT, 'tmp', 'tui-e2e-'));
-  // The options of scripts/build.mjs, with a private outdir.
-  await buildCli(join(privateDir, 'dist'));
-  mkdirSync(join(privateDir, 'bin'));
-  BIN = join(privateDir, 'bin', 'netflow-tui.js');
-  copyFileSync(join(ROOT, 'bin', 'netflow-tui.js'), BIN);
-  expect(existsSync(join(privateDir, 'dist', 'cli.js'))).toBe(true);
+  await h.setup();
+  BIN = h.bin();
 });
 
-afterAll(() => {
-  let socketPath = '';
-  try {
-    socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
-    tmux('kill-server');
-  } catch {
-    // No server was started.
-  }
-  // tmux leaves the socket file behind here; it is ours (unique name), so remove it.
-  if (socketPath.endsWith(SOCKET)) rmSync(socketPath, { force: true });
-  if (privateDir) rmSync(privateDir, { recursive: true, force: true });
-});
+afterAll(() => h.teardown());
 
 describe('TUI in a real terminal (tmux)', () => {
   it('steps, goes to a step, breaks on accept4, shows help, re-lays out on resize, and quits cleanly', async () => {
@@ -245,7 +160,7 @@ describe('TUI in a real terminal (tmux)', () => {
   });
 
   it('after a run killed with SIGKILL, the next one says to type reset', async () => {
-    const tmp = mkdtempSync(join(privateDir, 'tmpdir-'));
+    const tmp = mkdtempSync(join(tmpdir(), 'netflow-killed-'));
     const t = await shell();
     lit(t, `export TMPDIR=${tmp}; echo BEFORE-TUI; node ${BIN} hello; echo EXIT=$?`);
     keys(t, 'Enter');

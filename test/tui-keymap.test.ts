@@ -11,7 +11,10 @@ describe('key map', () => {
   it('binds the keys of ARCHITECTURE §6', () => {
     expect(cmd('normal', '', { rightArrow: true })).toEqual(['step']);
     expect(cmd('normal', 'l')).toEqual(['step']);
-    expect(cmd('normal', 'n')).toEqual(['step']);
+    // n steps forward until a search is set (then it is the next match): the controller decides.
+    expect(cmd('normal', 'n')).toEqual(['search-next']);
+    expect(cmd('normal', 'N')).toEqual(['search-prev']);
+    expect(cmd('normal', '/')).toEqual(['search']);
     expect(cmd('normal', '', { leftArrow: true })).toEqual(['back']);
     expect(cmd('normal', 'h')).toEqual(['back']);
     expect(cmd('normal', 'p')).toEqual(['back']);
@@ -79,7 +82,8 @@ describe('key map', () => {
   it('renders a Markdown key table for the README', () => {
     const md = keymapMarkdown();
     expect(md.split('\n')[0]).toBe('| key | action |');
-    expect(md).toContain('| `→` `l` `n` | step forward one event |');
+    expect(md).toContain('| `→` `l` | step forward one event (in the request lens: its next step) |');
+    expect(md).toContain('| `n` | next match (with no search: step forward) |');
     expect(md).toContain('| `q` `Ctrl-C` | quit (the terminal is restored) |');
     expect(md).toContain('Breakpoint list: delete the selected breakpoint');
     for (const b of KEYMAP.filter((x) => x.context === 'normal')) expect(md).toContain(b.description);

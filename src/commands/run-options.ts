@@ -7,6 +7,8 @@ export interface RunOptions {
   scenarioPath: string;
   /** One trace record per line as JSON instead of text. */
   json: boolean;
+  /** Text output: the scenario's teaching notes under the records they are at. */
+  notes?: boolean;
   /** Breakpoint specs (ARCHITECTURE §4), in the order given; may be empty. */
   breaks: string[];
   /** Stop after this step. */

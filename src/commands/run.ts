@@ -15,6 +15,9 @@
  *   --seed N           overrides the scenario's seed
  *   --at N --why SPEC  the step at or before N that last changed the value SPEC names (debug/why.ts);
  *                      repeated, each further --why walks back from the previous answer
+ *   --notes            the scenario's teaching notes in place: after the record a note is `at`, an
+ *                      indented `note: …` line. With --json every record a note is at carries it as
+ *                      `note` (several joined by a newline), with or without --notes.
  *
  * A step is one state transition: with --json (records carry `changes`), --state and watches, every
  * event is stepped tracked, so the state at step N is the machine right after record N.
@@ -223,10 +226,14 @@ async function run(
   const fullRun = bps.length === 0 && opts.untilStep === undefined && !opts.state;
   const checks = fullRun && sc.expect?.length ? createExpectations(sc) : undefined;
   const status = opts.json ? err : (s: string) => out.line(sanitize(s));
-  const format = opts.json
-    ? (r: TraceRecord) => jsonSafe(recordToJson(r))
-    : (r: TraceRecord) => sanitize(recordToLine(r));
-
+  const notes = noteMatcher(sc);
+  const format = (r: TraceRecord, watchStep: boolean): string => {
+    const said = notes.at(r, watchStep);
+    if (opts.json) return jsonSafe(said.length ? withNote(r, said) : recordToJson(r));
+    const line = sanitize(recordToLine(r));
+    if (!opts.notes || said.length === 0) return line;
+    return [line, ...said.map((n) => sanitize(`${' '.repeat(NOTE_INDENT)}note: ${n}`))].join('\n');
+  };
   // The state printed with --state and no --at: where the run stops; at the end, the last step.
   let target = opts.at;
   if (opts.state && target === undefined && bps.length === 0) {
@@ -256,6 +263,7 @@ async function run(
       }
       prev[j] = now;
     }
+    notes.afterEvent(m);
     for (let k = 0; k < recs.length; k++) {
       const r = recs[k];
       checks?.observe(r);
@@ -268,7 +276,7 @@ async function run(
         if (hit) return printState(m, r.step, out, log);
         continue;
       }
-      if (out.line(format(r))) {
+      if (out.line(format(r, k === 0))) {
         await out.flush();
         if (out.closed) return EXIT_OK;
       }
@@ -297,6 +305,54 @@ async function run(
     }
   }
   return EXIT_OK;
+}
+
+/** Columns a `note:` line is indented by in text output: under the record's text. */
+const NOTE_INDENT = 29;
+
+/** The record as a JSON line with its notes as `note`, placed after `text`. */
+function withNote(r: TraceRecord, said: string[]): string {
+  const o = JSON.parse(recordToJson(r)) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    out[k] = v;
+    if (k === 'text') out.note = said.join('\n');
+  }
+  return JSON.stringify(out);
+}
+
+/**
+ * The scenario's `notes:` as the run streams: an event note is at every record its spec matches, a
+ * watch note at the first record of the event after which its condition became true (as the Session
+ * and the TUI place them). Call `afterEvent` once per event with records, before `at` on its records.
+ */
+function noteMatcher(sc: Scenario) {
+  const parsed = (sc.notes ?? []).flatMap((n) => {
+    const r = parseBreakpoint(n.at);
+    return r.ok ? [{ bp: r.bp, text: n.text }] : [];
+  });
+  const watchNotes = parsed.filter((n): n is { bp: WatchBreakpoint; text: string } => n.bp.type === 'watch');
+  const prev = new Array<boolean>(watchNotes.length).fill(false);
+  let became: string[] = [];
+  return {
+    afterEvent(m: Machine): void {
+      became = [];
+      watchNotes.forEach((n, j) => {
+        const now = watchHolds(n.bp, engine, m);
+        if (now && !prev[j]) became.push(n.text);
+        prev[j] = now;
+      });
+    },
+    at(r: TraceRecord, firstOfEvent: boolean): string[] {
+      if (parsed.length === 0) return [];
+      const out: string[] = [];
+      for (const n of parsed) {
+        if (n.bp.type === 'event' && matches(n.bp, r)) out.push(n.text);
+      }
+      if (firstOfEvent) out.push(...became);
+      return out;
+    },
+  };
 }
 
 function printState(m: Machine, step: number, out: ChunkWriter, log: StepLog | undefined): number {

@@ -12,23 +12,85 @@
  *   wakeup[:reason]          kind go.ready (and reason == reason): a parked goroutine made runnable
  *   park[:reason]            kind go.park (and reason == reason)
  *   event:<glob>             every kind the glob matches (`*` matches any run of characters)
+ *   anomaly:<kind>           an anomaly (./anomaly.ts) the compact trace can find: overflow, rxdrop,
+ *                            preempt, steal, or an errno in lower case (eagain, emfile, …)
  *   key=value                fd g m p conn tid slot (integers), errno (upper-cased), reason
  * A watch names a gauge of the engine (GAUGES in ../sim/api.ts), optional filters `fd=` (acceptq,
  * synq, rcvq, sndq) or `p=` (runq), a comparison and a number. It *hits* on a step where the
  * comparison holds and did not hold on the step before; the Session decides what "before" is.
  *
  * parseBreakpoint never throws: a malformed spec gives `{ ok: false, error, column }`, the 1-based
- * column of the first character that is wrong and what was expected there.
+ * column of the first character that is wrong and what was expected there. A name the simulation
+ * never uses (`syscall:acept4`, `irq:rz`, `park:raed`, `errno=EAGIAN`) is refused the same way, with
+ * the nearest real name: such a breakpoint could only ever have 0 hits.
  */
+
+import { closest } from '../scenario/load.js';
 import type { Gauge, GaugeFilter, SimEngine } from '../sim/api.js';
 import { GAUGES } from '../sim/api.js';
 import { KINDS, type Kind, type TraceRecord } from '../sim/trace.js';
+import { ANOMALY_KINDS, errnoKind } from './anomaly.js';
 
 /** The words a spec may start with, in the order error messages list them. */
-export const BREAK_KINDS = ['syscall', 'irq', 'softirq', 'wakeup', 'park', 'event', 'watch'] as const;
+export const BREAK_KINDS = [
+  'syscall',
+  'irq',
+  'softirq',
+  'wakeup',
+  'park',
+  'event',
+  'anomaly',
+  'watch',
+] as const;
 
 /** Why a goroutine parks or wakes, as the trace's `reason` says (src/sim/machine.ts G.reason). */
 export const WAIT_REASONS = ['accept', 'read', 'write', 'sleep', 'cond'] as const;
+
+/**
+ * Every syscall the simulation makes (src/sim/kernel/syscalls.ts and the runtime's thread calls): a
+ * `syscall:<name>` outside this list can never hit, so it is refused with the nearest name. A test
+ * runs every built-in scenario and checks that each syscall it emits is listed here.
+ */
+export const SYSCALL_NAMES = [
+  'accept4',
+  'bind',
+  'clone3',
+  'close',
+  'epoll_create1',
+  'epoll_ctl',
+  'epoll_pwait',
+  'eventfd2',
+  'futex',
+  'getsockname',
+  'listen',
+  'nanosleep',
+  'openat',
+  'read',
+  'setsockopt',
+  'shutdown',
+  'socket',
+  'tgkill',
+  'write',
+] as const;
+
+/** The errnos the simulation returns (kept complete by the same test): `errno=` takes one of them. */
+export const ERRNOS = [
+  'EAGAIN',
+  'EMFILE',
+  'EBADF',
+  'EEXIST',
+  'EINVAL',
+  'ENOENT',
+  'EPIPE',
+  'EACCES',
+  'EADDRINUSE',
+];
+
+/** `, did you mean "accept4"?` when a name is close to one in `names`, else ''. */
+function didYouMean(word: string, names: readonly string[]): string {
+  const near = closest(word, names);
+  return near ? `; did you mean ${q(near)}?` : '';
+}
 
 /** Record fields a `key=value` condition may test. */
 export const INT_KEYS = ['fd', 'g', 'm', 'p', 'conn', 'tid', 'slot'] as const;
@@ -153,7 +215,10 @@ function parse(sc: Scanner): Breakpoint {
   const word = sc.take(/[A-Za-z_]/);
   const kind = word.toLowerCase();
   if (!(BREAK_KINDS as readonly string[]).includes(kind)) {
-    sc.fail(`expected ${oneOf(BREAK_KINDS)}, found ${word ? q(word) : sc.found()}`, at);
+    sc.fail(
+      `expected ${oneOf(BREAK_KINDS)}, found ${word ? q(word) : sc.found()}${didYouMean(word, BREAK_KINDS)}`,
+      at,
+    );
   }
   if (kind === 'watch') return parseWatch(sc);
   return parseEvent(sc, kind as Exclude<(typeof BREAK_KINDS)[number], 'watch'>);
@@ -168,7 +233,7 @@ const KIND_OF: Record<string, Kind> = {
 };
 
 function parseEvent(sc: Scanner, word: Exclude<(typeof BREAK_KINDS)[number], 'watch'>): EventBreakpoint {
-  let kinds: Kind[] = word === 'event' ? [] : [KIND_OF[word]];
+  let kinds: Kind[] = word === 'event' || word === 'anomaly' ? [] : [KIND_OF[word]];
   const conds: FieldCond[] = [];
   let head: string = word;
   if (sc.peek() === ':') {
@@ -179,10 +244,16 @@ function parseEvent(sc: Scanner, word: Exclude<(typeof BREAK_KINDS)[number], 'wa
       case 'syscall':
         if (!/^[a-z_][a-z0-9_]*$/.test(name))
           sc.fail(`expected a syscall name such as accept4, found ${q(name)}`, at);
+        if (!(SYSCALL_NAMES as readonly string[]).includes(name))
+          sc.fail(
+            `${q(name)} is not a syscall the simulation makes${didYouMean(name, SYSCALL_NAMES)} (it makes ${SYSCALL_NAMES.join(', ')})`,
+            at,
+          );
         conds.push({ key: 'syscall', value: name });
         break;
       case 'irq':
-        if (name !== 'rx' && name !== 'tx') sc.fail(`expected rx or tx, found ${q(name)}`, at);
+        if (name !== 'rx' && name !== 'tx')
+          sc.fail(`expected rx or tx, found ${q(name)}${didYouMean(name, ['rx', 'tx'])}`, at);
         conds.push({ key: 'ring', value: name });
         break;
       case 'softirq':
@@ -191,7 +262,7 @@ function parseEvent(sc: Scanner, word: Exclude<(typeof BREAK_KINDS)[number], 'wa
       case 'wakeup':
       case 'park':
         if (!(WAIT_REASONS as readonly string[]).includes(name)) {
-          sc.fail(`expected ${oneOf(WAIT_REASONS)}, found ${q(name)}`, at);
+          sc.fail(`expected ${oneOf(WAIT_REASONS)}, found ${q(name)}${didYouMean(name, WAIT_REASONS)}`, at);
         }
         conds.push({ key: 'reason', value: name });
         break;
@@ -200,13 +271,25 @@ function parseEvent(sc: Scanner, word: Exclude<(typeof BREAK_KINDS)[number], 'wa
           sc.fail(`expected a kind or glob such as nic.* or go.create, found ${q(name)}`, at);
         kinds = KINDS.filter((k) => globMatch(name, k));
         if (kinds.length === 0)
-          sc.fail(`no record kind matches ${q(name)}; kinds are ${KINDS.join(', ')}`, at);
+          sc.fail(
+            `no record kind matches ${q(name)}${name.includes('*') ? '' : didYouMean(name, KINDS)} (kinds: ${KINDS.join(', ')})`,
+            at,
+          );
+        break;
+      }
+      case 'anomaly': {
+        const a = anomalySpec(name);
+        if (typeof a === 'string') sc.fail(a, at);
+        kinds = a.kinds;
+        conds.push(...a.conds);
         break;
       }
     }
     head = `${word}:${name}`;
   } else if (word === 'event') {
     sc.fail(`expected ':' and a kind after event, e.g. event:nic.*`);
+  } else if (word === 'anomaly') {
+    sc.fail(`expected ':' and a kind after anomaly: ${oneOf(anomalyNames())}`);
   }
   if (!sc.done && !/\s/.test(sc.peek()))
     sc.fail(`expected ':', a space or the end of the spec, found ${sc.found()}`);
@@ -250,7 +333,13 @@ function parseCond(sc: Scanner, keys: readonly string[], seen: Set<string>): Fie
   if (!raw) sc.fail(`expected a value after ${key}=, found ${sc.found()}`, vat);
   if (key === 'errno') {
     if (!/^E[A-Z0-9]+$/i.test(raw)) sc.fail(`expected an errno name such as EAGAIN, found ${q(raw)}`, vat);
-    return { key: 'errno', value: raw.toUpperCase() };
+    const e = raw.toUpperCase();
+    if (!ERRNOS.includes(e))
+      sc.fail(
+        `${q(e)} is not an errno the simulation returns${didYouMean(e, ERRNOS)} (${ERRNOS.join(', ')})`,
+        vat,
+      );
+    return { key: 'errno', value: e };
   }
   return { key: key as StringKey, value: raw };
 }
@@ -301,6 +390,29 @@ function parseWatch(sc: Scanner): WatchBreakpoint {
   const value = Number(num);
   parts.push(op, String(value));
   return { type: 'watch', spec: parts.join(' '), gauge, filter, op, value };
+}
+
+/** Anomaly kinds a breakpoint can find: those with a compact-trace spec, then the errnos. */
+function anomalyNames(): string[] {
+  return [...ANOMALY_KINDS.filter((k) => k.spec).map((k) => k.id), ...ERRNOS.map((e) => e.toLowerCase())];
+}
+
+/** `anomaly:<name>` as record kinds and conditions, or why it cannot be a breakpoint. */
+function anomalySpec(name: string): { kinds: Kind[]; conds: FieldCond[] } | string {
+  const n = name.toLowerCase();
+  const known = ANOMALY_KINDS.find((k) => k.id === n);
+  if (known && !known.spec)
+    return `anomaly:${n} (${known.label}) is found by the TUI's a key, but the trace has no field a breakpoint can test for it; breakpoint kinds: ${anomalyNames().join(', ')}`;
+  if (known?.spec) {
+    const conds: FieldCond[] = known.spec.syscall ? [{ key: 'syscall', value: known.spec.syscall }] : [];
+    return { kinds: known.spec.kinds, conds };
+  }
+  if (ERRNOS.includes(n.toUpperCase())) {
+    const e = errnoKind(n);
+    return { kinds: e.spec!.kinds, conds: [{ key: 'errno', value: n.toUpperCase() }] };
+  }
+  const all = [...ANOMALY_KINDS.map((k) => k.id), ...ERRNOS.map((e) => e.toLowerCase())];
+  return `${q(name)} is not an anomaly kind${didYouMean(n, all)} (kinds: ${anomalyNames().join(', ')})`;
 }
 
 function q(s: string): string {

@@ -279,7 +279,17 @@ export const FaultSchema = z
 export const ExpectSchema = z
   .strictObject({
     client: text('client name; default: every client', MAX_NAME_CHARS).optional(),
-    status: int('HTTP status every response has', 100, 599).optional(),
+    conn: int(
+      'only this client connection (1-based, in order of connect), as the trace numbers it',
+      1,
+      1e9,
+    ).optional(),
+    request: int(
+      'with status/body: only the Nth response of each connection (1-based), not every one',
+      1,
+      1e6,
+    ).optional(),
+    status: int('HTTP status every response has (or the one `request` picks)', 100, 599).optional(),
     body: text('the body every response has', MAX_RESPONSE_BODY_BYTES).optional(),
     syscall: text('a syscall that must occur, e.g. "bind"', 64).optional(),
     errno: text('with syscall: the errno it must return', 64).optional(),

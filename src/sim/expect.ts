@@ -11,6 +11,27 @@ export interface ExpectationCheck {
   failures(m: Machine): string[];
 }
 
+type Expect = NonNullable<Scenario['expect']>[number];
+
+/** `request: N`: the Nth response of each client connection has the status and body asked for. */
+function requestFailures(at: string, n: number, e: Expect, clients: Machine['clients']): string[] {
+  const out: string[] = [];
+  for (const c of clients) {
+    if (c.statuses.length < n) {
+      out.push(`${at}: client ${c.name} received ${c.statuses.length} response(s), expected a response ${n}`);
+      continue;
+    }
+    const status = c.statuses[n - 1];
+    if (e.status !== undefined && status !== e.status)
+      out.push(`${at}: client ${c.name} got status ${status} for request ${n}, expected ${e.status}`);
+    if (e.body !== undefined && c.bodies[n - 1] !== e.body)
+      out.push(
+        `${at}: client ${c.name} got body ${JSON.stringify(c.bodies[n - 1])} for request ${n}, expected ${JSON.stringify(e.body)}`,
+      );
+  }
+  return out;
+}
+
 export function createExpectations(sc: Scenario): ExpectationCheck {
   const syscalls = new Set<string>();
   return {
@@ -25,11 +46,19 @@ export function createExpectations(sc: Scenario): ExpectationCheck {
       (sc.expect ?? []).forEach((e, i) => {
         const at = `expect[${i}]`;
         const clients = m.clients.filter(
-          (c) => e.client === undefined || c.name === e.client || c.name.startsWith(`${e.client}#`),
+          (c) =>
+            (e.client === undefined || c.name === e.client || c.name.startsWith(`${e.client}#`)) &&
+            (e.conn === undefined || c.conn === e.conn),
         );
         if (e.client !== undefined && clients.length === 0)
-          out.push(`${at}: no client is named ${JSON.stringify(e.client)}`);
-        if (e.status !== undefined || e.body !== undefined) {
+          out.push(
+            `${at}: no client is named ${JSON.stringify(e.client)}${e.conn ? ` with conn ${e.conn}` : ''}`,
+          );
+        else if (e.conn !== undefined && clients.length === 0)
+          out.push(`${at}: no client connection ${e.conn} (the run made ${m.clients.length})`);
+        if (e.request !== undefined) {
+          out.push(...requestFailures(at, e.request, e, clients));
+        } else if (e.status !== undefined || e.body !== undefined) {
           for (const c of clients) {
             if (c.responses === 0) {
               out.push(`${at}: client ${c.name} received no response (state ${c.state})`);

@@ -12,14 +12,20 @@ import type { StateView } from '../sim/viewtypes.js';
 import { ChangeSet } from './changes.js';
 import { type ControllerCtx, handleKey, playTick } from './controller.js';
 import { type ExportTarget, startExport } from './export-prompt.js';
-import { toKeyEvents } from './keymap.js';
+import { type GaugeSource, gaugeLines } from './gauges.js';
+import { isQuitKey, toKeyEvents } from './keymap.js';
 import { computeLayout, type LayoutNode, tooSmallMessage } from './layout.js';
+import { AnomalyOverlay } from './overlays/anomalies.js';
 import { BplistOverlay } from './overlays/bplist.js';
-import { HelpOverlay } from './overlays/help.js';
+import { BytesOverlay } from './overlays/bytes.js';
+import { HelpOverlay, helpLines } from './overlays/help.js';
+import { Overlay, overlayCapacity } from './overlays/overlay.js';
 import { PromptOverlay } from './overlays/prompt.js';
+import { ShareOverlay } from './overlays/share.js';
 import { epollPane } from './panes/epoll.js';
 import { fdsPane } from './panes/fds.js';
 import { innerHeight, innerWidth, PaneFrame } from './panes/frame.js';
+import { journeyLine } from './panes/journey.js';
 import { narrationPane } from './panes/narration.js';
 import { nicPane } from './panes/nic.js';
 import { schedPane } from './panes/sched.js';
@@ -28,7 +34,12 @@ import { StatusLine } from './panes/status.js';
 import { timelinePane } from './panes/timeline.js';
 import type { PaneArgs, PaneDef } from './panes/types.js';
 import { initialUi, PANES, type PaneId, SPEEDS, type UiState, uiReducer } from './reducer.js';
+import { searchSteps } from './search.js';
 import type { Theme } from './theme.js';
+import { traceIndex } from './traceindex.js';
+
+/** The one-line hint a first frame shows (the legend itself is in `?`). */
+export const FIRST_HINT = 'new here? ? keys and legend · a anomaly · / search · v bytes · ] stage';
 
 const DEFS: Record<PaneId, PaneDef> = {
   nic: nicPane,
@@ -54,12 +65,18 @@ export interface AppProps {
   rows: number;
   /** Called once when the user quits. Default: Ink's exit(). */
   onQuit?: () => void;
-  /** Starting UI state (tests). */
+  /** Starting UI state (tests). Default: the initial state with FIRST_HINT as its message. */
   initial?: UiState;
   /** The scenario the `x` prompt exports (export-prompt.ts); absent: no export. */
   exportTarget?: ExportTarget;
   /** false: the app ignores keys (a quiz question box over it takes them). Default true. */
   inputActive?: boolean;
+  /** The scenario as the user named it on the command line (for `y`). Default: the session's name. */
+  scenarioArg?: string;
+  /** The seed given on the command line, if any (for `y`). */
+  seed?: number;
+  /** Gauge series for the gauge strip (`t`); without it the strip says it has none. */
+  gauges?: GaugeSource;
 }
 
 interface Snap {
@@ -82,9 +99,14 @@ export function App({
   initial,
   exportTarget,
   inputActive = true,
+  scenarioArg,
+  seed,
+  gauges,
 }: AppProps) {
   const { exit } = useApp();
-  const [ui, setUi] = useState<UiState>(() => initial ?? initialUi());
+  const [ui, setUi] = useState<UiState>(
+    () => initial ?? { ...initialUi(), message: { text: FIRST_HINT, tone: 'info' } },
+  );
   const [snap, setSnap] = useState<Snap>(() => snapAt(session));
   const [, setRev] = useState(0);
   const uiRef = useRef(ui);
@@ -131,14 +153,34 @@ export function App({
             commit(uiReducer(uiRef.current, { type: 'message', text, tone })),
           )
       : undefined,
+    helpRange: () => {
+      const cap = overlayCapacity(rows) - 1;
+      const total = helpLines(theme, Math.min(columns - 2, 120) - 3, cap).length;
+      // helpWindow keeps the last row for its "more" line: cap - 1 rows of help show at a time.
+      return { max: Math.max(0, total - (cap - 1)), page: cap - 1 };
+    },
+    checkGauge: (spec) => {
+      if (!gauges) return { message: 'no gauge data in this view' };
+      const r = gauges(spec);
+      return r instanceof Float64Array ? undefined : r;
+    },
   };
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;
 
+  const tooSmall = computeLayout(columns, rows, ui).kind === 'too-small';
+  const tooSmallRef = useRef(tooSmall);
+  tooSmallRef.current = tooSmall;
+
   useInput(
     (input, key) => {
       let s = uiRef.current;
-      for (const ev of toKeyEvents(input, key)) s = handleKey(s, ev, ctxRef.current);
+      for (const ev of toKeyEvents(input, key)) {
+        // While the screen says "terminal too small", only quitting works: a key must not move the
+        // cursor or open a prompt the user cannot see.
+        if (tooSmallRef.current && !isQuitKey(ev)) continue;
+        s = handleKey(s, ev, ctxRef.current);
+      }
       commit(s);
     },
     { isActive: inputActive },
@@ -153,6 +195,8 @@ export function App({
 
   const height = Math.max(1, rows - 1);
   const layout = computeLayout(columns, rows, ui);
+  const lensSteps = ui.lens !== null ? traceIndex(session)?.connSteps.get(ui.lens) : undefined;
+  const found = ui.search !== null ? searchSteps(session, ui.search) : undefined;
   if (layout.kind === 'too-small') {
     return (
       <Box width={columns} height={height} flexDirection="column">
@@ -190,6 +234,8 @@ export function App({
       width: innerWidth(n.width),
       height: innerHeight(n.height),
       scroll: ui.scroll[n.pane],
+      lens: lensSteps && ui.lens !== null ? { conn: ui.lens, steps: lensSteps } : undefined,
+      matches: found instanceof Int32Array ? found : undefined,
     };
     const def = DEFS[n.pane];
     const content = def.content(args);
@@ -221,7 +267,39 @@ export function App({
 
   let overlay: ReactNode = null;
   const mode = ui.mode;
-  if (mode.kind === 'help') overlay = <HelpOverlay theme={theme} columns={columns} rows={rows} />;
+  if (mode.kind === 'help')
+    overlay = <HelpOverlay theme={theme} columns={columns} rows={rows} scroll={mode.scroll} />;
+  else if (mode.kind === 'anomalies') {
+    const ix = traceIndex(session);
+    if (ix)
+      overlay = (
+        <AnomalyOverlay index={ix} selected={mode.selected} theme={theme} columns={columns} rows={rows} />
+      );
+  } else if (mode.kind === 'share')
+    overlay = (
+      <ShareOverlay
+        session={session}
+        ui={ui}
+        scenario={scenarioArg ?? session.name}
+        seed={seed}
+        theme={theme}
+        columns={columns}
+        rows={rows}
+      />
+    );
+  else if (mode.kind === 'bytes')
+    overlay = <BytesOverlay record={record} theme={theme} columns={columns} rows={rows} />;
+  else if (mode.kind === 'await')
+    overlay = (
+      <Overlay
+        title={mode.what === 'mark' ? 'Bookmark this step' : 'Jump to a bookmark'}
+        lines={awaitLines(mode.what, ui.bookmarks, theme)}
+        width={Math.min(columns - 2, 64)}
+        columns={columns}
+        rows={rows}
+        theme={theme}
+      />
+    );
   else if (mode.kind === 'prompt')
     overlay = (
       <PromptOverlay mode={mode} last={session.total - 1} theme={theme} columns={columns} rows={rows} />
@@ -230,6 +308,7 @@ export function App({
     overlay = (
       <BplistOverlay
         bps={session.breakpoints()}
+        bookmarks={ui.bookmarks}
         selected={mode.selected}
         theme={theme}
         columns={columns}
@@ -240,10 +319,40 @@ export function App({
   return (
     <Box width={columns} height={height} flexDirection="column">
       {renderNode(layout.root, 'root')}
-      <StatusLine session={session} t_ns={record.t_ns} ui={ui} theme={theme} />
+      <Text wrap="truncate-end">{journeyLine(session, theme, columns)}</Text>
+      {ui.gauge.on && (
+        <Text wrap="truncate-end">{gaugeStrip(ui.gauge.spec, gauges, session.cursor, columns, theme)}</Text>
+      )}
+      <StatusLine session={session} t_ns={record.t_ns} ui={ui} theme={theme} width={columns} />
       {overlay}
     </Box>
   );
+}
+
+/** The box after `m` or `'`: which letter, and the bookmarks there are. */
+function awaitLines(what: 'mark' | 'jump', marks: Record<string, number>, theme: Theme): string[] {
+  const list = Object.entries(marks)
+    .sort()
+    .map(([k, v]) => `'${k} step ${v}`);
+  return [
+    what === 'mark' ? `press a letter a–z to bookmark step here` : 'press the letter of a bookmark',
+    theme.dim(list.length ? `bookmarks: ${list.join(' · ')}` : 'no bookmarks yet'),
+    theme.dim('Esc: cancel'),
+  ];
+}
+
+/** The gauge strip's two rows, or a line saying why there is no plot. */
+function gaugeStrip(
+  spec: string,
+  gauges: GaugeSource | undefined,
+  cursor: number,
+  width: number,
+  theme: Theme,
+): string {
+  const series = gauges?.(spec);
+  if (!series) return `${theme.dim(' no gauge data in this view')}\n`;
+  if (!(series instanceof Float64Array)) return `${theme.error(` ${spec}: ${series.message}`)}\n`;
+  return gaugeLines(spec, series, cursor, width - 1, theme).join('\n');
 }
 
 /** `<App {...props} />`, for main.ts (which has no JSX and imports React lazily). */

@@ -9,14 +9,36 @@
  * reports into a list of such events: a burst of keys typed faster than a frame ("lll") arrives as one
  * input string and becomes three events.
  *
- * A binding belongs to one context: `normal` (the panes), `bplist` (the breakpoint list), `prompt`
- * (a goto or breakpoint prompt: unbound printable characters are typed into it) or `help`.
+ * A binding belongs to one context: `normal` (the panes), `bplist` (the breakpoint list), `anomalies`
+ * (the anomaly list), `await` (the letter after `m` or `'`), `prompt` (goto, breakpoint, search or
+ * gauge: unbound printable characters are typed into it), `help`, or `box` (a read-only box: the
+ * bytes inspector, the share line).
+ *
+ * `n` is both "step forward" (as ARCHITECTURE §6 has it) and "next match": after a `/` search it goes
+ * to the next match, `N` to the previous one; Esc clears the search and `n` steps again.
  */
 import type { Key } from 'ink';
 
 export type Command =
   | 'step'
   | 'back'
+  | 'search'
+  | 'search-next'
+  | 'search-prev'
+  | 'clear'
+  | 'mark'
+  | 'jump-mark'
+  | 'share'
+  | 'lens'
+  | 'anomaly-next'
+  | 'anomaly-prev'
+  | 'anomaly-list'
+  | 'stage-next'
+  | 'stage-prev'
+  | 'bytes'
+  | 'gauge-toggle'
+  | 'gauge-pick'
+  | 'jump'
   | 'continue'
   | 'reverse-continue'
   | 'goto'
@@ -47,9 +69,21 @@ export type Command =
   | 'erase'
   | 'cancel';
 
-export type Context = 'normal' | 'bplist' | 'prompt' | 'help';
+export type Context = 'normal' | 'bplist' | 'anomalies' | 'await' | 'prompt' | 'help' | 'box';
 
-export type Category = 'Move' | 'Breakpoints' | 'Play' | 'Panes' | 'General' | 'Breakpoint list' | 'Prompt';
+export type Category =
+  | 'Move'
+  | 'Find and mark'
+  | 'What went wrong'
+  | 'Look closer'
+  | 'Breakpoints'
+  | 'Play'
+  | 'Panes'
+  | 'General'
+  | 'Breakpoint list'
+  | 'Anomaly list'
+  | 'Prompt'
+  | 'Help';
 
 export interface Binding {
   command: Command;
@@ -67,8 +101,8 @@ export interface Binding {
 export const KEYMAP: readonly Binding[] = [
   {
     command: 'step',
-    keys: ['right', 'l', 'n'],
-    description: 'step forward one event',
+    keys: ['right', 'l'],
+    description: 'step forward one event (in the request lens: its next step)',
     category: 'Move',
     context: 'normal',
   },
@@ -93,7 +127,22 @@ export const KEYMAP: readonly Binding[] = [
     category: 'Move',
     context: 'normal',
   },
-  { command: 'goto', keys: ['g'], description: 'go to step N (prompt)', category: 'Move', context: 'normal' },
+  {
+    command: 'goto',
+    keys: ['g'],
+    description: 'go to step N, +N, -N, or a time like 1.025ms (prompt)',
+    category: 'Move',
+    context: 'normal',
+  },
+  { command: 'first', keys: ['home'], description: 'first step', category: 'Move', context: 'normal' },
+  { command: 'last', keys: ['end'], description: 'last step', category: 'Move', context: 'normal' },
+  {
+    command: 'stage-next',
+    keys: [']'],
+    description: 'next step of this request in another journey stage',
+    category: 'Move',
+    context: 'normal',
+  },
   {
     command: 'why',
     keys: ['w'],
@@ -101,8 +150,113 @@ export const KEYMAP: readonly Binding[] = [
     category: 'Move',
     context: 'normal',
   },
-  { command: 'first', keys: ['home'], description: 'first step', category: 'Move', context: 'normal' },
-  { command: 'last', keys: ['end'], description: 'last step', category: 'Move', context: 'normal' },
+  {
+    command: 'stage-prev',
+    keys: ['['],
+    description: 'previous step of this request in another journey stage',
+    category: 'Move',
+    context: 'normal',
+  },
+  {
+    command: 'search',
+    keys: ['/'],
+    description: 'search: words, or key=value (fd=4 conn=2 g=7 layer=nic stage=epoll)',
+    category: 'Find and mark',
+    context: 'normal',
+  },
+  {
+    command: 'search-next',
+    keys: ['n'],
+    description: 'next match (with no search: step forward)',
+    category: 'Find and mark',
+    context: 'normal',
+  },
+  {
+    command: 'search-prev',
+    keys: ['N'],
+    description: 'previous match',
+    category: 'Find and mark',
+    context: 'normal',
+  },
+  {
+    command: 'clear',
+    keys: ['escape'],
+    description: 'clear the search and the request lens',
+    category: 'Find and mark',
+    context: 'normal',
+  },
+  {
+    command: 'mark',
+    keys: ['m'],
+    label: 'm a–z',
+    description: 'bookmark this step under a letter',
+    category: 'Find and mark',
+    context: 'normal',
+  },
+  {
+    command: 'jump-mark',
+    keys: ["'"],
+    label: "' a–z",
+    description: 'jump to a bookmark (B lists them)',
+    category: 'Find and mark',
+    context: 'normal',
+  },
+  {
+    command: 'lens',
+    keys: ['r'],
+    description: 'request lens: only this connection’s steps (r again: off)',
+    category: 'Find and mark',
+    context: 'normal',
+  },
+  {
+    command: 'share',
+    keys: ['y'],
+    description: 'the command line that reopens this moment',
+    category: 'Find and mark',
+    context: 'normal',
+  },
+  {
+    command: 'anomaly-next',
+    keys: ['a'],
+    description: 'next anomaly (overflow, drop, retransmit, zero window, errno, preempt, steal)',
+    category: 'What went wrong',
+    context: 'normal',
+  },
+  {
+    command: 'anomaly-prev',
+    keys: ['A'],
+    description: 'previous anomaly',
+    category: 'What went wrong',
+    context: 'normal',
+  },
+  {
+    command: 'anomaly-list',
+    keys: ['E'],
+    description: 'anomalies counted by kind (Expert Info); Enter jumps',
+    category: 'What went wrong',
+    context: 'normal',
+  },
+  {
+    command: 'bytes',
+    keys: ['v'],
+    description: 'bytes inspector: the frame’s headers and payload',
+    category: 'Look closer',
+    context: 'normal',
+  },
+  {
+    command: 'gauge-toggle',
+    keys: ['t'],
+    description: 'gauge strip: a sparkline of the whole run',
+    category: 'Look closer',
+    context: 'normal',
+  },
+  {
+    command: 'gauge-pick',
+    keys: ['T'],
+    description: 'pick the gauge (acceptq fd=3, rcvq fd=4, runq p=0, rdllist, rxring)',
+    category: 'Look closer',
+    context: 'normal',
+  },
   {
     command: 'break-add',
     keys: ['b'],
@@ -263,13 +417,77 @@ export const KEYMAP: readonly Binding[] = [
     context: 'prompt',
   },
   {
+    command: 'bp-up',
+    keys: ['up', 'k'],
+    description: 'select the previous kind',
+    short: 'previous',
+    category: 'Anomaly list',
+    context: 'anomalies',
+  },
+  {
+    command: 'bp-down',
+    keys: ['down', 'j'],
+    description: 'select the next kind',
+    short: 'next',
+    category: 'Anomaly list',
+    context: 'anomalies',
+  },
+  {
+    command: 'jump',
+    keys: ['return'],
+    description: 'go to the first anomaly of that kind after the cursor',
+    short: 'go',
+    category: 'Anomaly list',
+    context: 'anomalies',
+  },
+  {
     command: 'close',
-    keys: ['escape', '?', 'q', 'return'],
-    description: 'close this help',
-    category: 'General',
+    keys: ['escape', 'E', 'q'],
+    description: 'close the list',
+    short: 'close',
+    category: 'Anomaly list',
+    context: 'anomalies',
+  },
+  { command: 'quit', keys: ['C-c'], description: 'quit', category: 'Anomaly list', context: 'anomalies' },
+  { command: 'cancel', keys: ['escape'], description: 'cancel', category: 'Prompt', context: 'await' },
+  { command: 'quit', keys: ['C-c'], description: 'quit', category: 'Prompt', context: 'await' },
+  {
+    command: 'scroll-up',
+    keys: ['up', 'k'],
+    description: 'scroll the help up',
+    category: 'Help',
     context: 'help',
   },
-  { command: 'quit', keys: ['C-c'], description: 'quit', category: 'General', context: 'help' },
+  {
+    command: 'scroll-down',
+    keys: ['down', 'j'],
+    description: 'scroll the help down',
+    category: 'Help',
+    context: 'help',
+  },
+  {
+    command: 'page-up',
+    keys: ['pageup'],
+    description: 'scroll the help up a page',
+    category: 'Help',
+    context: 'help',
+  },
+  {
+    command: 'page-down',
+    keys: ['pagedown', 'space'],
+    description: 'scroll the help down a page',
+    category: 'Help',
+    context: 'help',
+  },
+  {
+    command: 'close',
+    keys: ['escape', '?', 'q', 'return'],
+    description: 'close this help (so does any other key)',
+    category: 'Help',
+    context: 'help',
+  },
+  { command: 'quit', keys: ['C-c'], description: 'quit', category: 'Help', context: 'help' },
+  { command: 'quit', keys: ['C-c'], description: 'quit', category: 'General', context: 'box' },
 ];
 
 /** Named (non-printable) keys a KeyEvent may carry. */
@@ -339,6 +557,11 @@ export function matchKey(ctx: Context, ev: KeyEvent): Binding | undefined {
   return KEYMAP.find((b) => b.context === ctx && b.keys.includes(id));
 }
 
+/** Does this key quit from the panes (`q`, Ctrl-C)? The one thing keys do on a too-small terminal. */
+export function isQuitKey(ev: KeyEvent): boolean {
+  return matchKey('normal', ev)?.command === 'quit';
+}
+
 const KEY_LABELS: Record<string, string> = {
   right: '→',
   left: '←',
@@ -390,7 +613,7 @@ export function bindingsByCategory(ctx: Context): [Category, Binding[]][] {
 /** The key map as a Markdown table (for the README): normal keys, then the breakpoint list's. */
 export function keymapMarkdown(): string {
   const rows = ['| key | action |', '|---|---|'];
-  for (const ctx of ['normal', 'bplist', 'prompt'] as const) {
+  for (const ctx of ['normal', 'bplist', 'anomalies', 'prompt', 'help'] as const) {
     for (const [cat, list] of bindingsByCategory(ctx)) {
       for (const b of list) {
         const keys = b.label ? `\`${b.label}\`` : b.keys.map((k) => `\`${keyLabel(k)}\``).join(' ');

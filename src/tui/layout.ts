@@ -3,7 +3,8 @@
  * and columns with exact cell sizes, which app.tsx turns into Ink boxes.
  *
  * The root box is one row shorter than the terminal (at full height Ink clears the whole screen on
- * every frame), and its last row is the status line, so panes get `rows - 2` rows.
+ * every frame); under the panes come the journey map (one row, always), the gauge strip when it is on
+ * (`t`, GAUGE_ROWS rows) and the status line, so panes get `rows - 3` rows (`rows - 5` with the gauge).
  *
  * - full (≥ 160×50): every pane. NIC | Sockets across the top; FD table | epoll over the Timeline on
  *   the left; Scheduler over Narration on the right.
@@ -17,6 +18,9 @@ export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 24;
 export const FULL_COLUMNS = 160;
 export const FULL_ROWS = 50;
+/** Rows of the journey map strip (always shown) and of the gauge strip (when on). */
+export const JOURNEY_ROWS = 1;
+export const GAUGE_ROWS = 2;
 /** NIC pane width that fits 64 ring slots per row (borders and padding: 3). */
 const NIC_WIDTH = 67;
 /** NIC pane height: two rings of 4 rows, 4 more lines, 2 borders. */
@@ -92,9 +96,13 @@ function panesOf(n: LayoutNode, out: PaneId[] = []): PaneId[] {
   return out;
 }
 
-export function computeLayout(columns: number, rows: number, ui: Pick<UiState, 'detail'>): Layout {
+export function computeLayout(
+  columns: number,
+  rows: number,
+  ui: Pick<UiState, 'detail'> & Partial<Pick<UiState, 'gauge'>>,
+): Layout {
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) return { kind: 'too-small', columns, rows };
-  const h = rows - 2;
+  const h = rows - 2 - JOURNEY_ROWS - (ui.gauge?.on ? GAUGE_ROWS : 0);
   const detail = DETAIL_PANES.includes(ui.detail) ? ui.detail : 'nic';
   const root = columns >= FULL_COLUMNS && rows >= FULL_ROWS ? full(columns, h) : compact(columns, h, detail);
   return {

@@ -44,8 +44,8 @@ function fail(message: string): void {
   process.exitCode = EXIT_USAGE;
 }
 
-/** The session for the options, or undefined after reporting what is wrong. */
-function prepare(opts: TuiOptions): Session | undefined {
+/** The session for the options (and its scenario), or undefined after reporting what is wrong. */
+function prepare(opts: TuiOptions): { session: Session; scenario: Scenario } | undefined {
   let scenario: Scenario;
   try {
     scenario = loadScenarioFile(resolveScenario(opts.scenarioPath));
@@ -70,12 +70,13 @@ function prepare(opts: TuiOptions): Session | undefined {
     }
     session.goto(opts.at);
   }
-  return session;
+  return { session, scenario };
 }
 
 export async function startTui(opts: TuiOptions): Promise<void> {
-  const session = prepare(opts);
-  if (!session) return;
+  const prepared = prepare(opts);
+  if (!prepared) return;
+  const { session, scenario } = prepared;
   const { stdin, stdout } = process;
   if (!stdin.isTTY || !stdout.isTTY) {
     fail(
@@ -88,12 +89,14 @@ export async function startTui(opts: TuiOptions): Promise<void> {
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
 
-  const [{ render }, { appElement }, { makeTheme }, { default: chalk }] = await Promise.all([
+  const [{ render }, { appElement }, { makeTheme }, { default: chalk }, { gaugeSource }] = await Promise.all([
     import('ink'),
     import('./app.js'),
     import('./theme.js'),
     import('chalk'),
+    import('./gauges.js'),
   ]);
+  const gauges = gaugeSource(engine, scenario, opts.seed);
   // The bin maps NO_COLOR to FORCE_COLOR=0 before chalk loads; do it here too for other entry points
   // (`tsx src/cli.ts`), where chalk may have decided its level already.
   const noColor = (process.env.NO_COLOR ?? '') !== '' && process.env.FORCE_COLOR === undefined;
@@ -114,6 +117,9 @@ export async function startTui(opts: TuiOptions): Promise<void> {
       columns: stdout.columns || 80,
       rows: stdout.rows || 24,
       exportTarget: { scenarioPath: opts.scenarioPath, seed: opts.seed },
+      scenarioArg: opts.scenarioPath,
+      seed: opts.seed,
+      gauges,
     };
     if (forkView && forkSession)
       return forkView.forkElement({

@@ -5,8 +5,12 @@
  * nothing else. The debugger Session is not in here; controller.ts moves it and then reports what
  * happened with these actions.
  *
- * Modes: normal ⇄ help; normal ⇄ prompt (goto | break | why | export); normal ⇄ bplist → prompt (break). Closing a
- * prompt or the list returns to normal.
+ * Modes: normal ⇄ help (scrolls); normal ⇄ prompt (goto | break | search | gauge | why | export); normal ⇄ bplist →
+ * prompt (break); normal ⇄ await (the letter after `m` or `'`); normal ⇄ anomalies (the list);
+ * normal ⇄ share / bytes (read-only boxes). Closing any of them returns to normal.
+ *
+ * Also here, because keys change them: the `/` search, bookmarks (letter → step), the request lens
+ * (a connection id: stepping stays within its steps) and the gauge strip (on/off, which gauge).
  */
 
 /** The panes, in focus order; `1`–`7` pick them by position. */
@@ -30,12 +34,19 @@ export const PANE_TITLES: Record<PaneId, string> = {
 export const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] as const;
 export const DEFAULT_SPEED = 2;
 
-export type PromptKind = 'goto' | 'break' | 'why' | 'export';
+export type PromptKind = 'goto' | 'break' | 'search' | 'gauge' | 'why' | 'export';
+
+/** The gauge the strip plots until the user picks another with `T` (a watch's gauge spec). */
+export const DEFAULT_GAUGE = 'acceptq';
 
 export type Mode =
   | { kind: 'normal' }
-  | { kind: 'help' }
+  | { kind: 'help'; scroll: number }
   | { kind: 'bplist'; selected: number }
+  | { kind: 'anomalies'; selected: number }
+  | { kind: 'await'; what: 'mark' | 'jump' }
+  | { kind: 'share' }
+  | { kind: 'bytes' }
   | {
       kind: 'prompt';
       prompt: PromptKind;
@@ -61,6 +72,14 @@ export interface UiState {
   speed: number;
   message: Message | null;
   quit: boolean;
+  /** The last `/` query, while n / N move between its matches; null when none. */
+  search: string | null;
+  /** Bookmarks: a letter → a step. */
+  bookmarks: Record<string, number>;
+  /** The request lens: a connection id whose steps alone the timeline shows; null when off. */
+  lens: number | null;
+  /** The gauge strip: shown or not, and the gauge spec it plots (`acceptq fd=3`, `runq p=0`). */
+  gauge: { on: boolean; spec: string };
 }
 
 export type UiAction =
@@ -68,16 +87,26 @@ export type UiAction =
   | { type: 'focus-cycle'; delta: 1 | -1 }
   /** Scroll the focused pane by `delta` lines, keeping the offset within min..max. */
   | { type: 'scroll'; delta: number; min: number; max: number }
-  /** The cursor moved: the timeline re-centres on it. */
-  | { type: 'moved' }
+  /** The cursor moved: the timeline re-centres on it, the narration goes back to its top, and a small
+   * terminal's detail pane follows the step (`detail`, when the step has a pane). */
+  | { type: 'moved'; detail?: PaneId }
   | { type: 'open-help' }
+  /** Scroll the help by delta lines within 0..max. */
+  | { type: 'help-scroll'; delta: number; max: number }
+  | { type: 'open-anomalies' }
+  | { type: 'open-await'; what: 'mark' | 'jump' }
+  | { type: 'open-box'; box: 'share' | 'bytes' }
+  | { type: 'bookmark'; letter: string; step: number }
+  | { type: 'search'; query: string | null }
+  | { type: 'lens'; conn: number | null }
+  | { type: 'gauge'; on?: boolean; spec?: string }
   | { type: 'open-bplist' }
   | { type: 'open-prompt'; prompt: PromptKind }
   | { type: 'close' }
   | { type: 'type'; text: string }
   | { type: 'erase' }
   | { type: 'prompt-error'; message: string; column?: number }
-  /** Move the breakpoint list selection by delta, within 0..count-1. */
+  /** Move the selection of the open list (breakpoints, anomalies) by delta, within 0..count-1. */
   | { type: 'bp-select'; delta: number; count: number }
   | { type: 'play'; playing: boolean }
   | { type: 'speed'; delta: 1 | -1 }
@@ -96,6 +125,10 @@ export function initialUi(): UiState {
     speed: DEFAULT_SPEED,
     message: null,
     quit: false,
+    search: null,
+    bookmarks: {},
+    lens: null,
+    gauge: { on: false, spec: DEFAULT_GAUGE },
   };
 }
 
@@ -119,10 +152,30 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       const next = clamp(s.scroll[s.focus] + a.delta, Math.min(0, a.min), Math.max(0, a.max));
       return { ...s, scroll: { ...s.scroll, [s.focus]: next } };
     }
-    case 'moved':
-      return s.scroll.timeline === 0 ? s : { ...s, scroll: { ...s.scroll, timeline: 0 } };
+    case 'moved': {
+      const detail = a.detail && DETAIL_PANES.includes(a.detail) ? a.detail : s.detail;
+      if (s.scroll.timeline === 0 && s.scroll.narration === 0 && detail === s.detail) return s;
+      return { ...s, detail, scroll: { ...s.scroll, timeline: 0, narration: 0 } };
+    }
     case 'open-help':
-      return { ...s, mode: { kind: 'help' }, playing: false };
+      return { ...s, mode: { kind: 'help', scroll: 0 }, playing: false };
+    case 'help-scroll':
+      if (s.mode.kind !== 'help') return s;
+      return { ...s, mode: { kind: 'help', scroll: clamp(s.mode.scroll + a.delta, 0, Math.max(0, a.max)) } };
+    case 'open-anomalies':
+      return { ...s, mode: { kind: 'anomalies', selected: 0 }, playing: false };
+    case 'open-await':
+      return { ...s, mode: { kind: 'await', what: a.what }, playing: false };
+    case 'open-box':
+      return { ...s, mode: { kind: a.box }, playing: false };
+    case 'bookmark':
+      return { ...s, bookmarks: { ...s.bookmarks, [a.letter]: a.step } };
+    case 'search':
+      return { ...s, search: a.query };
+    case 'lens':
+      return { ...s, lens: a.conn };
+    case 'gauge':
+      return { ...s, gauge: { on: a.on ?? s.gauge.on, spec: a.spec ?? s.gauge.spec } };
     case 'open-bplist':
       return { ...s, mode: { kind: 'bplist', selected: 0 }, playing: false };
     case 'open-prompt':
@@ -142,9 +195,9 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       if (s.mode.kind !== 'prompt') return s;
       return { ...s, mode: { ...s.mode, error: { message: a.message, column: a.column } } };
     case 'bp-select': {
-      if (s.mode.kind !== 'bplist') return s;
+      if (s.mode.kind !== 'bplist' && s.mode.kind !== 'anomalies') return s;
       const selected = a.count === 0 ? 0 : clamp(s.mode.selected + a.delta, 0, a.count - 1);
-      return { ...s, mode: { kind: 'bplist', selected } };
+      return { ...s, mode: { kind: s.mode.kind, selected } };
     }
     case 'play':
       return { ...s, playing: a.playing };

@@ -1,6 +1,7 @@
 /**
  * The breakpoint list (`B`): every breakpoint with its id, enabled state, spec and hit count; the
- * selected one marked `▶`. Its keys come from the key map's `bplist` context.
+ * selected one marked `▶`; under them the bookmarks (`m` + letter) with their steps. Its keys come
+ * from the key map's `bplist` context.
  */
 import type { BreakpointInfo } from '../../debug/types.js';
 import { keyHints } from '../keymap.js';
@@ -25,20 +26,33 @@ export function bplistLines(bps: BreakpointInfo[], selected: number, theme: Them
   return [...lines, '', theme.dim(hints)];
 }
 
+/** The bookmarks line under the list: `bookmarks: 'a step 83 · 'b step 120`. */
+export function bookmarkLine(marks: Record<string, number>, theme: Theme): string {
+  const list = Object.entries(marks)
+    .sort()
+    .map(([k, v]) => `'${k} step ${v}`);
+  return theme.dim(
+    list.length ? `bookmarks (' + letter jumps): ${list.join(' · ')}` : 'no bookmarks: m + a letter sets one',
+  );
+}
+
 export interface BplistOverlayProps {
   bps: BreakpointInfo[];
+  /** Bookmarks: letter → step. */
+  bookmarks?: Record<string, number>;
   selected: number;
   theme: Theme;
   columns: number;
   rows: number;
 }
 
-export function BplistOverlay({ bps, selected, theme, columns, rows }: BplistOverlayProps) {
+export function BplistOverlay({ bps, bookmarks = {}, selected, theme, columns, rows }: BplistOverlayProps) {
   const width = Math.min(columns - 2, 84);
+  const lines = bplistLines(bps, selected, theme, overlayCapacity(rows) - 2);
   return (
     <Overlay
-      title={`Breakpoints (${bps.length})`}
-      lines={bplistLines(bps, selected, theme, overlayCapacity(rows))}
+      title={`Breakpoints (${bps.length}) and bookmarks (${Object.keys(bookmarks).length})`}
+      lines={[...lines, '', bookmarkLine(bookmarks, theme)]}
       width={width}
       columns={columns}
       rows={rows}

@@ -36,16 +36,33 @@ export function promptLines(mode: PromptMode, theme: Theme, width: number, last:
     lines.push(
       theme.dim('e.g. syscall:accept4 · syscall errno=EAGAIN · irq:rx · wakeup:accept · event:nic.*'),
     );
-    lines.push(theme.dim('     park:read g=5 · watch acceptq > 0 · watch rcvq fd=4 >= 65536'));
+    lines.push(
+      theme.dim('     park:read g=5 · anomaly:overflow · watch acceptq > 0 · watch rcvq fd=4 >= 65536'),
+    );
+  } else if (mode.prompt === 'search') {
+    lines.push(theme.dim('words from the step sentences, or key=value: fd=4 conn=2 g=7 layer=nic'));
+    lines.push(theme.dim('     kind=nic.* syscall=read errno=EAGAIN stage=epoll; then n / N'));
+  } else if (mode.prompt === 'gauge') {
+    lines.push(theme.dim('acceptq · acceptq fd=3 · rcvq fd=4 · sndq fd=4 · runq p=0 · globrunq · rdllist'));
+    lines.push(theme.dim('     rxring · txring · synq (the gauges of watch breakpoints)'));
   } else if (mode.prompt === 'export') {
     lines.push(theme.dim('FORMAT [FILE] [N-M] [force]: pcapng pcap perfetto strace schedtrace jsonl'));
     lines.push(theme.dim(`e.g. pcapng · perfetto run.json · strace 0-${last} · pcap out.pcap force`));
   } else {
-    lines.push(theme.dim(`a step from 0 to ${last}, +N or -N from here, or end`));
+    lines.push(theme.dim(`a step from 0 to ${last}, +N or -N from here, end, or a time like 1.025ms`));
   }
   lines.push(theme.dim('Enter: ok · Esc: cancel'));
   return lines;
 }
+
+const PROMPT_TITLES: Record<PromptMode['prompt'], string> = {
+  goto: 'Go to step',
+  break: 'Add breakpoint',
+  search: 'Search the timeline',
+  gauge: 'Gauge to plot',
+  why: 'Why?',
+  export: 'Export the run',
+};
 
 export interface PromptOverlayProps {
   mode: PromptMode;
@@ -58,9 +75,7 @@ export interface PromptOverlayProps {
 
 export function PromptOverlay({ mode, last, theme, columns, rows }: PromptOverlayProps) {
   const width = Math.min(columns - 2, 84);
-  const title = { goto: 'Go to step', break: 'Add breakpoint', why: 'Why?', export: 'Export the run' }[
-    mode.prompt
-  ];
+  const title = PROMPT_TITLES[mode.prompt];
   return (
     <Overlay
       title={title}

@@ -1,11 +1,11 @@
 /**
- * The frame every pane is drawn in: a hand-drawn top border carrying the pane's number and title,
- * then a box with the other three borders around one `Text` holding every content line (each cut to
- * the pane's width here, so Ink has one node per pane to walk). The focused pane has
- * a double border (visible without colour), the others a single one.
+ * The frame every pane is drawn in, all of it hand-drawn as one `Text`: a top border carrying the
+ * pane's number and title, each content line (cut and padded to the pane's width here) between the
+ * side borders, and the bottom border, so Ink has one node per pane to walk. The focused pane has a
+ * double border (visible without colour), the others a single one.
  */
 import { Box, Text } from 'ink';
-import { cutStyled } from '../text.js';
+import { cutStyled, padStyled } from '../text.js';
 import type { Theme } from '../theme.js';
 
 export interface PaneFrameProps {
@@ -43,23 +43,25 @@ export function topBorder(title: string, width: number, focused: boolean, info =
   return `${l}${h}${t}${h.repeat(fill)}${i}${h}${r}`.slice(0, Math.max(0, width));
 }
 
-export function PaneFrame({ title, width, height, focused, lines, info, theme }: PaneFrameProps) {
+/** The whole frame as text lines: top border, each content line between side borders, bottom border. */
+export function frameLines({ title, width, height, focused, lines, info, theme }: PaneFrameProps): string[] {
+  const [v, h, bl, br] = focused ? ['║', '═', '╚', '╝'] : ['│', '─', '└', '┘'];
+  const iw = innerWidth(width);
+  const side = theme.frame(v, focused);
+  const out = [theme.frame(topBorder(title, width, focused, info), focused)];
+  const rows = innerHeight(height);
+  for (let i = 0; i < rows; i++) out.push(`${side} ${padStyled(cutStyled(lines[i] ?? '', iw), iw)}${side}`);
+  if (height >= 2) out.push(theme.frame(`${bl}${h.repeat(Math.max(0, width - 2))}${br}`, focused));
+  return out;
+}
+
+export function PaneFrame(props: PaneFrameProps) {
+  // Every border is drawn here, as text: with an Ink border box, a focus change altered only
+  // `borderStyle`, Ink re-applied a top border, and the pane got a blank first row and its last row
+  // drawn over the bottom border until the next resize. One Text per pane is also the cheapest frame.
   return (
-    <Box flexDirection="column" width={width} height={height} flexShrink={0}>
-      <Text wrap="truncate-end">{theme.frame(topBorder(title, width, focused, info), focused)}</Text>
-      <Box
-        flexDirection="column"
-        width={width}
-        height={height - 1}
-        borderStyle={focused ? 'double' : 'single'}
-        borderTop={false}
-        borderColor={theme.border(focused)}
-        paddingLeft={1}
-      >
-        {/* One Text for the whole pane: lines are cut to the pane's width here, so
-            Ink needs no clipping (its per-line slicing is most of a frame's cost). */}
-        <Text>{lines.map((line) => cutStyled(line, innerWidth(width))).join('\n')}</Text>
-      </Box>
+    <Box width={props.width} height={props.height} flexShrink={0}>
+      <Text>{frameLines(props).join('\n')}</Text>
     </Box>
   );
 }

@@ -1,14 +1,19 @@
 /**
  * Narration pane: what the current step did and why. The record's own sentence (written by the
- * simulation code that made it: what happened, and why), the real function it models (e.g.
- * `runtime.netpollready — src/runtime/netpoll.go`), exactly what it changed (its `changes`), the step
- * that caused it (`w` walks the whole chain), a dim line on what this kind of step is in general, and
- * the scenario's teaching notes that match this step.
+ * simulation code that made it: what happened, and why), the scenario's teaching notes that match
+ * this step (right under the sentence, so they are the first thing read), the real function it models
+ * (e.g. `runtime.netpollready — src/runtime/netpoll.go`), exactly what it changed (its `changes`), the
+ * step that caused it (`w` walks the whole chain), a dim line on what this kind of step is in general,
+ * and the journey stage the step is in (the map strip's lit name, explained).
+ *
+ * Never clipped silently: when the text is longer than the pane, its last row says how many lines
+ * are left and how to scroll them (`7`, then `↓`); the pane goes back to its top when the step changes.
  */
 import type { Change } from '../../sim/steplog.js';
 import { formatTime } from '../../sim/trace.js';
 import { KIND_ABOUT } from '../kinds.js';
 import { sanitize } from '../sanitize.js';
+import { STAGE_ABOUT, stageOf } from '../stage.js';
 import { type Block, materialize, type PaneContent, wrap } from '../text.js';
 import type { PaneArgs, PaneDef } from './types.js';
 
@@ -38,6 +43,9 @@ function narrationContent({
     ),
   );
   for (const l of wrap(sanitize(r.text), w)) blocks.push(theme.bold(l));
+  for (const note of session.notesAt(r.step)) {
+    for (const l of wrap(`note: ${sanitize(note)}`, w)) blocks.push(theme.warn(l));
+  }
   if (r.fn) for (const l of wrap(`models ${sanitize(r.fn)}`, w)) blocks.push(theme.accent(l));
   const list = changes.matching(/./);
   const changed = list.length ? list.map(changeText).join(' · ') : 'nothing (this step only explains)';
@@ -48,10 +56,31 @@ function narrationContent({
   }
   const about = KIND_ABOUT[r.kind];
   if (about) for (const l of wrap(`(${r.kind}) ${about}`, w)) blocks.push(theme.dim(l));
-  for (const note of session.notesAt(r.step)) {
-    for (const l of wrap(`note: ${sanitize(note)}`, w)) blocks.push(theme.warn(l));
-  }
-  return materialize(blocks, scroll, height);
+  const stage = stageOf(r);
+  if (stage) for (const l of wrap(`journey: ${stage} — ${STAGE_ABOUT[stage]}`, w)) blocks.push(theme.dim(l));
+  return withMore(blocks, scroll, height, theme);
+}
+
+/**
+ * `materialize`, but when the blocks do not fit, the last row says how many lines are hidden below
+ * (or that the end is reached). `total` counts that row, so the App's scroll range reaches the end.
+ */
+export function withMore(
+  blocks: Block[],
+  scroll: number,
+  height: number,
+  theme: PaneArgs['theme'],
+): PaneContent {
+  const all = blocks.reduce((n, b) => n + (typeof b === 'string' ? 1 : b.count), 0);
+  if (all <= height || height < 2) return materialize(blocks, scroll, height);
+  const c = materialize(blocks, scroll, height - 1);
+  const first = Math.max(0, Math.min(scroll, all - (height - 1)));
+  const below = all - first - (height - 1);
+  const more =
+    below > 0
+      ? `▼ ${below} more line${below === 1 ? '' : 's'}: 7 then ↓ to read on`
+      : '▲ end · ↑ scrolls back';
+  return { lines: [...c.lines, theme.warn(theme.bold(more))], total: all + 1 };
 }
 
 export const narrationPane: PaneDef = {

@@ -17,6 +17,10 @@ import type { PaneArgs, PaneDef } from './types.js';
 const SHORT_G_LIST = 8;
 
 const gs = (ids: number[]) => ids.map((g) => `G${g}`).join(' ');
+/** Queues longer than this lead with their length (`runq 812: [G13833 G13834 …]`). */
+const SAY_LENGTH_FROM = 4;
+/** A run queue as shown: `[G6 G7]`, or with its length first when long. */
+const q = (ids: number[]) => (ids.length > SAY_LENGTH_FROM ? `${ids.length}: [${gs(ids)}]` : `[${gs(ids)}]`);
 
 /** The G whose frames the pane shows. */
 export function currentG(record: TraceRecord | undefined, view: StateView): GView | undefined {
@@ -48,12 +52,12 @@ function schedContent({ view, changes, theme, height, scroll, record }: PaneArgs
       const rn = p.runnext === undefined ? '-' : `G${p.runnext}`;
       return (
         `${theme.bold(n)} ${ch([`${n} status`], p.status, 7)} ${ch([`${n} m`], m, 3)}` +
-        ` runnext ${ch([`${n} runnext`], rn, 4)} runq ${ch([`${n} runq`], `[${gs(p.runq)}]`)}` +
+        ` runnext ${ch([`${n} runnext`], rn, 4)} runq ${ch([`${n} runq`], q(p.runq))}` +
         theme.dim(` tick ${p.schedtick}`)
       );
     },
   });
-  blocks.push(`global runq ${theme.mark(`[${gs(s.globrunq)}]`, changes.has('globrunq'))}`);
+  blocks.push(`global runq ${theme.mark(q(s.globrunq), changes.has('globrunq'))}`);
   blocks.push({
     count: s.ms.length,
     line: (i) => {

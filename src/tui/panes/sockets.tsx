@@ -49,12 +49,24 @@ function sockContent({ view, changes, theme, width, height, scroll }: PaneArgs):
   const blocks: Block[] = [];
   const counts = `${view.sockets.length} sockets · ${listeners.length} listening · ${conns.length} other`;
   blocks.push(theme.dim(counts));
+  if (view.sockets.length > SUMMARY_FROM) blocks.push(theme.dim(byState(view.sockets)));
   if (view.sockets.length === 0) blocks.push(theme.dim('no sockets yet'));
   blocks.push({ count: listeners.length, line: (i) => listenLine(listeners[i]) });
   blocks.push({ count: conns.length * 2, line: connLine });
   const wasGone = changes.gone(/^(conn \d+|fd \d+|sock #\d+) state$/).length;
   if (wasGone > 0) blocks.push(theme.changed(`${wasGone} socket${wasGone === 1 ? '' : 's'} closed`));
   return materialize(blocks, scroll, height);
+}
+
+/** A table with more sockets than this leads with a count by TCP state. */
+const SUMMARY_FROM = 8;
+
+/** `by state: ESTABLISHED 812 · SYN_RECV 3 · LISTEN 1`, most frequent first. */
+function byState(socks: { state: string }[]): string {
+  const n = new Map<string, number>();
+  for (const s of socks) n.set(s.state, (n.get(s.state) ?? 0) + 1);
+  const parts = [...n].sort((a, b) => b[1] - a[1]).map(([st, c]) => `${sanitize(st)} ${c}`);
+  return `by state: ${parts.join(' · ')}`;
 }
 
 export const socketsPane: PaneDef = {

@@ -8,9 +8,11 @@ import type { Session } from '../../debug/types.js';
 import { formatTime } from '../../sim/trace.js';
 import { SPEEDS, type UiState } from '../reducer.js';
 import { sanitize } from '../sanitize.js';
+import { visibleLength } from '../text.js';
 import type { Theme } from '../theme.js';
 
-const HINTS = '→/← step · c/C continue · g goto · b break · B list · space play · Tab pane · ? help · q quit';
+const HINTS =
+  '→/← step · c/C continue · g goto · / search · a anomaly · b break · space play · Tab pane · ? help · q quit';
 
 /** The breakpoints part: enabled specs with their ids, at most three, then a count. */
 function bpSummary(session: Session): string {
@@ -20,19 +22,35 @@ function bpSummary(session: Session): string {
   return `bp ${shown.join(', ')}${on.length > 3 ? ` +${on.length - 3}` : ''}`;
 }
 
-export function statusLine(session: Session, t_ns: number, ui: UiState, theme: Theme): string {
+/**
+ * The status line. With `width` (the terminal's columns), a message that would be cut off takes the
+ * place of the scenario and breakpoint parts, so what a key just did is always readable.
+ */
+export function statusLine(
+  session: Session,
+  t_ns: number,
+  ui: UiState,
+  theme: Theme,
+  width?: number,
+): string {
   const step = theme.bold(`step ${session.cursor}/${Math.max(0, session.total - 1)}`);
   const parts = [step, formatTime(t_ns), theme.accent(sanitize(session.name)), bpSummary(session)];
+  if (ui.lens !== null) parts.push(theme.warn(`lens conn ${ui.lens}`));
+  if (ui.search !== null) parts.push(theme.accent(`/${sanitize(ui.search)}`));
   if (ui.playing) parts.push(theme.ok(`▶ playing ${SPEEDS[ui.speed]}/s`));
   const left = ` ${parts.join(' │ ')}`;
   if (ui.message) {
     const msg = ui.message.tone === 'error' ? theme.error(ui.message.text) : theme.warn(ui.message.text);
-    return `${left} │ ${msg}`;
+    const full = `${left} │ ${msg}`;
+    if (width === undefined || visibleLength(full) <= width) return full;
+    return ` ${step} │ ${formatTime(t_ns)} │ ${msg}`;
   }
   return `${left} │ ${theme.dim(HINTS)}`;
 }
 
 export interface StatusLineProps {
+  /** Terminal columns. */
+  width?: number;
   session: Session;
   /** Virtual time of the current record. */
   t_ns: number;
@@ -40,6 +58,6 @@ export interface StatusLineProps {
   theme: Theme;
 }
 
-export function StatusLine({ session, t_ns, ui, theme }: StatusLineProps) {
-  return <Text wrap="truncate-end">{statusLine(session, t_ns, ui, theme)}</Text>;
+export function StatusLine({ session, t_ns, ui, theme, width }: StatusLineProps) {
+  return <Text wrap="truncate-end">{statusLine(session, t_ns, ui, theme, width)}</Text>;
 }

@@ -24,6 +24,10 @@ export interface PaneArgs {
   height: number;
   /** Lines scrolled down (the timeline: records away from the cursor-centred window). */
   scroll: number;
+  /** The request lens: the only steps the timeline lists (a connection's), ascending. */
+  lens?: { conn: number; steps: Int32Array };
+  /** Steps matching the `/` search, ascending: the timeline marks them. */
+  matches?: Int32Array;
 }
 
 export interface PaneDef {
