@@ -55,7 +55,7 @@ describe('the diff and quiz commands', () => {
       const r = cli('check', file);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(
-        `${file}:4:9: quiz[0].at: not a breakpoint spec: column 1: expected one of syscall, irq, softirq, wakeup, park, event, watch, found "sycall"\n` +
+        `${file}:4:9: quiz[0].at: not a breakpoint spec: column 1: expected one of syscall, irq, softirq, wakeup, park, event, anomaly, watch, found "sycall"; did you mean "syscall"?\n` +
           `${file}:7:13: quiz[0].answer: the answer must be one of the choices: "x", "y"\n`,
       );
     } finally {

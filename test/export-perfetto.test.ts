@@ -118,6 +118,7 @@ describe('perfetto export', () => {
         "goroutines / G7 background read fd 4",
         "server (pid 1000): one track per OS thread / M0 (thread 1000)",
         "server (pid 1000): one track per OS thread / M2 (thread 1002)",
+        "server (pid 1000): one track per OS thread / M3 (thread 1003)",
         "wire (eth0 ↔ clients) / conn 1",
       ]
     `);

@@ -97,7 +97,7 @@ clients:
   it('messages quoting the file escape what they quote', () => {
     const ps = problems(`${HEAD}"k\\e]0;x\\a\\u202e": 1\n`);
     expect(where(ps[0]!)).toBe(
-      '3:1: unknown key "k\\u001b]0;x\\u0007\\u202e" (valid keys: name, description, seed, machine, server, clients, faults, expect, notes, maxTime)',
+      '3:1: unknown key "k\\u001b]0;x\\u0007\\u202e" (valid keys: name, description, seed, machine, server, clients, faults, expect, notes, quiz, maxTime)',
     );
   });
 });
@@ -266,7 +266,7 @@ describe('YAML oddities', () => {
     const ps = problems(`${HEAD}? ${'k'.repeat(900_000)}\n: 1\n`);
     expect(performance.now() - start).toBeLessThan(3000);
     expect(ps.map(where)).toEqual([
-      `3:3: unknown key "${'k'.repeat(57)}..." (valid keys: name, description, seed, machine, server, clients, faults, expect, notes, maxTime)`,
+      `3:3: unknown key "${'k'.repeat(57)}..." (valid keys: name, description, seed, machine, server, clients, faults, expect, notes, quiz, maxTime)`,
     ]);
   });
 });

@@ -128,7 +128,7 @@ describe('diff: outcomes and output', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('diff ring-overflow: as written vs machine.nic.rxRing=256');
     expect(lines[1]).toMatch(/^first difference at step \d+:$/);
-    expect(lines[2]).toMatch(/^ {2}as written +\d+ .*nic +The RX ring is full/);
+    expect(lines[2]).toMatch(/^ {2}as written +\d+ .*wire +A frame .* The RX ring is full/);
     expect(lines[3]).toMatch(/^ {2}with change +\d+ .*wire +A frame from/);
     expect(r.stdout).toMatch(/\nRX ring drops +42 +0 +-42\n/);
   });

@@ -56,7 +56,8 @@ export function nicRxArrive(m: Machine, seg: Seg): void {
       conn: seg.conn,
       bytes: seg.len,
       flags: flagNames(seg.flags),
-      text: () => `A frame from ${peerOf(m, seg)} arrives at eth0: ${segSummary(seg)}.`,
+      text: () =>
+        `A frame from ${peerOf(m, seg)} arrives at eth0: ${segSummary(seg)}. The RX ring is full: no free descriptor to DMA it into.`,
       fn: FN_HW_RX,
     });
     touch(m, 'nic', 0);
