@@ -24,7 +24,11 @@ function diff(scenario: string, sets: string[], json = false): Run {
 interface DiffJson {
   scenario: string;
   identical: boolean;
-  divergence: { step: number; original?: { text: string }; fork?: { text: string } } | null;
+  divergence: {
+    step: number;
+    original?: { text: string; kind: string; slot?: number };
+    fork?: { text: string; kind: string; slot?: number };
+  } | null;
   original: Outcome;
   fork: Outcome;
 }
@@ -77,7 +81,10 @@ describe('diff: the README pairs', () => {
 
   it('ring-overflow: 256 RX slots instead of 8 drop no frames, so nobody waits for a retransmission', () => {
     const d = diffJson('ring-overflow', ['machine.nic.rxRing=256']);
-    expect(d.divergence?.original?.text).toContain('RX ring is full');
+    // The runs part where a frame meets a full ring: the fork starts a DMA into slot 8, the original cannot.
+    expect(d.divergence?.fork).toMatchObject({ kind: 'wire.rx', slot: 8 });
+    expect(d.divergence?.original).toMatchObject({ kind: 'wire.rx' });
+    expect(d.divergence?.original).not.toHaveProperty('slot');
     expect(d.original.rxDrops).toBeGreaterThan(0);
     expect(d.fork.rxDrops).toBe(0);
     expect(d.original.rxRingPeak).toBe(8);
@@ -128,8 +135,8 @@ describe('diff: outcomes and output', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('diff ring-overflow: as written vs machine.nic.rxRing=256');
     expect(lines[1]).toMatch(/^first difference at step \d+:$/);
-    expect(lines[2]).toMatch(/^ {2}as written +\d+ .*nic +The RX ring is full/);
-    expect(lines[3]).toMatch(/^ {2}with change +\d+ .*wire +A frame from/);
+    expect(lines[2]).toMatch(/^ {2}as written +\d+ .*wire +A frame from 10\.0\.0\.2:\d+ arrives/);
+    expect(lines[3]).toMatch(/^ {2}with change +\d+ .*wire +A frame from 10\.0\.0\.2:\d+ arrives.*RX slot 8/);
     expect(r.stdout).toMatch(/\nRX ring drops +42 +0 +-42\n/);
   });
 
