@@ -216,12 +216,8 @@ describe('diff --tui and quiz in a real terminal (tmux)', () => {
     expect(s).toContain('as written (main)');
     expect(s).toContain('with machine.nic.rxRing=256');
     keys(t, 'd');
-    const at = await waitFor(
-      t,
-      (x) => /▶≠ +\d+ nic +The RX ring is full/.test(x),
-      'the cursor on the divergence',
-    );
-    expect(at).toMatch(/RX 8\/8 drops 1/);
+    const at = await waitFor(t, (x) => /▶≠ +\d+ wire +A frame from/.test(x), 'the cursor on the divergence');
+    expect(at).toMatch(/RX 8\/8 drops/);
     keys(t, 'q');
     await expectRestored(t, 0);
   });
