@@ -6,6 +6,7 @@ import {
   EPOLLIN,
   EPOLLOUT,
   epInsert,
+  epInsertPoll,
   epPollCallback,
   epRemove,
   epSendEvents,
@@ -56,6 +57,7 @@ describe('epoll', () => {
   it('an edge-triggered item leaves the ready list when reported and returns only on a new edge', () => {
     const { m, ep, efd, f } = setup();
     epInsert(m, ep, efd, f, EPOLLIN | EPOLLET);
+    epInsertPoll(m, ep, efd);
     expect(ep.rdllist).toEqual([]);
     m.evcount[f.id] = 1;
     epPollCallback(m, f.id, EPOLLIN, 'test');
@@ -68,6 +70,7 @@ describe('epoll', () => {
   it('a level-triggered item stays on the list while the file is ready', () => {
     const { m, ep, efd, f } = setup();
     epInsert(m, ep, efd, f, EPOLLIN);
+    epInsertPoll(m, ep, efd);
     m.evcount[f.id] = 1;
     epPollCallback(m, f.id, EPOLLIN, 'test');
     expect(epSendEvents(m, ep, 128)).toEqual([[efd, EPOLLIN]]);
@@ -80,6 +83,7 @@ describe('epoll', () => {
   it('registering a file that is already ready queues it at once; removing takes it off', () => {
     const { m, ep, efd, f } = setup();
     epInsert(m, ep, efd, f, EPOLLOUT | EPOLLET);
+    epInsertPoll(m, ep, efd);
     expect(ep.rdllist).toEqual([efd]);
     expect(epRemove(m, ep, efd)).toBe(true);
     expect(ep.rdllist).toEqual([]);

@@ -7,10 +7,36 @@
  */
 
 import type { RequestSpec } from '../../scenario/schema.js';
-import { emit, random, schedule } from '../core.js';
+import { emit, random, schedule, touch } from '../core.js';
 import { flagNames, quote, segSummary } from '../kernel/tcp.js';
 import { ACK, type Client, FIN, type Machine, PSH, RST, type Seg, SYN } from '../machine.js';
 import { COST } from '../params.js';
+import { FN_NET_LOSS } from './nic.js';
+
+/** The client host's Linux functions its steps model (the client runs the same TCP as the server). */
+const FN = {
+  connect: 'tcp_v4_connect — net/ipv4/tcp_ipv4.c',
+  sendmsg: 'tcp_sendmsg — net/ipv4/tcp.c',
+  recvmsg: 'tcp_recvmsg — net/ipv4/tcp.c',
+  close: 'tcp_close — net/ipv4/tcp.c',
+  synSent: 'tcp_rcv_synsent_state_process — net/ipv4/tcp_input.c',
+  stateProcess: 'tcp_rcv_state_process — net/ipv4/tcp_input.c',
+  dataQueue: 'tcp_data_queue — net/ipv4/tcp_input.c',
+  ack: 'tcp_ack — net/ipv4/tcp_input.c',
+  fin: 'tcp_fin — net/ipv4/tcp_input.c',
+  reset: 'tcp_reset — net/ipv4/tcp_input.c',
+  noSocket: 'tcp_v4_rcv — net/ipv4/tcp_ipv4.c',
+  timewait: 'tcp_timewait_state_process — net/ipv4/tcp_minisocks.c',
+  timeWait: 'tcp_time_wait — net/ipv4/tcp_minisocks.c',
+  done: 'tcp_done — net/ipv4/tcp.c',
+  writeErr: 'tcp_write_err — net/ipv4/tcp_timer.c',
+  rto: 'tcp_retransmit_timer — net/ipv4/tcp_timer.c',
+  retransmit: 'tcp_retransmit_skb — net/ipv4/tcp_output.c',
+  connectSyn: 'tcp_connect — net/ipv4/tcp_output.c',
+  sendFin: 'tcp_send_fin — net/ipv4/tcp_output.c',
+  writeXmit: 'tcp_write_xmit — net/ipv4/tcp_output.c',
+  sendAck: 'tcp_send_ack — net/ipv4/tcp_output.c',
+} as const;
 
 const CLIENT_WIN = 1 << 20;
 /** A slow reader's socket receive buffer (the window it can advertise). */
@@ -28,6 +54,7 @@ export function clientRead(m: Machine, conn: number): void {
   if (c.unread.length === 0 || c.state === 'done') return;
   const n = c.unread.length;
   const wasSmall = clientWin(m, c) < c.mss;
+  touch(m, 'client', conn);
   c.rcvBuf += c.unread;
   c.unread = '';
   emit(m, {
@@ -37,9 +64,10 @@ export function clientRead(m: Machine, conn: number): void {
     bytes: n,
     text: () =>
       `Client ${c.name}'s application finally reads ${n} B (it reads only every ${(m.sc.clients?.[c.spec]?.readDelay ?? 0) / 1e6} ms: a slow reader).`,
+    fn: FN.recvmsg,
   });
   if (wasSmall && !c.finRcvd)
-    clientXmit(m, c, ACK, c.sndNxt, 0, undefined, ': a window update, the buffer has room again');
+    clientXmit(m, c, ACK, c.sndNxt, 0, { why: ': a window update, the buffer has room again' });
   if (isRaw(m, c)) takeRaw(m, c, n);
   else takeResponses(m, c);
 }
@@ -117,16 +145,23 @@ export function faultDrops(m: Machine, seg: Seg): string | undefined {
   return undefined;
 }
 
-/** The client's NIC puts a segment on the wire toward the server. */
-function clientXmit(
-  m: Machine,
-  c: Client,
-  flags: number,
-  seq: number,
-  len: number,
-  data?: string,
-  why = '',
-): void {
+/** What a client segment may carry besides its header. */
+interface XmitOpts {
+  /** The payload (request bytes). */
+  data?: string;
+  /** Appended to the sentence, e.g. `: the last ACK`. */
+  why?: string;
+  /** The client kernel's function that sends it, when not the one its flags imply. */
+  fn?: string;
+}
+
+/**
+ * The client's kernel sends a segment toward the server (tcp_transmit_skb — net/ipv4/tcp_output.c, via
+ * whichever caller its flags imply: tcp_connect, tcp_write_xmit, tcp_send_fin, tcp_send_ack).
+ */
+function clientXmit(m: Machine, c: Client, flags: number, seq: number, len: number, o: XmitOpts = {}): void {
+  const data = o.data;
+  const why = o.why ?? '';
   const seg: Seg = {
     id: m.nextSeg++,
     conn: c.conn,
@@ -142,6 +177,7 @@ function clientXmit(
     seg.mss = c.mss;
     seg.wscale = 7;
   }
+  touch(m, 'stats', 0);
   m.stats.framesSent++;
   emit(m, {
     layer: 'client',
@@ -150,15 +186,19 @@ function clientXmit(
     bytes: len,
     flags: flagNames(flags),
     text: () => `Client ${peer(c)} sends ${segSummary(seg)}${quote(data, 40)}${why}.`,
+    fn:
+      o.fn ?? (flags & SYN ? FN.connectSyn : flags & FIN ? FN.sendFin : len > 0 ? FN.writeXmit : FN.sendAck),
   });
   const lost = faultDrops(m, seg);
   if (lost) {
+    touch(m, 'stats', 0);
     m.stats.framesDropped++;
     emit(m, {
       layer: 'wire',
       kind: 'wire.rx',
       conn: c.conn,
       text: () => `The network ${lost}: the frame never reaches the server.`,
+      fn: FN_NET_LOSS,
     });
     return;
   }
@@ -171,23 +211,32 @@ function clientXmit(
  * burst would retransmit at the same nanosecond and collide again forever.
  */
 function armRto(m: Machine, c: Client): void {
+  touch(m, 'client', c.conn);
   c.rtoGen++;
   schedule(m, c.rto + Math.floor(random(m) * c.rto * 0.25), 'client.rto', c.conn, 0, c.rtoGen);
 }
 
-/** Sends queued request bytes the server's window and our congestion window allow. */
-function clientPush(m: Machine, c: Client): void {
+/**
+ * Sends queued request bytes the server's window and our congestion window allow (tcp_write_xmit; after
+ * a timeout, `{ retransmit: true }`: tcp_retransmit_skb resends from the first unacknowledged byte).
+ */
+function clientPush(m: Machine, c: Client, o: { retransmit?: boolean } = {}): void {
   const limit = c.holdAt > 0 ? Math.min(c.holdAt, c.writeSeq) : c.writeSeq;
   let sent = false;
   while (c.sndNxt < limit && c.sndNxt - c.sndUna < Math.min(c.wnd, c.cwnd * c.mss)) {
     const len = Math.min(c.mss, limit - c.sndNxt, Math.min(c.wnd, c.cwnd * c.mss) - (c.sndNxt - c.sndUna));
     if (len <= 0) break;
     const off = c.sndNxt - c.sndUna;
-    const last = c.sndNxt + len === limit;
-    clientXmit(m, c, ACK | (last ? PSH : 0), c.sndNxt, len, c.sndData.slice(off, off + len));
+    const seq = c.sndNxt;
+    const last = seq + len === limit;
+    touch(m, 'client', c.conn);
     c.sndNxt += len;
     c.sent += len;
     sent = true;
+    clientXmit(m, c, ACK | (last ? PSH : 0), seq, len, {
+      data: c.sndData.slice(off, off + len),
+      fn: o.retransmit ? FN.retransmit : FN.writeXmit,
+    });
   }
   if (sent) armRto(m, c);
 }
@@ -195,18 +244,20 @@ function clientPush(m: Machine, c: Client): void {
 /** client.start: connect() — the SYN. */
 export function clientStart(m: Machine, conn: number): void {
   const c = m.clients[conn - 1];
+  touch(m, 'client', conn);
   c.state = 'SYN_SENT';
   c.sndNxt = 1;
   c.writeSeq = 1;
+  c.rto = m.p.rtoInitial;
   emit(m, {
     layer: 'client',
     kind: 'client.send',
     conn,
     text: () =>
       `Client ${c.name} (${peer(c)}) calls connect() to ${c.host.split(':')[0]} = 10.0.0.1:${c.host.split(':')[1] ?? 3000}: its kernel sends a SYN.`,
+    fn: FN.connect,
   });
   clientXmit(m, c, SYN, 0, 0);
-  c.rto = m.p.rtoInitial;
   armRto(m, c);
 }
 
@@ -221,6 +272,7 @@ export function clientNext(m: Machine, conn: number, piece = 0): void {
   const spec = m.sc.clients![c.spec];
   if (spec.data !== undefined) {
     if (c.reqIdx > 0) return clientClose(m, c);
+    touch(m, 'client', conn);
     c.reqIdx = 1;
     c.inFlight = true;
     queueBytes(m, c, spec.data);
@@ -231,6 +283,7 @@ export function clientNext(m: Machine, conn: number, piece = 0): void {
       bytes: spec.data.length,
       text: () =>
         `Client ${c.name} writes ${spec.data!.length} B${quote(spec.data, 40)} to the raw TCP connection.`,
+      fn: FN.sendmsg,
     });
     return clientPush(m, c);
   }
@@ -247,11 +300,13 @@ export function clientNext(m: Machine, conn: number, piece = 0): void {
       bytes: parts[piece].length,
       text: () =>
         `Client ${c.name} writes piece ${piece + 1}/${parts.length} of request ${c.reqIdx} (${parts[piece].length} B${quote(parts[piece], 40)}).`,
+      fn: FN.sendmsg,
     });
     if (piece + 1 < parts.length) schedule(m, pieceGap(r), 'client.next', conn, piece + 1);
     return clientPush(m, c);
   }
   if (c.reqIdx >= reqs.length) return clientClose(m, c);
+  touch(m, 'client', conn);
   const r = reqs[c.reqIdx++];
   const req = buildRequest(r, c.host);
   const parts = requestPieces(r, req.text, req.headerLen);
@@ -271,6 +326,7 @@ export function clientNext(m: Machine, conn: number, piece = 0): void {
         ? `, the header in ${parts.length} pieces ${pieceGap(r) / 1e6} ms apart: ${parts[0].length} B now)`
         : ')') +
       (c.holdAt > 0 ? ', holding the body back until the server says 100 Continue.' : '.'),
+    fn: FN.sendmsg,
   });
   if (parts.length > 1) schedule(m, pieceGap(r), 'client.next', conn, 1);
   clientPush(m, c);
@@ -282,6 +338,7 @@ function pieceGap(r: RequestSpec): number {
 
 /** The client application writes bytes into its socket's send queue. */
 function queueBytes(m: Machine, c: Client, text: string): void {
+  touch(m, 'client', c.conn);
   c.sndData += text;
   c.writeSeq += text.length;
   m.stats.reqWritten += text.length;
@@ -290,6 +347,7 @@ function queueBytes(m: Machine, c: Client, text: string): void {
 function clientClose(m: Machine, c: Client): void {
   if (c.finSent) return;
   const unsent = c.writeSeq - c.sndNxt;
+  touch(m, 'client', c.conn);
   if (unsent > 0) {
     // The application gives up on what it has not sent yet (curl abandons an upload the server answered).
     c.sndData = c.sndData.slice(0, c.sndNxt - Math.max(c.sndUna, 1));
@@ -302,16 +360,20 @@ function clientClose(m: Machine, c: Client): void {
       conn: c.conn,
       text: () =>
         `Client ${c.name} has its answer and stops sending: ${unsent} B of its request body are never sent.`,
+      fn: FN.close,
     });
   }
+  touch(m, 'client', c.conn);
   c.finSent = true;
   c.state = c.finRcvd ? 'LAST_ACK' : 'FIN_WAIT1';
-  clientXmit(m, c, FIN | ACK, c.writeSeq, 0, undefined, ': it is done and closes the connection');
   c.sndNxt = c.writeSeq + 1;
+  clientXmit(m, c, FIN | ACK, c.writeSeq, 0, { why: ': it is done and closes the connection' });
   armRto(m, c);
 }
 
-function finish(m: Machine, c: Client, why: string): void {
+/** The client's connection is over: `fn` is the client kernel's function that ends it (tcp_done …). */
+function finish(m: Machine, c: Client, why: string, fn: string): void {
+  touch(m, 'client', c.conn);
   c.state = 'done';
   c.rtoGen++;
   emit(m, {
@@ -319,6 +381,7 @@ function finish(m: Machine, c: Client, why: string): void {
     kind: 'client.done',
     conn: c.conn,
     text: () => `Client ${c.name} (${peer(c)}) is finished: ${why}.`,
+    fn,
   });
 }
 
@@ -333,15 +396,17 @@ function takeResponses(m: Machine, c: Client): void {
     const total = he + 4 + (status === 100 ? 0 : cl ? Number(cl[1]) : 0);
     if (c.rcvBuf.length < total) return;
     const text = c.rcvBuf.slice(0, total);
+    touch(m, 'client', c.conn);
     c.rcvBuf = c.rcvBuf.slice(total);
     if (status === 100) {
+      c.holdAt = 0;
       emit(m, {
         layer: 'client',
         kind: 'client.recv',
         conn: c.conn,
         text: () => `Client ${c.name} reads "HTTP/1.1 100 Continue" and now sends the body.`,
+        fn: FN.recvmsg,
       });
-      c.holdAt = 0;
       clientPush(m, c);
       continue;
     }
@@ -359,6 +424,7 @@ function takeResponses(m: Machine, c: Client): void {
       bytes: total,
       text: () =>
         `Client ${c.name} reads the complete response (${total} B): ${JSON.stringify(head.slice(0, head.indexOf('\r\n')))} … ${body.length <= 60 ? JSON.stringify(body) : `${body.length} B of body`}.`,
+      fn: FN.recvmsg,
     });
     const reqs = m.sc.clients![c.spec].requests ?? ['GET /hello'];
     const keep = m.sc.clients![c.spec].keepAlive === true && !c.serverClose;
@@ -367,6 +433,7 @@ function takeResponses(m: Machine, c: Client): void {
       const pause = typeof nr === 'string' ? 0 : (nr.pause ?? 0);
       schedule(m, COST.clientThink + pause, 'client.next', c.conn);
     } else if (!c.finSent) {
+      touch(m, 'client', c.conn);
       schedule(m, COST.clientThink, 'client.next', c.conn);
       c.reqIdx = reqs.length;
     }
@@ -376,6 +443,7 @@ function takeResponses(m: Machine, c: Client): void {
 /** A raw client's reply: everything received so far is its one "response"; it closes after reading it. */
 function takeRaw(m: Machine, c: Client, n: number): void {
   const first = c.responses === 0;
+  touch(m, 'client', c.conn);
   if (first) {
     c.responses = 1;
     c.inFlight = false;
@@ -389,13 +457,20 @@ function takeRaw(m: Machine, c: Client, n: number): void {
     conn: c.conn,
     bytes: c.rcvBuf.length,
     text: () => `Client ${c.name} reads ${c.rcvBuf.length} B from the connection${quote(c.rcvBuf, 40)}.`,
+    fn: FN.recvmsg,
   });
   if (first) schedule(m, COST.clientThink, 'client.next', c.conn);
 }
 
-/** client.arrive: a segment from the server reaches the client host. */
+/**
+ * client.arrive: a segment from the server reaches the client host, whose Linux runs it through
+ * tcp_v4_rcv → tcp_rcv_state_process. Every arrival emits at least one record (it counts as delivered).
+ */
 export function clientArrive(m: Machine, seg: Seg): void {
   const c = m.clients[seg.conn - 1];
+  const n0 = m.nrec;
+  touch(m, 'stats', 0);
+  touch(m, 'client', c.conn);
   m.stats.framesDelivered++;
   if (c.state === 'done' && c.finRcvd && c.finSent && seg.flags & FIN) {
     // TIME_WAIT (tcp_timewait_state_process): our last ACK was lost, so the server sent its FIN again.
@@ -406,8 +481,9 @@ export function clientArrive(m: Machine, seg: Seg): void {
       flags: flagNames(seg.flags),
       text: () =>
         `Client ${peer(c)} is in TIME_WAIT and receives the server's FIN again: its last ACK was lost, so it acknowledges once more.`,
+      fn: FN.timewait,
     });
-    clientXmit(m, c, ACK, c.writeSeq + 1, 0, ': the last ACK, again');
+    clientXmit(m, c, ACK, c.writeSeq + 1, 0, { why: ': the last ACK, again' });
     return;
   }
   if (c.state === 'done' || c.state === 'waiting') {
@@ -417,10 +493,12 @@ export function clientArrive(m: Machine, seg: Seg): void {
       conn: c.conn,
       text: () =>
         `Client ${peer(c)} receives ${segSummary(seg)} for a connection it has finished; it ignores it.`,
+      fn: FN.noSocket,
     });
     return;
   }
   if (seg.flags & RST) {
+    c.state = 'CLOSED';
     emit(m, {
       layer: 'client',
       kind: 'client.recv',
@@ -428,13 +506,13 @@ export function clientArrive(m: Machine, seg: Seg): void {
       flags: 'RST',
       text: () =>
         `Client ${peer(c)} receives RST: the server's kernel reset the connection; anything still unread on the client is lost.`,
+      fn: FN.reset,
     });
-    c.state = 'CLOSED';
-    return finish(m, c, 'the server reset the connection (ECONNRESET)');
+    return finish(m, c, 'the server reset the connection (ECONNRESET)', FN.done);
   }
   if (seg.flags & SYN) {
     if (c.state !== 'SYN_SENT') {
-      clientXmit(m, c, ACK, c.sndNxt, 0, undefined, ': a duplicate SYN-ACK, acknowledged again');
+      clientXmit(m, c, ACK, c.sndNxt, 0, { why: ': a duplicate SYN-ACK, acknowledged again' });
       return;
     }
     c.rcvNxt = seg.seq + 1;
@@ -451,11 +529,13 @@ export function clientArrive(m: Machine, seg: Seg): void {
       conn: c.conn,
       text: () =>
         `Client ${peer(c)} receives the SYN-ACK (${segSummary(seg)}): connect() returns; it completes the handshake with an ACK.`,
+      fn: FN.synSent,
     });
     clientXmit(m, c, ACK, 1, 0);
     schedule(m, COST.clientProc, 'client.next', c.conn);
     return;
   }
+  let finAcked = false;
   if (seg.flags & ACK) {
     if (seg.ack > c.sndUna) {
       const acked = seg.ack - c.sndUna;
@@ -468,19 +548,22 @@ export function clientArrive(m: Machine, seg: Seg): void {
     }
     c.wnd = seg.win;
     if (c.finSent && seg.ack === c.writeSeq + 1) {
-      if (c.state === 'FIN_WAIT1') c.state = 'FIN_WAIT2';
-      if (c.state === 'LAST_ACK') return finish(m, c, 'the server acknowledged its FIN');
+      if (c.state === 'FIN_WAIT1') {
+        c.state = 'FIN_WAIT2';
+        finAcked = true;
+      }
+      if (c.state === 'LAST_ACK') return finish(m, c, 'the server acknowledged its FIN', FN.done);
     }
   }
+  const slow = m.sc.clients?.[c.spec]?.readDelay !== undefined && m.sc.clients[c.spec].readDelay! > 0;
   if (seg.len > 0) {
     if (seg.seq !== c.rcvNxt) {
-      clientXmit(m, c, ACK, c.sndNxt, 0, undefined, `: a duplicate ACK (expected seq ${c.rcvNxt})`);
+      clientXmit(m, c, ACK, c.sndNxt, 0, { why: `: a duplicate ACK (expected seq ${c.rcvNxt})` });
       return;
     }
     c.rcvNxt += seg.len;
     c.received += seg.len;
-    const delay = m.sc.clients?.[c.spec]?.readDelay;
-    if (delay) {
+    if (slow) {
       // A slow reader: the bytes wait in the client's socket buffer and shrink the window it advertises.
       c.unread += seg.data ?? '';
       emit(m, {
@@ -490,36 +573,42 @@ export function clientArrive(m: Machine, seg: Seg): void {
         bytes: seg.len,
         text: () =>
           `Client ${peer(c)}'s kernel queues ${seg.len} B; its application has not read yet (${c.unread.length} B unread, window ${clientWin(m, c)} B).`,
+        fn: FN.dataQueue,
       });
       if (!(seg.flags & FIN)) clientXmit(m, c, ACK, c.sndNxt, 0);
       if (!c.readPending) {
+        touch(m, 'client', c.conn);
         c.readPending = true;
-        schedule(m, delay, 'client.read', c.conn);
+        schedule(m, m.sc.clients![c.spec].readDelay!, 'client.read', c.conn);
       }
-    } else c.rcvBuf += seg.data ?? '';
-  }
-  const slow = m.sc.clients?.[c.spec]?.readDelay !== undefined && m.sc.clients[c.spec].readDelay! > 0;
-  if (seg.len > 0 && !slow) {
+    } else {
+      c.rcvBuf += seg.data ?? '';
+      emit(m, {
+        layer: 'client',
+        kind: 'client.recv',
+        conn: c.conn,
+        bytes: seg.len,
+        text: () => `Client ${peer(c)} receives ${seg.len} B${quote(seg.data, 40)}.`,
+        fn: FN.dataQueue,
+      });
+      if (!(seg.flags & FIN)) clientXmit(m, c, ACK, c.sndNxt, 0);
+      if (isRaw(m, c)) takeRaw(m, c, seg.len);
+      else takeResponses(m, c);
+    }
+  } else if (!(seg.flags & FIN) && (c.state !== 'FIN_WAIT2' || finAcked)) {
     emit(m, {
       layer: 'client',
       kind: 'client.recv',
       conn: c.conn,
-      bytes: seg.len,
-      text: () => `Client ${peer(c)} receives ${seg.len} B${quote(seg.data, 40)}.`,
-    });
-    if (!(seg.flags & FIN)) clientXmit(m, c, ACK, c.sndNxt, 0);
-    if (isRaw(m, c)) takeRaw(m, c, seg.len);
-    else takeResponses(m, c);
-  } else if (seg.len === 0 && !(seg.flags & FIN) && c.state !== 'FIN_WAIT2') {
-    emit(m, {
-      layer: 'client',
-      kind: 'client.recv',
-      conn: c.conn,
-      text: () => `Client ${peer(c)} receives ${segSummary(seg)}.`,
+      text: () =>
+        `Client ${peer(c)} receives ${segSummary(seg)}` +
+        (finAcked ? ": its FIN is acknowledged, and it waits in FIN_WAIT2 for the server's." : '.'),
+      fn: finAcked ? FN.stateProcess : FN.ack,
     });
   }
   if (c.sndNxt < c.writeSeq) clientPush(m, c);
   if (seg.flags & FIN && seg.seq + seg.len === c.rcvNxt) {
+    touch(m, 'client', c.conn);
     c.rcvNxt += 1;
     c.finRcvd = true;
     if (c.state === 'FIN_WAIT2' || c.state === 'FIN_WAIT1') {
@@ -529,28 +618,40 @@ export function clientArrive(m: Machine, seg: Seg): void {
         kind: 'client.recv',
         conn: c.conn,
         text: () => `Client ${peer(c)} receives the server's FIN (${segSummary(seg)}).`,
+        fn: FN.fin,
       });
-      clientXmit(m, c, ACK, c.writeSeq + 1, 0, ': the last ACK');
-      return finish(m, c, 'TIME_WAIT (60 s, not simulated further)');
+      clientXmit(m, c, ACK, c.writeSeq + 1, 0, { why: ': the last ACK' });
+      return finish(m, c, 'TIME_WAIT (60 s, not simulated further)', FN.timeWait);
     }
+    c.state = 'CLOSE_WAIT';
     emit(m, {
       layer: 'client',
       kind: 'client.recv',
       conn: c.conn,
       text: () => `Client ${peer(c)} receives FIN: the server closed the connection first.`,
+      fn: FN.fin,
     });
-    c.state = 'CLOSE_WAIT';
     clientXmit(m, c, ACK, c.sndNxt, 0);
     clientClose(m, c);
   }
+  if (m.nrec === n0)
+    emit(m, {
+      layer: 'client',
+      kind: 'client.recv',
+      conn: c.conn,
+      text: () => `Client ${peer(c)} receives ${segSummary(seg)}; it changes nothing on the client.`,
+      fn: FN.stateProcess,
+    });
 }
 
-/** client.rto: the client's retransmission timer fired. */
+/** client.rto: the client's retransmission timer fired (tcp_retransmit_timer on the client host). */
 export function clientRto(m: Machine, conn: number, gen: number): void {
   const c = m.clients[conn - 1];
   if (c.rtoGen !== gen || c.state === 'done') return;
+  touch(m, 'stats', 0);
+  touch(m, 'client', conn);
   m.stats.retransmits++;
-  if (++c.retries > 8) return finish(m, c, 'it gave up after 8 retransmissions (ETIMEDOUT)');
+  if (++c.retries > 8) return finish(m, c, 'it gave up after 8 retransmissions (ETIMEDOUT)', FN.writeErr);
   c.rto = Math.min(c.rto * 2, 120_000_000_000);
   if (c.state === 'SYN_SENT') {
     emit(m, {
@@ -559,28 +660,35 @@ export function clientRto(m: Machine, conn: number, gen: number): void {
       conn,
       text: () =>
         `Client ${peer(c)} got no SYN-ACK in time; it retransmits the SYN (try ${c.retries}, next timeout ${c.rto / 1e6} ms).`,
+      fn: FN.rto,
     });
-    clientXmit(m, c, SYN, 0, 0);
+    clientXmit(m, c, SYN, 0, 0, { fn: FN.retransmit });
     armRto(m, c);
     return;
+  }
+  const handshakeAck = c.sndUna === 1 && c.sndNxt === 1 && c.state === 'ESTABLISHED' && c.writeSeq === 1;
+  const from = c.sndUna;
+  if (!handshakeAck) {
+    c.sndNxt = c.sndUna;
+    c.cwnd = 1;
   }
   emit(m, {
     layer: 'client',
     kind: 'client.send',
     conn,
     text: () =>
-      `Client ${peer(c)}'s retransmission timer fires: nothing acknowledged past seq ${c.sndUna}; it resends from there (try ${c.retries}).`,
+      `Client ${peer(c)}'s retransmission timer fires: nothing acknowledged past seq ${from}; it resends from there (try ${c.retries}).`,
+    fn: FN.rto,
   });
-  if (c.sndUna === 1 && c.sndNxt === 1 && c.state === 'ESTABLISHED' && c.writeSeq === 1) {
+  if (handshakeAck) {
     clientXmit(m, c, ACK, 1, 0);
     return;
   }
-  c.sndNxt = c.sndUna;
-  c.cwnd = 1;
-  if (c.sndNxt < c.writeSeq) clientPush(m, c);
+  if (c.sndNxt < c.writeSeq) clientPush(m, c, { retransmit: true });
   else if (c.finSent) {
-    clientXmit(m, c, FIN | ACK, c.writeSeq, 0, ' (retransmitted FIN)');
+    touch(m, 'client', conn);
     c.sndNxt = c.writeSeq + 1;
+    clientXmit(m, c, FIN | ACK, c.writeSeq, 0, { why: ' (retransmitted FIN)', fn: FN.retransmit });
     armRto(m, c);
   }
 }

@@ -8,7 +8,7 @@
  * to rdllist and wake one waiter; epoll_pwait (`epSendEvents`) drains rdllist, re-polling each file:
  * an edge-triggered item leaves the list when reported, a level-triggered one goes back on.
  */
-import { emit, schedule } from '../core.js';
+import { emit, schedule, touch } from '../core.js';
 import type { Epoll, Machine, OpenFile } from '../machine.js';
 import { COST } from '../params.js';
 import { sockPoll } from './socket.js';
@@ -63,18 +63,28 @@ export function filePoll(m: Machine, f: OpenFile): number {
   }
 }
 
-/** Wakes one thread sleeping in epoll_pwait on this instance (wake_up(&ep->wq)). */
-function epWakeOne(m: Machine, ep: Epoll): number {
-  const tid = ep.waiters.shift();
-  if (tid === undefined) return -1;
+/**
+ * The first thread sleeping in epoll_pwait on this instance, taken off its wait queue (the pick that
+ * wake_up(&ep->wq) makes), or -1. The caller emits its record, then `epWake` schedules the wake-up, so
+ * the waiter's return names that record as its cause.
+ */
+function epTakeWaiter(m: Machine, ep: Epoll): number {
+  if (ep.waiters.length === 0) return -1;
+  touch(m, 'ep', ep.id);
+  return ep.waiters.shift()!;
+}
+
+/** wake_up(&ep->wq), second half: the thread taken by `epTakeWaiter` runs again after the wake-up latency. */
+function epWake(m: Machine, tid: number): void {
+  if (tid < 0) return;
   const mm = m.rt.ms.find((x) => x.tid === tid)!;
   schedule(m, COST.epollWake, 'm.wake', mm.id, 0, mm.gen);
-  return tid;
 }
 
 /**
  * ep_poll_callback (fs/eventpoll.c): a file we watch signalled `events`. Each interested epitem not
- * yet ready goes to the tail of its instance's rdllist, and one waiter is woken.
+ * yet ready goes to the tail of its instance's rdllist, and one waiter is woken (after the record that
+ * says so, which is the wake-up's cause).
  */
 export function epPollCallback(m: Machine, fileId: number, events: number, why: string): void {
   const file = m.files[fileId];
@@ -85,11 +95,12 @@ export function epPollCallback(m: Machine, fileId: number, events: number, why: 
     if (!it) continue;
     const hit = events & (it.events | EPOLLERR | EPOLLHUP);
     if (hit === 0) continue;
+    touch(m, 'ep', epId);
     it.revents |= hit;
     if (it.ready) continue;
     it.ready = true;
     ep.rdllist.push(fd);
-    const tid = epWakeOne(m, ep);
+    const tid = epTakeWaiter(m, ep);
     emit(m, {
       layer: 'kernel',
       kind: 'epoll.ready',
@@ -99,36 +110,51 @@ export function epPollCallback(m: Machine, fileId: number, events: number, why: 
         (tid >= 0 ? ` and wakes thread ${tid} sleeping in epoll_pwait.` : '; no thread is waiting on it.'),
       fn: 'ep_poll_callback — fs/eventpoll.c',
     });
+    epWake(m, tid);
   }
 }
 
-/** ep_insert: registers fd, polls it once, and queues it at once if it is already ready. */
+/**
+ * ep_insert (fs/eventpoll.c), first half: the epitem joins the interest list and the file's wait queue.
+ * epoll_ctl's record follows; then `epInsertPoll` checks whether the file is ready already.
+ */
 export function epInsert(m: Machine, ep: Epoll, fd: number, file: OpenFile, events: number): void {
-  const it = { fd, file: file.id, events, ready: false, revents: 0 };
-  ep.items[fd] = it;
+  touch(m, 'ep', ep.id);
+  touch(m, 'file', file.id);
+  ep.items[fd] = { fd, file: file.id, events, ready: false, revents: 0 };
   ep.nitems++;
   file.watchers.push([ep.id, fd]);
-  const now = filePoll(m, file) & (events | EPOLLERR | EPOLLHUP);
-  if (now !== 0) {
-    it.ready = true;
-    it.revents = now;
-    ep.rdllist.push(fd);
-    const tid = epWakeOne(m, ep);
-    emit(m, {
-      layer: 'kernel',
-      kind: 'epoll.ready',
-      fd,
-      text: () =>
-        `ep_insert: fd ${fd} is already ${maskNames(now, false)} when registered, so it goes straight onto epoll ${ep.fd}'s ready list${tid >= 0 ? ` and wakes thread ${tid}` : ''}.`,
-      fn: 'ep_insert — fs/eventpoll.c',
-    });
-  }
+}
+
+/** ep_insert (fs/eventpoll.c), second half: ep_item_poll, and a file already ready is queued at once. */
+export function epInsertPoll(m: Machine, ep: Epoll, fd: number): void {
+  const it = ep.items[fd];
+  const file = it ? m.files[it.file] : undefined;
+  if (!it || !file) return;
+  const now = filePoll(m, file) & (it.events | EPOLLERR | EPOLLHUP);
+  if (now === 0) return;
+  touch(m, 'ep', ep.id);
+  it.ready = true;
+  it.revents = now;
+  ep.rdllist.push(fd);
+  const tid = epTakeWaiter(m, ep);
+  emit(m, {
+    layer: 'kernel',
+    kind: 'epoll.ready',
+    fd,
+    text: () =>
+      `ep_insert: fd ${fd} is already ${maskNames(now, false)} when registered, so it goes straight onto epoll ${ep.fd}'s ready list${tid >= 0 ? ` and wakes thread ${tid}` : ''}.`,
+    fn: 'ep_insert — fs/eventpoll.c',
+  });
+  epWake(m, tid);
 }
 
 /** ep_remove: unregisters fd and takes it off the ready list. */
 export function epRemove(m: Machine, ep: Epoll, fd: number): boolean {
   const it = ep.items[fd];
   if (!it) return false;
+  touch(m, 'ep', ep.id);
+  touch(m, 'file', it.file);
   delete ep.items[fd];
   ep.nitems--;
   if (it.ready) ep.rdllist.splice(ep.rdllist.indexOf(fd), 1);
@@ -144,6 +170,7 @@ export function epRemove(m: Machine, ep: Epoll, fd: number): boolean {
 export function epSendEvents(m: Machine, ep: Epoll, max: number): [number, number][] {
   const out: [number, number][] = [];
   const requeue: number[] = [];
+  touch(m, 'ep', ep.id);
   let i = 0;
   for (; i < ep.rdllist.length && out.length < max; i++) {
     const fd = ep.rdllist[i];

@@ -4,7 +4,10 @@
  * An fd is an index into `proc.fds`; each slot holds an open-file id or -1. `fdAlloc` returns the
  * lowest free fd (alloc_fd → find_next_zero_bit), so a closed 4 is reused by the next open or accept.
  * Allocation fails with EMFILE at the RLIMIT_NOFILE soft limit. Every fd maps to exactly one open file.
+ * Installing and removing touch the slot and the file first (core.ts `touch`), so the step that does
+ * it claims the change.
  */
+import { touch } from '../core.js';
 import type { Machine, OpenFile } from '../machine.js';
 
 /** Lowest free fd, or -1 (EMFILE) at the limit. Mirrors fs/file.c alloc_fd. */
@@ -20,6 +23,8 @@ export function fdAlloc(m: Machine): number {
 /** Creates an open file description and installs it at a fresh fd (fd_install). */
 export function fdInstall(m: Machine, fd: number, f: Omit<OpenFile, 'id' | 'off' | 'watchers'>): OpenFile {
   const file: OpenFile = { id: m.nextFile++, off: 0, watchers: [], ...f };
+  touch(m, 'file', file.id);
+  touch(m, 'fd', fd);
   m.files[file.id] = file;
   m.proc.fds[fd] = file.id;
   return file;
@@ -34,7 +39,11 @@ export function fileAt(m: Machine, fd: number): OpenFile | undefined {
 /** Removes the fd and its open file (close_fd + the final fput). Trailing free slots are trimmed. */
 export function fdRemove(m: Machine, fd: number): void {
   const id = m.proc.fds[fd];
-  if (id !== undefined && id >= 0) delete m.files[id];
+  touch(m, 'fd', fd);
+  if (id !== undefined && id >= 0) {
+    touch(m, 'file', id);
+    delete m.files[id];
+  }
   m.proc.fds[fd] = -1;
   if (fd < m.proc.nextFd) m.proc.nextFd = fd;
   while (m.proc.fds.length > 3 && m.proc.fds[m.proc.fds.length - 1] === -1) m.proc.fds.pop();

@@ -6,6 +6,7 @@
  * queue (ESTABLISHED children waiting for accept4). An established socket has a receive queue and a
  * send queue in bytes against their capacities (sk_rcvbuf, sk_sndbuf).
  */
+import { touch } from '../core.js';
 import type { Machine, Sock } from '../machine.js';
 import {
   EPOLLHUP,
@@ -18,8 +19,10 @@ import {
 } from './epoll.js';
 
 export function sockAlloc(m: Machine, family: Sock['family']): Sock {
+  const id = m.nextSock++;
+  touch(m, 'sock', id);
   const s: Sock = {
-    id: m.nextSock++,
+    id,
     family,
     state: 'CLOSED',
     local: '',

@@ -4,12 +4,57 @@
  * `syscall` record in strace form with a plain-English reason, and returns its result. Blocking calls
  * (epoll_pwait with a timeout, futex waits) are completed by the runtime modules that own the waiting.
  */
-import { emit, type RecordDraft } from '../core.js';
-import type { M, Machine } from '../machine.js';
-import { EPOLLIN, epInsert, epPollCallback, epRemove, GO_EVENTS, maskNames } from './epoll.js';
+import { emit, type RecordDraft, touch } from '../core.js';
+import type { M, Machine, Sock } from '../machine.js';
+import { EPOLLIN, epInsert, epInsertPoll, epPollCallback, epRemove, GO_EVENTS, maskNames } from './epoll.js';
 import { fdAlloc, fdInstall, fdRemove, fileAt } from './file.js';
 import { sockAlloc } from './socket.js';
-import { tcpClose, tcpRecvmsg, tcpSendmsg } from './tcp.js';
+import { tcpCleanupRbuf, tcpClose, tcpRecvmsg, tcpSendmsg, tcpWriteXmit } from './tcp.js';
+
+/**
+ * The kernel function each system call enters (its `fn`), by name: the SYSCALL_DEFINE's worker where
+ * there is one (`__sys_*` in net/socket.c, `ksys_*`, `do_*`), checked against Linux 6.x sources.
+ * read/write name the file's own operation instead when the work is a socket's or an eventfd's.
+ */
+const SYSCALL_FN: Record<string, string> = {
+  accept4: '__sys_accept4 — net/socket.c',
+  bind: '__sys_bind — net/socket.c',
+  clone3: 'kernel_clone — kernel/fork.c',
+  close: 'file_close_fd — fs/file.c',
+  epoll_create1: 'do_epoll_create — fs/eventpoll.c',
+  epoll_ctl: 'do_epoll_ctl — fs/eventpoll.c',
+  epoll_pwait: 'do_epoll_wait — fs/eventpoll.c',
+  eventfd2: 'do_eventfd — fs/eventfd.c',
+  exit_group: 'do_group_exit — kernel/exit.c',
+  futex: 'do_futex — kernel/futex/syscalls.c',
+  getsockname: '__sys_getsockname — net/socket.c',
+  listen: '__sys_listen — net/socket.c',
+  nanosleep: 'hrtimer_nanosleep — kernel/time/hrtimer.c',
+  openat: 'do_sys_openat2 — fs/open.c',
+  read: 'ksys_read — fs/read_write.c',
+  setsockopt: '__sys_setsockopt — net/socket.c',
+  shutdown: '__sys_shutdown — net/socket.c',
+  socket: '__sys_socket — net/socket.c',
+  tgkill: 'do_tkill — kernel/signal.c',
+  write: 'ksys_write — fs/read_write.c',
+};
+/** read(2)/write(2)/close(2) where the file is not a plain one: the operation that does the work. */
+const SOCK_READ_FN = 'tcp_recvmsg — net/ipv4/tcp.c';
+const SOCK_WRITE_FN = 'tcp_sendmsg — net/ipv4/tcp.c';
+const SOCK_CLOSE_FN = 'sock_close — net/socket.c';
+const EVENTFD_READ_FN = 'eventfd_read — fs/eventfd.c';
+const EVENTFD_WRITE_FN = 'eventfd_write — fs/eventfd.c';
+const PROCFS_READ_FN = 'proc_sys_read — fs/proc/proc_sysctl.c';
+
+/** What a syscall record may add to the strace fields. */
+export interface SysExtra {
+  fd?: number;
+  reason?: string;
+  bytes?: number;
+  conn?: number;
+  /** The kernel function, when not the table's entry for the call (see SYSCALL_FN). */
+  fn?: string;
+}
 
 export interface SysResult {
   ret: number;
@@ -32,7 +77,7 @@ export function sysRecord(
   args: (string | number)[],
   r: SysResult,
   why: string | (() => string),
-  extra?: { fd?: number; reason?: string; bytes?: number; conn?: number },
+  extra?: SysExtra,
 ): void {
   // Fields are assigned one by one (no conditional spreads: this runs for every syscall), and the
   // sentence is a thunk, so nothing is formatted when text is off.
@@ -47,6 +92,7 @@ export function sysRecord(
     m: mm.id,
     text: () =>
       `${name}(${args.join(', ')}) = ${errno ? `-1 ${errno}` : String(r.ret)}: ${typeof why === 'string' ? why : why()}`,
+    fn: extra?.fn ?? SYSCALL_FN[name] ?? `sys_${name}`,
   };
   if (errno) rec.errno = errno;
   if (mm.p >= 0) rec.p = mm.p;
@@ -104,16 +150,19 @@ export function sysClose(m: Machine, mm: M, fd: number, why: string): SysResult 
     return r;
   }
   for (const [epId, wfd] of [...f.watchers]) if (wfd === fd) epRemove(m, m.eps[epId], fd);
-  if (f.type === 'socket') {
-    const s = m.socks[f.obj];
-    if (s) {
-      s.file = -1;
-      tcpClose(m, s, true);
-    }
+  const s = f.type === 'socket' ? m.socks[f.obj] : undefined;
+  // A socket that never connected, or a listener, goes silently with its fd (the close record says so);
+  // a connection's FIN or RST is the close's consequence, so its steps follow the close record.
+  const quiet = !s || s.state === 'LISTEN' || s.state === 'CLOSED';
+  if (s) {
+    touch(m, 'sock', s.id);
+    s.file = -1;
+    if (quiet) tcpClose(m, s, true);
   }
   fdRemove(m, fd);
   const r = { ret: 0 };
-  sysRecord(m, mm, 'close', [fd], r, why, { fd });
+  sysRecord(m, mm, 'close', [fd], r, why, s ? { fd, fn: SOCK_CLOSE_FN } : { fd });
+  if (s && !quiet) tcpClose(m, s, true);
   return r;
 }
 
@@ -129,6 +178,7 @@ export function sysSetsockopt(
   const f = fileAt(m, fd);
   const s = f && f.type === 'socket' ? m.socks[f.obj] : undefined;
   if (s) {
+    touch(m, 'sock', s.id);
     if (opt === 'IPV6_V6ONLY') s.v6only = val === 1;
     if (opt === 'SO_REUSEADDR') s.reuseaddr = val === 1;
     if (opt === 'TCP_NODELAY') s.nodelay = val === 1;
@@ -151,6 +201,7 @@ export function sysBind(m: Machine, mm: M, fd: number, addr: string, port: numbe
     r = { ret: -1, errno: 'EADDRINUSE' };
     reason = `another socket already listens on port ${port}.`;
   } else {
+    touch(m, 'sock', s.id);
     s.local = addr;
     s.port = port;
   }
@@ -161,6 +212,7 @@ export function sysBind(m: Machine, mm: M, fd: number, addr: string, port: numbe
 /** listen(2): the backlog is min(arg, somaxconn) (__sys_listen). */
 export function sysListen(m: Machine, mm: M, fd: number, backlog: number): SysResult {
   const s = m.socks[fileAt(m, fd)!.obj];
+  touch(m, 'sock', s.id);
   s.state = 'LISTEN';
   s.backlog = Math.min(backlog, m.p.somaxconn);
   m.listeners[s.port] = s.id;
@@ -219,34 +271,45 @@ export function sysRead(
   const f = fileAt(m, fd);
   let r: SysResult;
   let conn: number | undefined;
+  let sock: Sock | undefined;
+  let fn: string | undefined;
   if (!f) r = { ret: -1, errno: 'EBADF' };
   else if (f.type === 'procfs') {
+    fn = PROCFS_READ_FN;
     const content = f.name === SOMAXCONN_PATH ? `${m.p.somaxconn}\n` : '';
     const data = content.slice(f.off, f.off + n);
+    touch(m, 'file', f.id);
     f.off += data.length;
     r = { ret: data.length, data };
   } else if (f.type === 'eventfd') {
+    fn = EVENTFD_READ_FN;
     if (m.evcount[f.obj] > 0) {
+      touch(m, 'evfd', f.obj);
       m.evcount[f.obj] = 0;
       r = { ret: 8, data: '\u0001\u0000\u0000\u0000\u0000\u0000\u0000\u0000' };
     } else r = { ret: -1, errno: 'EAGAIN' };
   } else if (f.type === 'socket') {
+    fn = SOCK_READ_FN;
     const s = m.socks[f.obj];
     conn = s?.conn;
     if (!s || s.state === 'LISTEN') r = { ret: -1, errno: 'EINVAL' };
     else if (s.rcvq > 0) {
       const data = tcpRecvmsg(m, s, n);
+      sock = s;
       m.stats.reqRead += data.length;
       r = { ret: data.length, data };
     } else if (s.rcvShutdown) r = { ret: 0, data: '' };
     else r = { ret: -1, errno: 'EAGAIN' };
   } else r = { ret: -1, errno: 'EINVAL' };
   const buf = r.errno ? '0x…' : strBuf(r.data ?? '');
-  const extra: { fd: number; bytes?: number; conn?: number; reason?: string } = { fd };
+  const extra: SysExtra = { fd };
   if (r.ret > 0) extra.bytes = r.ret;
   if (conn) extra.conn = conn;
   if (reason) extra.reason = reason;
+  if (fn) extra.fn = fn;
   sysRecord(m, mm, 'read', [fd, buf, n], r, () => why(r), extra);
+  // tcp_cleanup_rbuf: the room the read made may be worth a window update, sent after the read returns.
+  if (sock) tcpCleanupRbuf(m, sock);
   return r;
 }
 
@@ -263,6 +326,7 @@ export function sysWrite(
   let conn: number | undefined;
   if (!f) r = { ret: -1, errno: 'EBADF' };
   else if (f.type === 'eventfd') {
+    touch(m, 'evfd', f.obj);
     m.evcount[f.obj] += 1;
     r = { ret: 8 };
   } else if (f.type === 'socket') {
@@ -270,21 +334,22 @@ export function sysWrite(
     conn = s?.conn;
     if (!s || s.sndShutdown) r = { ret: -1, errno: 'EPIPE' };
     else {
-      // The syscall record comes first: the segments it sends are the consequence.
-      const free = s.sndCap - (s.writeSeq - s.sndUna);
-      const n = Math.min(free, data.length);
+      // The bytes join the send queue on the write's step; the segments they leave in are its consequence.
+      const n = tcpSendmsg(m, s, data);
       r = n > 0 ? { ret: n } : { ret: -1, errno: 'EAGAIN' };
-      const extra: { fd: number; conn?: number; bytes?: number } = { fd, conn };
-      if (n > 0) extra.bytes = n;
-      sysRecord(m, mm, 'write', [fd, strBuf(data), data.length], r, () => why(r), extra);
+      const extra: SysExtra = { fd, conn, fn: SOCK_WRITE_FN };
       if (n > 0) {
+        extra.bytes = n;
         m.stats.respWritten += n;
-        tcpSendmsg(m, s, data.slice(0, n));
       }
+      sysRecord(m, mm, 'write', [fd, strBuf(data), data.length], r, () => why(r), extra);
+      if (n > 0) tcpWriteXmit(m, s);
       return r;
     }
   } else r = { ret: -1, errno: 'EINVAL' };
-  sysRecord(m, mm, 'write', [fd, strBuf(data), data.length], r, () => why(r), { fd });
+  const extra: SysExtra = { fd };
+  if (f && f.type === 'eventfd') extra.fn = EVENTFD_WRITE_FN;
+  sysRecord(m, mm, 'write', [fd, strBuf(data), data.length], r, () => why(r), extra);
   // eventfd_write wakes pollers: EPOLLIN on the eventfd.
   if (f && f.type === 'eventfd') epPollCallback(m, f.id, EPOLLIN, 'the eventfd counter became non-zero');
   return r;
@@ -324,8 +389,10 @@ export function sysAccept4(m: Machine, mm: M, lfd: number): SysResult & { conn?:
     );
     return r;
   }
+  touch(m, 'sock', l.id);
   const sid = l.acceptq.shift()!;
   const s = m.socks[sid];
+  touch(m, 'sock', sid);
   s.parent = -1;
   const f = fdInstall(m, fd, {
     type: 'socket',
@@ -351,6 +418,7 @@ export function sysAccept4(m: Machine, mm: M, lfd: number): SysResult & { conn?:
 export function sysEpollCreate1(m: Machine, mm: M): SysResult {
   const fd = fdAlloc(m);
   const id = m.nextFile + 1000;
+  touch(m, 'ep', id);
   m.eps[id] = { id, fd, items: {}, nitems: 0, rdllist: [], waiters: [] };
   fdInstall(m, fd, { type: 'epoll', obj: id, name: 'epoll', nonblock: false, cloexec: true });
   const r = { ret: fd };
@@ -375,6 +443,7 @@ export function sysEventfd2(m: Machine, mm: M): SysResult {
     nonblock: true,
     cloexec: true,
   });
+  touch(m, 'evfd', f.id);
   f.obj = f.id;
   m.evcount[f.id] = 0;
   const r = { ret: fd };
@@ -409,11 +478,12 @@ export function sysEpollCtl(
   } else if (!ep.items[fd]) r = { ret: -1, errno: 'ENOENT' };
   const args: (string | number)[] =
     op === 'EPOLL_CTL_ADD' ? [epfd, op, fd, `{${maskNames(events)}}`] : [epfd, op, fd];
-  sysRecord(m, mm, 'epoll_ctl', args, r, why, { fd });
   if (!r.errno && f) {
     if (op === 'EPOLL_CTL_ADD') epInsert(m, ep, fd, f, events);
     else epRemove(m, ep, fd);
   }
+  sysRecord(m, mm, 'epoll_ctl', args, r, why, { fd });
+  if (!r.errno && f && op === 'EPOLL_CTL_ADD') epInsertPoll(m, ep, fd);
   return r;
 }
 
@@ -421,9 +491,10 @@ export function sysEpollCtl(
 export function sysShutdown(m: Machine, mm: M, fd: number, why: string): SysResult {
   const f = fileAt(m, fd);
   const s = f ? m.socks[f.obj] : undefined;
-  if (s) tcpClose(m, s, false);
   const r = s ? { ret: 0 } : { ret: -1, errno: 'EBADF' };
   sysRecord(m, mm, 'shutdown', [fd, 'SHUT_WR'], r, why, { fd });
+  // tcp_shutdown's state change and FIN are the call's consequences: their steps follow it.
+  if (s) tcpClose(m, s, false);
   return r;
 }
 

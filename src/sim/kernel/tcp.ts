@@ -9,7 +9,7 @@
  * (quick-ACK mode); a FIN moves ESTABLISHED to CLOSE_WAIT (the ACK of a FIN is delayed, pingpong mode).
  * Output: `tcpWriteXmit` sends what the congestion window allows, in MSS-sized segments.
  */
-import { emit, schedule } from '../core.js';
+import { emit, schedule, touch } from '../core.js';
 import { nicTxEnqueue } from '../hw/nic.js';
 import { ACK, FIN, type Machine, PSH, RST, type Seg, type Sock, SYN } from '../machine.js';
 import { COST } from '../params.js';
@@ -74,6 +74,7 @@ function xmit(
     ...extra,
   };
   if (data !== undefined) seg.data = data;
+  touch(m, 'sock', s.id);
   s.rcvWndSent = seg.win;
   nicTxEnqueue(m, seg);
   return seg;
@@ -81,6 +82,7 @@ function xmit(
 
 /** tcp_send_ack: a pure ACK. */
 export function tcpSendAck(m: Machine, s: Sock, why: string): void {
+  touch(m, 'sock', s.id);
   if (s.delackPending) {
     s.delackPending = false;
     s.delackGen++;
@@ -96,6 +98,7 @@ export function tcpSendAck(m: Machine, s: Sock, why: string): void {
 }
 
 function armRto(m: Machine, s: Sock): void {
+  touch(m, 'sock', s.id);
   s.rtoGen++;
   schedule(m, m.p.rtoMin, 'tcp.rto', s.id, 0, s.rtoGen);
 }
@@ -111,41 +114,46 @@ export function tcpWriteXmit(m: Machine, s: Sock): void {
     const off = s.sndNxt - s.sndUna;
     const data = s.sndData.slice(off, off + len);
     const last = s.sndNxt + len === s.writeSeq;
+    const seq = s.sndNxt;
+    touch(m, 'sock', s.id);
+    s.sndNxt += len;
+    sent++;
     emit(m, {
       layer: 'kernel',
       kind: 'tcp.tx',
       conn: s.conn,
       bytes: len,
       text: () =>
-        `tcp_write_xmit: ${len} B leave the send queue as one segment (seq ${s.sndNxt}, ${sndQueued(s)} B queued, cwnd ${s.cwnd} segments).`,
+        `tcp_write_xmit: ${len} B leave the send queue as one segment (seq ${seq}, ${sndQueued(s)} B queued, cwnd ${s.cwnd} segments).`,
       fn: 'tcp_write_xmit — net/ipv4/tcp_output.c',
     });
-    xmit(m, s, ACK | (last ? PSH : 0), s.sndNxt, len, data);
-    s.sndNxt += len;
-    sent++;
+    xmit(m, s, ACK | (last ? PSH : 0), seq, len, data);
   }
   if (s.finQueued && !s.finSent && s.sndNxt === s.writeSeq) {
+    const seq = s.sndNxt;
+    touch(m, 'sock', s.id);
     s.finSent = true;
-    emit(m, {
-      layer: 'kernel',
-      kind: 'tcp.tx',
-      conn: s.conn,
-      text: () => `tcp_send_fin: the kernel sends our FIN (seq ${s.sndNxt}); the socket is ${s.state}.`,
-      fn: 'tcp_send_fin — net/ipv4/tcp_output.c',
-    });
     if (s.delackPending) {
       s.delackPending = false;
       s.delackGen++;
     }
-    xmit(m, s, FIN | ACK, s.sndNxt, 0);
     s.sndNxt += 1;
     sent++;
+    emit(m, {
+      layer: 'kernel',
+      kind: 'tcp.tx',
+      conn: s.conn,
+      text: () => `tcp_send_fin: the kernel sends our FIN (seq ${seq}); the socket is ${s.state}.`,
+      fn: 'tcp_send_fin — net/ipv4/tcp_output.c',
+    });
+    xmit(m, s, FIN | ACK, seq, 0);
   }
   if (sent > 0) armRto(m, s);
 }
 
 function setState(m: Machine, s: Sock, to: Sock['state'], why: string): void {
   const from = s.state;
+  touch(m, 'sock', s.id);
   s.state = to;
   emit(m, {
     layer: 'kernel',
@@ -161,6 +169,7 @@ function setState(m: Machine, s: Sock, to: Sock['state'], why: string): void {
  * refers to it any more (inet_csk_destroy_sock); otherwise it stays CLOSED until the program's close().
  */
 function destroy(m: Machine, s: Sock): void {
+  touch(m, 'sock', s.id);
   delete m.connSock[s.conn];
   if (s.file >= 0) {
     s.state = 'CLOSED';
@@ -175,7 +184,6 @@ function destroy(m: Machine, s: Sock): void {
  * did with it.
  */
 export function tcpV4Rcv(m: Machine, seg: Seg): void {
-  m.stats.framesDelivered++;
   const sid = m.connSock[seg.conn];
   const s = sid === undefined ? undefined : m.socks[sid];
   if (s && s.state !== 'CLOSED') {
@@ -198,6 +206,7 @@ export function tcpV4Rcv(m: Machine, seg: Seg): void {
 /** tcp_conn_request (net/ipv4/tcp_input.c): a SYN to a listener. */
 function tcpConnRequest(m: Machine, l: Sock, seg: Seg): void {
   if (l.acceptq.length > l.backlog) {
+    touch(m, 'stats', 0);
     m.stats.listenDrops++;
     emit(m, {
       layer: 'kernel',
@@ -210,6 +219,7 @@ function tcpConnRequest(m: Machine, l: Sock, seg: Seg): void {
     return;
   }
   if (l.synq.length >= Math.max(m.p.synBacklog, 128)) {
+    touch(m, 'stats', 0);
     m.stats.listenDrops++;
     emit(m, {
       layer: 'kernel',
@@ -236,6 +246,7 @@ function tcpConnRequest(m: Machine, l: Sock, seg: Seg): void {
   r.sndNxt = 1;
   r.writeSeq = 1;
   m.connSock[seg.conn] = r.id;
+  touch(m, 'sock', l.id);
   l.synq.push(r.id);
   emit(m, {
     layer: 'kernel',
@@ -246,6 +257,7 @@ function tcpConnRequest(m: Machine, l: Sock, seg: Seg): void {
     fn: 'tcp_conn_request — net/ipv4/tcp_input.c',
   });
   xmit(m, r, SYN | ACK, 0, 0, undefined, { mss: m.p.mtu - 40, wscale: 7 });
+  touch(m, 'sock', r.id);
   r.rtoGen++;
   schedule(m, m.p.rtoInitial, 'tcp.rto', r.id, 0, r.rtoGen);
 }
@@ -269,6 +281,7 @@ function tcpCheckReq(m: Machine, r: Sock, seg: Seg): void {
   if (l?.state !== 'LISTEN') return;
   // sk_acceptq_is_full: the queue may hold backlog + 1 (include/net/sock.h uses ">").
   if (l.acceptq.length > l.backlog) {
+    touch(m, 'stats', 0);
     m.stats.listenDrops++;
     emit(m, {
       layer: 'kernel',
@@ -280,6 +293,8 @@ function tcpCheckReq(m: Machine, r: Sock, seg: Seg): void {
     });
     return;
   }
+  touch(m, 'sock', l.id);
+  touch(m, 'sock', r.id);
   l.synq = l.synq.filter((x) => x !== r.id);
   r.state = 'ESTABLISHED';
   r.sndUna = 1;
@@ -303,6 +318,7 @@ function tcpRcvEstablished(m: Machine, s: Sock, seg: Seg): void {
   // The peer's window (tcp_ack_update_window): a window that opens lets queued bytes go.
   if (seg.flags & ACK) {
     const opened = seg.win > s.sndWnd;
+    touch(m, 'sock', s.id);
     s.sndWnd = seg.win;
     if (opened && seg.ack === s.sndUna && s.sndNxt < s.writeSeq) {
       emit(m, {
@@ -320,6 +336,7 @@ function tcpRcvEstablished(m: Machine, s: Sock, seg: Seg): void {
     const wasWritable = sockWritable(s);
     const finAcked = s.finSent && seg.ack === s.sndNxt;
     const acked = seg.ack - s.sndUna - (finAcked ? 1 : 0);
+    touch(m, 'sock', s.id);
     s.sndData = s.sndData.slice(Math.max(0, acked));
     s.sndUna = seg.ack;
     if (s.cwnd < 1000) s.cwnd += 1;
@@ -366,6 +383,7 @@ function tcpRcvEstablished(m: Machine, s: Sock, seg: Seg): void {
       return;
     }
     const take = Math.min(seg.len, rcvWindow(s));
+    touch(m, 'sock', s.id);
     if (take < seg.len) {
       emit(m, {
         layer: 'kernel',
@@ -396,6 +414,7 @@ function tcpRcvEstablished(m: Machine, s: Sock, seg: Seg): void {
   }
   if (seg.flags & FIN && seg.seq + seg.len === s.rcvNxt) {
     if (s.rcvShutdown) return;
+    touch(m, 'sock', s.id);
     s.rcvNxt += 1;
     s.rcvShutdown = true;
     emit(m, {
@@ -409,6 +428,7 @@ function tcpRcvEstablished(m: Machine, s: Sock, seg: Seg): void {
     if (s.state === 'ESTABLISHED') {
       setState(m, s, 'CLOSE_WAIT', 'the peer closed its side; we may still send');
       // inet_csk_enter_pingpong_mode: the ACK of the FIN is delayed, hoping to ride on our reply or FIN.
+      touch(m, 'sock', s.id);
       s.delackPending = true;
       s.delackGen++;
       schedule(m, COST.delack, 'tcp.delack', s.id, 0, s.delackGen);
@@ -429,9 +449,12 @@ function tcpRcvEstablished(m: Machine, s: Sock, seg: Seg): void {
 export function tcpRetransmitTimer(m: Machine, sid: number, gen: number): void {
   const s = m.socks[sid];
   if (!s || s.rtoGen !== gen) return;
-  m.stats.retransmits++;
   if (s.state === 'SYN_RECV') {
-    if (++s.synackRetries > 5) return;
+    if (s.synackRetries >= 5) return;
+    touch(m, 'sock', s.id);
+    touch(m, 'stats', 0);
+    s.synackRetries++;
+    m.stats.retransmits++;
     emit(m, {
       layer: 'kernel',
       kind: 'tcp.tx',
@@ -441,11 +464,18 @@ export function tcpRetransmitTimer(m: Machine, sid: number, gen: number): void {
       fn: 'reqsk_timer_handler — net/ipv4/inet_connection_sock.c',
     });
     xmit(m, s, SYN | ACK, 0, 0, undefined, { mss: m.p.mtu - 40, wscale: 7, rexmit: true });
+    touch(m, 'sock', s.id);
     s.rtoGen++;
     schedule(m, m.p.rtoInitial * 2 ** s.synackRetries, 'tcp.rto', s.id, 0, s.rtoGen);
     return;
   }
   if (s.sndUna >= s.sndNxt) return;
+  touch(m, 'sock', s.id);
+  touch(m, 'stats', 0);
+  m.stats.retransmits++;
+  s.sndNxt = s.sndUna;
+  if (s.finSent) s.finSent = false;
+  s.cwnd = Math.max(1, s.cwnd >> 1);
   emit(m, {
     layer: 'kernel',
     kind: 'tcp.tx',
@@ -454,9 +484,6 @@ export function tcpRetransmitTimer(m: Machine, sid: number, gen: number): void {
       `tcp_retransmit_timer: nothing acknowledged past seq ${s.sndUna} for ${m.p.rtoMin / 1e6} ms; the kernel resends from there (go-back-N) and halves its window.`,
     fn: 'tcp_retransmit_timer — net/ipv4/tcp_timer.c',
   });
-  s.sndNxt = s.sndUna;
-  if (s.finSent) s.finSent = false;
-  s.cwnd = Math.max(1, s.cwnd >> 1);
   tcpWriteXmit(m, s);
 }
 
@@ -464,41 +491,57 @@ export function tcpRetransmitTimer(m: Machine, sid: number, gen: number): void {
 export function tcpDelackTimer(m: Machine, sid: number, gen: number): void {
   const s = m.socks[sid];
   if (!s || s.delackGen !== gen || !s.delackPending) return;
+  touch(m, 'sock', s.id);
   s.delackPending = false;
   tcpSendAck(m, s, 'the FIN after the delayed-ACK timeout');
 }
 
-/** Application wrote bytes: append to the send queue and push (tcp_sendmsg → tcp_push). */
+/**
+ * tcp_sendmsg (net/ipv4/tcp.c): the application's bytes join the send queue, as many as fit; returns how
+ * many. The caller emits the write's record, then pushes them out with `tcpWriteXmit` (tcp_push).
+ */
 export function tcpSendmsg(m: Machine, s: Sock, data: string): number {
   const free = s.sndCap - sndQueued(s);
   const n = Math.min(free, data.length);
   if (n <= 0) return 0;
+  touch(m, 'sock', s.id);
   s.sndData += data.slice(0, n);
   s.writeSeq += n;
   s.appWritten += n;
-  tcpWriteXmit(m, s);
   return n;
 }
 
-/** Application read bytes: take from the receive queue; reopen the window if it had closed. */
+/** tcp_recvmsg (net/ipv4/tcp.c): the application takes bytes from the receive queue. */
 export function tcpRecvmsg(m: Machine, s: Sock, max: number): string {
   const n = Math.min(max, s.rcvq);
+  touch(m, 'sock', s.id);
   const out = s.rcvData.slice(0, n);
   s.rcvData = s.rcvData.slice(n);
   s.rcvq -= n;
   s.appRead += n;
-  if (n > 0 && s.rcvWndSent < s.mss && rcvWindow(s) >= s.mss && !s.rcvShutdown)
-    tcpSendAck(m, s, 'nothing new: a window update, since the application made room');
   return out;
+}
+
+/**
+ * tcp_cleanup_rbuf (net/ipv4/tcp.c), after a read: if the window we last advertised had closed below
+ * one MSS and the read reopened it, tell the peer at once (a window update).
+ */
+export function tcpCleanupRbuf(m: Machine, s: Sock): void {
+  if (s.rcvWndSent < s.mss && rcvWindow(s) >= s.mss && !s.rcvShutdown)
+    tcpSendAck(m, s, 'nothing new: a window update, since the application made room');
 }
 
 /** close() or shutdown(SHUT_WR): queue our FIN and move the state machine (tcp_close / tcp_shutdown). */
 export function tcpClose(m: Machine, s: Sock, orphan: boolean): void {
+  touch(m, 'sock', s.id);
   if (orphan) s.orphan = true;
   if (s.state === 'LISTEN') {
     s.state = 'CLOSED';
     delete m.listeners[s.port];
-    for (const id of [...s.acceptq, ...s.synq]) delete m.socks[id];
+    for (const id of [...s.acceptq, ...s.synq]) {
+      touch(m, 'sock', id);
+      delete m.socks[id];
+    }
     delete m.socks[s.id];
     return;
   }
@@ -527,9 +570,11 @@ export function tcpClose(m: Machine, s: Sock, orphan: boolean): void {
     return;
   }
   if (s.sndShutdown) return;
+  touch(m, 'sock', s.id);
   s.sndShutdown = true;
   if (s.state === 'CLOSE_WAIT') setState(m, s, 'LAST_ACK', 'we close after the peer did; our FIN goes out');
   else if (s.state === 'ESTABLISHED') setState(m, s, 'FIN_WAIT1', 'we close first; our FIN goes out');
+  touch(m, 'sock', s.id);
   s.finQueued = true;
   tcpWriteXmit(m, s);
 }
