@@ -8,7 +8,7 @@
 import type { Scenario } from '../scenario/schema.js';
 import type { Gauge, GaugeFilter, SimEngine, StepOptions } from './api.js';
 import { cloneMachine } from './clone.js';
-import { beginEvent, emit, endEvent, pop, resetCause, schedule } from './core.js';
+import { beginEvent, emit, endEvent, pop, resetCause, schedule, touch } from './core.js';
 import { clientArrive, clientNew, clientNext, clientRead, clientRto, clientStart } from './hw/client.js';
 import { napiPoll, nicDmaDone, nicIrq, nicRxArrive, nicXmit, ringNew } from './hw/nic.js';
 import { sysRecord } from './kernel/syscalls.js';
@@ -237,6 +237,7 @@ function bootProcess(m: Machine): void {
     readied: [],
     pollTimeout: 0,
   };
+  touch(m, 'm', sysmon.id);
   m.rt.ms.push(sysmon);
   sysRecord(
     m,

@@ -6,7 +6,7 @@
  * The I/O loop every blocking-looking Go call hides: try the non-blocking syscall; on EAGAIN park in
  * netpollblock until netpoll reports the fd ready; retry.
  */
-import { emit } from '../core.js';
+import { emit, touch } from '../core.js';
 import { EPOLLIN, GO_EVENTS } from '../kernel/epoll.js';
 import {
   sysAccept4,
@@ -273,6 +273,7 @@ defGo('runtime.netpollinit', (m, mm, g, f) => {
 defGo('runtime.poll_runtime_pollOpen', (m, mm, g, f) => {
   if (f.pc++ === 0) {
     const fd = f.v.fd as number;
+    touch(m, 'pd', fd);
     m.rt.pds[fd] = { fd, rg: PD_NIL, wg: PD_NIL, rd: 0, wd: 0, closing: false };
     sysEpollCtl(
       m,
@@ -299,6 +300,7 @@ defGo('runtime.netpollblock', (m, mm, g, f) => {
     if (dl === -1 || (dl > 0 && dl <= m.now)) return ret(g, 0, 'timeout');
     const cur = mode === 'r' ? pd.rg : pd.wg;
     if (cur === PD_READY) {
+      touch(m, 'pd', fd);
       if (mode === 'r') pd.rg = PD_NIL;
       else pd.wg = PD_NIL;
       emit(m, {
@@ -315,6 +317,7 @@ defGo('runtime.netpollblock', (m, mm, g, f) => {
       return COST.runtime;
     }
     f.pc = 1;
+    touch(m, 'pd', fd);
     if (mode === 'r') pd.rg = g.id;
     else pd.wg = g.id;
     m.rt.netpollWaiters++;
@@ -336,13 +339,25 @@ defGo('runtime.netpollblock', (m, mm, g, f) => {
     );
   }
   if (f.pc === 1) {
+    // Back from gopark: gpp.Swap(pdNil); pdReady means the I/O edge woke us (not a deadline or close).
     const cur = mode === 'r' ? pd?.rg : pd?.wg;
     const ok = cur === PD_READY;
-    if (pd) {
+    if (pd && cur !== PD_NIL) {
+      touch(m, 'pd', fd);
       if (mode === 'r') pd.rg = PD_NIL;
       else pd.wg = PD_NIL;
     }
     if (!ok) return ret(g, 0, pd?.closing ? 'closing' : 'timeout');
+    emit(m, {
+      layer: 'runtime',
+      kind: 'netpoll',
+      g: g.id,
+      m: mm.id,
+      fd,
+      text: () =>
+        `netpollblock returns true: G${g.id} wakes to fd ${fd}'s pollDesc ${mode}g = pdReady, resets it to nil and retries the ${(f.v.reason as string) === 'accept' ? 'accept4' : mode === 'r' ? 'read' : 'write'}.`,
+      fn: 'runtime.netpollblock — src/runtime/netpoll.go',
+    });
   }
   return ret(g, 1);
 });
@@ -490,6 +505,9 @@ defGo('internal/poll.(*FD).Close', (m, mm, g, f) => {
           if (gid)
             goready(m, mm, gid, `fd ${fd} is being closed, so the G waiting on it wakes with ErrNetClosing`);
         }
+        // runtime_pollClose: netpollclose (epoll_ctl DEL), then the pollDesc goes back to pollcache.
+        touch(m, 'pd', fd);
+        delete m.rt.pds[fd];
         sysEpollCtl(
           m,
           mm,
@@ -497,7 +515,7 @@ defGo('internal/poll.(*FD).Close', (m, mm, g, f) => {
           'EPOLL_CTL_DEL',
           fd,
           0,
-          `runtime_pollClose: the runtime stops watching fd ${fd} before closing it.`,
+          `runtime_pollClose: the runtime stops watching fd ${fd} and frees its pollDesc before closing it.`,
         );
         return COST.syscall;
       }
@@ -505,7 +523,6 @@ defGo('internal/poll.(*FD).Close', (m, mm, g, f) => {
     }
     case 1:
       f.pc = 2;
-      delete m.rt.pds[fd];
       sysClose(
         m,
         mm,

@@ -5,11 +5,11 @@
  * starts the background 1-byte read, routes through the mux, runs the handler, writes the response in
  * one write, aborts the background read, and waits for the next request (keep-alive) until EOF.
  */
-import { emit } from '../core.js';
+import { emit, touch } from '../core.js';
 import { sysShutdown } from '../kernel/syscalls.js';
 import type { Frame, G, HttpConn, M, Machine } from '../machine.js';
 import { COST, GO } from '../params.js';
-import { call, defGo, goexit, newG, ret, timeSleep } from '../runtime/interp.js';
+import { call, defGo, goexit, HANDLER, newG, ret, timeSleep } from '../runtime/interp.js';
 import { netpollunblock } from '../runtime/netpoll.js';
 import { gopark, goready, runqput, wakep } from '../runtime/proc.js';
 import { goResponse, muxMatch, type Pattern, parsePattern, STATUS_TEXT } from './mux.js';
@@ -27,8 +27,13 @@ export function patterns(m: Machine): Pattern[] {
 }
 const parsed = new WeakMap<object, Pattern[]>();
 
-/** Exits the process: every thread stops (exit_group). */
+/**
+ * Exits the process: every thread stops (exit_group). Normal end: runtime.main calls exit(0) after
+ * main.main returns; an error: log.Fatal prints it and calls os.Exit(1).
+ */
 export function procExit(m: Machine, mm: M, status: number, message: string): number {
+  touch(m, 'proc', 0);
+  for (const x of m.rt.ms) touch(m, 'm', x.id);
   m.proc.exited = true;
   m.proc.status = status;
   m.proc.message = message;
@@ -46,6 +51,9 @@ export function procExit(m: Machine, mm: M, status: number, message: string): nu
     text: message
       ? `The program prints "${message}" and exits with status ${status} (exit_group).`
       : `The program exits with status ${status}.`,
+    fn: message
+      ? 'log.Fatal → os.Exit — src/log/log.go, src/os/proc.go'
+      : 'runtime.main — src/runtime/proc.go',
   });
   return -3;
 }
@@ -128,6 +136,7 @@ defGo('net/http.(*Server).Serve', (m, mm, g, f) => {
           g: g.id,
           m: mm.id,
           text: () => `Serve logs "${line}" and sleeps before the next Accept (a temporary error).`,
+          fn: 'net/http.(*Server).Serve — src/net/http/server.go',
         });
         f.pc = 2;
         return COST.runtime;
@@ -143,6 +152,7 @@ defGo('net/http.(*Server).Serve', (m, mm, g, f) => {
         { fd, conn },
         `c.serve ${c ? `${c.addr}:${c.port}` : `fd ${fd}`}`,
       );
+      runqput(m, m.rt.ps[mm.p], ng.id, true);
       emit(m, {
         layer: 'runtime',
         kind: 'go.create',
@@ -156,7 +166,6 @@ defGo('net/http.(*Server).Serve', (m, mm, g, f) => {
           `Serve runs \`go c.serve(connCtx)\`: newproc creates G${ng.id} with a ${GO.stackMin / 1024} KiB stack and puts it in P${mm.p}'s runnext; G${g.id} goes straight back to Accept.`,
         fn: 'runtime.newproc — src/runtime/proc.go',
       });
-      runqput(m, m.rt.ps[mm.p], ng.id, true);
       wakep(m, mm);
       f.pc = 0;
       return COST.runtime;
@@ -175,6 +184,9 @@ defGo('net/http.(*Server).Serve', (m, mm, g, f) => {
       return 0;
   }
 });
+
+/** The one model every handler frame runs, whatever Go name the frame shows (interp.ts modelOf). */
+const HANDLER_MODEL = HANDLER;
 
 const READ_WRAPPERS = ['net/http.(*connReader).Read', 'net.(*conn).Read', 'net.(*netFD).Read'];
 
@@ -236,6 +248,7 @@ function startBackgroundRead(m: Machine, mm: M, g: G, hc: HttpConn, when: string
   serveFrame(g).v.bg = 1;
   const bg = newG(m, 'net/http.(*connReader).backgroundRead', { hc: hc.id, fd }, `background read fd ${fd}`);
   hc.bgG = bg.id;
+  runqput(m, m.rt.ps[mm.p], bg.id, true);
   emit(m, {
     layer: 'runtime',
     kind: 'go.create',
@@ -248,7 +261,6 @@ function startBackgroundRead(m: Machine, mm: M, g: G, hc: HttpConn, when: string
       `startBackgroundRead: ${when}, \`go cr.backgroundRead()\` creates G${bg.id} to do a 1-byte read while the handler runs, so a client hang-up is noticed; it goes into P${mm.p}'s runnext.`,
     fn: 'net/http.(*connReader).startBackgroundRead — src/net/http/server.go',
   });
-  runqput(m, m.rt.ps[mm.p], bg.id, true);
   wakep(m, mm);
   return COST.runtime;
 }
@@ -383,13 +395,13 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
         text = () =>
           `ServeMux matches ${f.v.method} ${f.v.path} to pattern ${JSON.stringify(routes[res.pattern.route].pattern)}, the most specific that fits; its handler is ${f.v.handler}.`;
       } else if (res.kind === 'method') {
-        f.v.handler = 'net/http.Error';
+        f.v.handler = 'net/http.(*ServeMux).findHandler.func1';
         f.v.status = 405;
         f.v.allow = res.allow;
         text = () =>
           `ServeMux: the path ${f.v.path} matches, but no pattern accepts ${f.v.method}: 405 Method Not Allowed, Allow: ${res.allow}.`;
       } else if (res.kind === 'redirect') {
-        f.v.handler = 'net/http.Redirect';
+        f.v.handler = 'net/http.(*redirectHandler).ServeHTTP';
         f.v.status = 301;
         f.v.location = res.to;
         text = () =>
@@ -414,9 +426,11 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
     }
     case 8:
       f.pc = 9;
+      // The handler's frame carries its Go name (main.main.func1 for the first route's closure), as a
+      // real stack shows it; all of them run the one model registered as HANDLER_MODEL.
       return call(
         g,
-        'main.handler',
+        f.v.handler as string,
         {
           fd,
           method: f.v.method,
@@ -426,7 +440,13 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
           allow: f.v.allow ?? '',
           location: f.v.location ?? '',
         },
-        ['net/http.serverHandler.ServeHTTP', 'net/http.(*ServeMux).ServeHTTP'],
+        f.v.status === 301
+          ? ['net/http.serverHandler.ServeHTTP', 'net/http.(*ServeMux).ServeHTTP']
+          : [
+              'net/http.serverHandler.ServeHTTP',
+              'net/http.(*ServeMux).ServeHTTP',
+              'net/http.HandlerFunc.ServeHTTP',
+            ],
       );
     case 9: {
       // finishRequest → chunkWriter.writeHeader: what to do with a body the handler did not read.
@@ -529,6 +549,8 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
       hc.aborted = true;
       const pd = m.rt.pds[fd];
       if (pd) pd.rd = -1;
+      // SetReadDeadline → poll_runtime_pollSetDeadline → netpollunblock: the parked reader leaves rg.
+      const gid = pd ? netpollunblock(m, pd, 'r', false) : 0;
       emit(m, {
         layer: 'app',
         kind: 'http.conn',
@@ -536,10 +558,9 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
         m: mm.id,
         fd,
         text: () =>
-          `abortPendingRead: the response is done, so c.serve stops the background read by setting fd ${fd}'s read deadline in the past (no syscall: the deadline lives in the pollDesc).`,
+          `abortPendingRead: the response is done, so c.serve stops the background read by setting fd ${fd}'s read deadline in the past (no syscall: the deadline lives in the pollDesc)${gid ? `; the expired deadline takes G${gid} off fd ${fd}'s pollDesc (rg: G${gid} → nil)` : ''}.`,
         fn: 'net/http.(*connReader).abortPendingRead — src/net/http/server.go',
       });
-      const gid = pd ? netpollunblock(m, pd, 'r', false) : 0;
       if (gid) goready(m, mm, gid, `the read deadline of fd ${fd} expired`);
       return COST.runtime;
     }
@@ -792,11 +813,11 @@ defGo('net/http.(*connReader).backgroundRead', (m, mm, g, f) => {
   }
 });
 
-// The route's handler (main.main.funcN), or NotFound / Error(405) / Redirect: builds the response.
-defGo('main.handler', (m, mm, g, f) => {
+// The route's handler (the closure main.main.funcN), or net/http.NotFound, the 405 closure
+// (*ServeMux).findHandler.func1 or (*redirectHandler).ServeHTTP: builds the response.
+defGo(HANDLER_MODEL, (m, mm, g, f) => {
   const routes = m.sc.server?.routes ?? [];
   const r = (f.v.route as number) >= 0 && f.v.status === 0 ? routes[f.v.route as number] : undefined;
-  g.frames[g.frames.length - 1].fn = 'main.handler';
   switch (f.pc) {
     case 0: {
       f.pc = 1;

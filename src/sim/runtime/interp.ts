@@ -8,7 +8,7 @@
  * frame; `ret` pops it and leaves the result in `g.ret`. Frames marked `pass` are shown on the stack but
  * only forward their callee's result (thin wrappers like net.(*conn).Read).
  */
-import { emit, invariant, schedule } from '../core.js';
+import { emit, invariant, schedule, touch } from '../core.js';
 import type { G, M, Machine } from '../machine.js';
 import { COST, GO } from '../params.js';
 import { netpollBreak } from './netpoll.js';
@@ -21,6 +21,16 @@ export const FNS: Record<string, GoFn> = {};
 
 export function defGo(name: string, fn: GoFn): void {
   FNS[name] = fn;
+}
+
+/** The model key of an HTTP handler: its frames carry the Go name (main.main.func1, net/http.NotFound …). */
+export const HANDLER = 'http handler';
+const HANDLER_NAMES =
+  /^main\.main\.func\d+$|^net\/http\.(NotFound|\(\*ServeMux\)\.findHandler\.func1|\(\*redirectHandler\)\.ServeHTTP)$/;
+
+/** The model that runs a frame: its own name's, or the handler model for a handler's Go name. */
+function modelOf(name: string): GoFn | undefined {
+  return FNS[name] ?? (HANDLER_NAMES.test(name) ? FNS[HANDLER] : undefined);
 }
 
 /** Calls fn: pushes display-only wrapper frames, then fn's frame. */
@@ -43,8 +53,12 @@ export function ret(g: G, n = 0, err = '', s = ''): number {
   return CONT;
 }
 
-/** newproc: a new G with fn as its only frame, into the current P's runnext. Emits go.create. */
+/**
+ * newproc → newproc1 (runtime/proc.go): a new runnable G with fn as its only frame. The caller puts it in
+ * its P's runnext (runqput) and then emits go.create, which claims both.
+ */
 export function newG(m: Machine, fn: string, v: Record<string, number | string>, label: string): G {
+  touch(m, 'g', m.rt.nextG);
   const g: G = {
     id: m.rt.nextG++,
     status: 'runnable',
@@ -64,6 +78,8 @@ export function newG(m: Machine, fn: string, v: Record<string, number | string>,
 
 /** goexit: the G's function returned; the G is freed and its M schedules. */
 export function goexit(m: Machine, mm: M, g: G, why: string): number {
+  touch(m, 'g', g.id);
+  touch(m, 'm', mm.id);
   g.status = 'dead';
   mm.curg = -1;
   mm.spc = 0;
@@ -99,7 +115,7 @@ export function mExec(m: Machine, mm: M): void {
     while (g.frames.length > 0 && g.frames[g.frames.length - 1].v.pass === 1) g.frames.pop();
     const f = g.frames[g.frames.length - 1];
     if (!f) invariant(false, `G${g.id} ran off the end of its stack`);
-    const fn = FNS[f.fn];
+    const fn = modelOf(f.fn);
     if (!fn) invariant(false, `no model for Go function ${f.fn}`);
     const r = fn(m, mm, g, f);
     if (r > 0) return mNext(m, mm, r);
@@ -122,9 +138,19 @@ export function timerFired(m: Machine): void {
     // Nobody would notice: wake an idle M (the timer's P) the way a netpoll timeout would.
     const mm = m.rt.ms.find((x) => x.state === 'idle');
     if (mm) {
+      touch(m, 'm', mm.id);
       m.rt.midle = m.rt.midle.filter((x) => x !== mm.id);
       mm.state = 'running';
       mm.spc = 0;
+      emit(m, {
+        layer: 'runtime',
+        kind: 'sched.m',
+        m: mm.id,
+        tid: mm.tid,
+        text: () =>
+          `sysmon: a timer is due and every P is idle with no M awake to run it, so startm wakes idle thread ${mm.tid} (M${mm.id}) to run the timer.`,
+        fn: 'runtime.sysmon → startm — src/runtime/proc.go',
+      });
       mNext(m, mm, COST.futexWake);
     }
   }

@@ -10,7 +10,7 @@
  * descriptor is marked pdReady. There is no poller thread: an M with nothing to run blocks in
  * epoll_pwait (only one at a time: `lastpoll == 0` while it does), or polls with timeout 0.
  */
-import { emit, type RecordDraft, schedule } from '../core.js';
+import { emit, schedule, touch } from '../core.js';
 import {
   EPOLLERR,
   EPOLLHUP,
@@ -25,7 +25,7 @@ import { sysRead, sysRecord, sysWrite } from '../kernel/syscalls.js';
 import type { M, Machine, PollDesc } from '../machine.js';
 import { PD_NIL, PD_READY } from '../machine.js';
 import { COST, GO } from '../params.js';
-import { acquirep, execute, injectglist, mNext } from './proc.js';
+import { acquirep, injectglist, mNext, runPolled, stopm } from './proc.js';
 
 /** pollDesc state as text: nil, ready, wait, G7. */
 export function pdState(v: number): string {
@@ -43,6 +43,7 @@ export function netpollunblock(m: Machine, pd: PollDesc, mode: 'r' | 'w', ioread
   const old = mode === 'r' ? pd.rg : pd.wg;
   if (old === PD_READY) return 0;
   if (old === PD_NIL && !ioready) return 0;
+  touch(m, 'pd', pd.fd);
   const next = ioready ? PD_READY : PD_NIL;
   if (mode === 'r') pd.rg = next;
   else pd.wg = next;
@@ -53,7 +54,12 @@ export function netpollunblock(m: Machine, pd: PollDesc, mode: 'r' | 'w', ioread
   return 0;
 }
 
-/** Turns epoll events into readied Gs (netpoll's loop over events → netpollready). */
+/**
+ * netpoll's loop over the events epoll_pwait returned (runtime/netpoll_epoll.go) → netpollready →
+ * netpollunblock (runtime/netpoll.go): each event sets its pollDesc's rg/wg; a G parked there joins the
+ * returned list. One `netpoll` record claims the pollDesc changes; the Gs become runnable later, each
+ * on its own go.ready (findRunnable / injectglist).
+ */
 function collect(m: Machine, mm: M, events: [number, number][], blocking: boolean): number[] {
   const list: number[] = [];
   const notes: string[] = [];
@@ -94,29 +100,14 @@ function collect(m: Machine, mm: M, events: [number, number][], blocking: boolea
     text: () => `netpoll: ${notes.length ? notes.join('. ') : 'no events'}.`,
     fn: 'runtime.netpollready — src/runtime/netpoll.go',
   });
-  for (const gid of list) {
-    const g = m.rt.gs[gid];
-    g.status = 'runnable';
-    const what = g.reason === 'accept' ? 'Accept' : g.reason === 'write' ? 'Write' : 'Read';
-    const rec: RecordDraft = {
-      layer: 'runtime',
-      kind: 'go.ready',
-      g: gid,
-      m: mm.id,
-      tid: mm.tid,
-      reason: g.reason,
-      text: () =>
-        `netpollready: fd ${g.waitFd} is ${g.reason === 'write' ? 'writable' : 'readable'}, so G${gid} (${g.label}), parked in ${what}, becomes runnable.`,
-      fn: 'runtime.netpollready — src/runtime/netpoll.go',
-    };
-    if (g.waitFd >= 0) rec.fd = g.waitFd;
-    emit(m, rec);
-  }
   return list;
 }
 
+/** The runtime's epoll instance (netpoll_epoll.go's epfd); touched because the caller will write it. */
 function epollOf(m: Machine) {
-  return m.eps[fileAt(m, m.rt.epfd)!.obj];
+  const id = fileAt(m, m.rt.epfd)!.obj;
+  touch(m, 'ep', id);
+  return m.eps[id];
 }
 
 function eventsArg(events: [number, number][]): string {
@@ -139,19 +130,35 @@ export function netpollNonBlocking(m: Machine, mm: M, why: string): number[] {
   return collect(m, mm, events, false);
 }
 
-/** The blocking netpoll at the end of findRunnable: this M sleeps in epoll_pwait. */
-export function netpollBlock(m: Machine, mm: M, delayMs: number): void {
+/**
+ * The blocking netpoll at the end of findRunnable (runtime/proc.go → netpoll_epoll.go netpoll(delay)):
+ * this M, having dropped P `dropped`, enters epoll_pwait; the `sched.m` record claims the M's new state
+ * and its place on the epoll wait queue. The syscall's own record comes when it returns.
+ */
+export function netpollBlock(m: Machine, mm: M, o: { delayMs: number; dropped: number }): void {
   const rt = m.rt;
+  const { delayMs, dropped } = o;
   const ep = epollOf(m);
   rt.lastpoll = 0;
   rt.pollUntil = delayMs >= 0 ? m.now + delayMs * 1e6 : 0;
+  touch(m, 'm', mm.id);
   mm.state = 'netpoll';
   mm.pollTimeout = delayMs;
-  if (ep.rdllist.length > 0) {
+  const ready = ep.rdllist.length > 0;
+  if (!ready) ep.waiters.push(mm.tid);
+  emit(m, {
+    layer: 'runtime',
+    kind: 'sched.m',
+    m: mm.id,
+    tid: mm.tid,
+    text: () =>
+      `findRunnable: no G to run anywhere, so M${mm.id} (thread ${mm.tid})${dropped >= 0 ? ` gives up P${dropped} and` : ''} enters epoll_pwait(${rt.epfd}, …, ${GO.netpollEvents}, ${delayMs})${ready ? ': events are already on the ready list, so it returns at once' : delayMs >= 0 ? `, sleeping until an fd is ready or ${delayMs} ms pass for the next timer` : ', sleeping on the epoll wait queue until an fd is ready'}.`,
+    fn: 'runtime.netpoll — src/runtime/netpoll_epoll.go',
+  });
+  if (ready) {
     schedule(m, COST.syscall, 'm.wake', mm.id, 0, mm.gen);
     return;
   }
-  ep.waiters.push(mm.tid);
   if (delayMs >= 0) schedule(m, delayMs * 1e6, 'epoll.timeout', mm.id, 0, mm.gen);
 }
 
@@ -167,6 +174,11 @@ export function netpollWoken(m: Machine, mm: M, timedOut: boolean): void {
   }
   mm.gen++;
   ep.waiters = ep.waiters.filter((t) => t !== mm.tid);
+  // findRunnable after netpoll(delay): take an idle P if there is one (the epoll_pwait record claims it).
+  touch(m, 'm', mm.id);
+  mm.state = 'running';
+  const pid = rt.pidle.length > 0 ? rt.pidle[rt.pidle.length - 1] : -1;
+  if (pid >= 0) acquirep(m, mm, rt.pidle.pop()!);
   sysRecord(
     m,
     mm,
@@ -175,28 +187,19 @@ export function netpollWoken(m: Machine, mm: M, timedOut: boolean): void {
     { ret: events.length },
     () =>
       events.length
-        ? `thread ${mm.tid} (M${mm.id}), blocked in the netpoller, wakes with ${events.length} ready event${events.length > 1 ? 's' : ''}.`
-        : `the poll timed out for the next timer.`,
+        ? `thread ${mm.tid} (M${mm.id}), blocked in the netpoller, wakes with ${events.length} ready event${events.length > 1 ? 's' : ''}${pid >= 0 ? ` and takes idle P${pid}` : ''}.`
+        : `the poll timed out for the next timer${pid >= 0 ? `; M${mm.id} takes idle P${pid}` : ''}.`,
   );
   rt.lastpoll = m.now;
   rt.pollUntil = 0;
-  mm.state = 'running';
   const list = events.length ? collect(m, mm, events, true) : [];
-  const pid = rt.pidle.pop();
-  if (pid === undefined) {
+  if (pid < 0) {
     injectglist(m, mm, list);
-    mm.state = 'idle';
-    rt.midle.push(mm.id);
-    return;
-  }
-  acquirep(m, mm, pid);
-  if (list.length > 0) {
-    const first = list.shift()!;
-    injectglist(m, mm, list);
-    mm.spc = 0;
-    return execute(m, mm, first, 'the G its own poll readied (the netpolling M runs it itself)');
+    return stopm(m, mm, { dropped: -1, why: 'no P is idle to run what the poll found' });
   }
   mm.spc = 0;
+  if (list.length > 0)
+    return runPolled(m, mm, list, 'the G its own poll readied (the netpolling M runs it itself)');
   mNext(m, mm, COST.findRunnable);
 }
 

@@ -8,7 +8,7 @@
  * netpoll), 1 steal (4 passes; a victim's runnext only on the last, after a 3 µs back-off), 3 the
  * back-off's end, 2 drop the P and either block in netpoll or sleep (stopm).
  */
-import { emit, type RecordDraft, random, schedule } from '../core.js';
+import { emit, type RecordDraft, random, schedule, touch } from '../core.js';
 import { sysRecord } from '../kernel/syscalls.js';
 import type { G, M, Machine, P } from '../machine.js';
 import { COST, GO } from '../params.js';
@@ -30,6 +30,7 @@ function gDesc(g: G): string {
 
 /** runqput (runtime/proc.go): next=true puts g in runnext, kicking the old runnext to the tail. */
 export function runqput(m: Machine, pp: P, gid: number, next: boolean): void {
+  touch(m, 'p', pp.id);
   if (next) {
     const old = pp.runnext;
     pp.runnext = gid;
@@ -45,6 +46,7 @@ export function runqput(m: Machine, pp: P, gid: number, next: boolean): void {
 
 /** runqputslow: the local queue is full, so half of it and g move to the global queue. */
 function runqputslow(m: Machine, pp: P, gid: number): void {
+  touch(m, 'globrunq', 0);
   const batch = pp.runq.splice(0, pp.runq.length >> 1);
   batch.push(gid);
   m.rt.globrunq.push(...batch);
@@ -59,7 +61,8 @@ function runqputslow(m: Machine, pp: P, gid: number): void {
 }
 
 /** runqget: runnext first, then the local queue's head. */
-function runqget(pp: P): number {
+function runqget(m: Machine, pp: P): number {
+  touch(m, 'p', pp.id);
   if (pp.runnext > 0) {
     const g = pp.runnext;
     pp.runnext = 0;
@@ -72,16 +75,27 @@ function runqget(pp: P): number {
 function globrunqget(m: Machine, pp: P, max: number): number {
   const q = m.rt.globrunq;
   if (q.length === 0) return 0;
+  touch(m, 'globrunq', 0);
   let n = Math.min(q.length, Math.floor(q.length / m.p.gomaxprocs) + 1, max, GO.runqSize >> 1);
   const first = q.shift()!;
   while (--n > 0) runqput(m, pp, q.shift()!, false);
   return first;
 }
 
-/** Marks g running on mm and emits go.run. */
+/**
+ * schedule → resetspinning → execute (runtime/proc.go): a spinning M that found work first stops
+ * spinning and wakes another M to keep looking (its futex/clone3 record comes first), then marks g
+ * running on mm and emits go.run, which claims the G, M and P changes.
+ */
 export function execute(m: Machine, mm: M, gid: number, how: string): void {
   const g = m.rt.gs[gid];
   const pp = m.rt.ps[mm.p];
+  const wasSpinning = mm.spinning;
+  if (wasSpinning) resetspinning(m, mm);
+  touch(m, 'g', gid);
+  touch(m, 'm', mm.id);
+  touch(m, 'p', pp.id);
+  mm.spinning = false;
   g.status = 'running';
   g.m = mm.id;
   g.runStart = m.now;
@@ -95,16 +109,18 @@ export function execute(m: Machine, mm: M, gid: number, how: string): void {
     m: mm.id,
     p: pp.id,
     tid: mm.tid,
-    text: () => `schedule: M${mm.id} (thread ${mm.tid}) on P${pp.id} runs ${gDesc(g)}, ${how}.`,
+    text: () =>
+      `schedule: M${mm.id} (thread ${mm.tid}) on P${pp.id} runs ${gDesc(g)}, ${how}${wasSpinning ? '; the M stops spinning' : ''}.`,
     fn: 'runtime.execute — src/runtime/proc.go',
   });
-  if (mm.spinning) resetspinning(m, mm);
   mNext(m, mm, COST.runtime);
 }
 
-/** resetspinning: a spinning M found work; wake another to keep looking. */
+/**
+ * resetspinning (runtime/proc.go): a spinning M found work; it leaves the spinning count and wakes
+ * another M to keep looking. Its own `spinning` flag is cleared by execute, under go.run.
+ */
 function resetspinning(m: Machine, mm: M): void {
-  mm.spinning = false;
   m.rt.nmspinning--;
   wakep(m, mm);
 }
@@ -112,6 +128,8 @@ function resetspinning(m: Machine, mm: M): void {
 /** acquirep: associate P with M. */
 export function acquirep(m: Machine, mm: M, pid: number): void {
   const pp = m.rt.ps[pid];
+  touch(m, 'p', pid);
+  touch(m, 'm', mm.id);
   pp.status = 'running';
   pp.m = mm.id;
   mm.p = pid;
@@ -124,6 +142,8 @@ export function acquirep(m: Machine, mm: M, pid: number): void {
 /** releasep + pidleput: the P goes idle. */
 function releasep(m: Machine, mm: M): void {
   const pp = m.rt.ps[mm.p];
+  touch(m, 'p', pp.id);
+  touch(m, 'm', mm.id);
   pp.status = 'idle';
   pp.m = -1;
   m.rt.pidle.push(pp.id);
@@ -160,6 +180,7 @@ export function startm(m: Machine, caller: M, pid: number, spinning: boolean, wh
       readied: [],
       pollTimeout: 0,
     };
+    touch(m, 'm', nm.id);
     m.rt.ms.push(nm);
     acquirep(m, nm, pid);
     sysRecord(
@@ -174,6 +195,7 @@ export function startm(m: Machine, caller: M, pid: number, spinning: boolean, wh
     return;
   }
   nm = m.rt.ms[nid];
+  touch(m, 'm', nm.id);
   nm.spinning = spinning;
   nm.state = spinning ? 'spinning' : 'running';
   nm.spc = 0;
@@ -199,6 +221,8 @@ export function gopark(
   why: string,
   fd = -1,
 ): number {
+  touch(m, 'g', g.id);
+  touch(m, 'm', mm.id);
   g.status = 'waiting';
   g.waitReason = waitReason;
   g.reason = reason;
@@ -223,10 +247,19 @@ export function gopark(
   return PARKED;
 }
 
-/** goready: make a waiting G runnable in the current P's runnext, then wakep. */
+/**
+ * goready → ready (runtime/proc.go): a waiting G becomes runnable in the current P's runnext (or, on an
+ * M without a P, the global queue); go.ready claims both; then wakep.
+ */
 export function goready(m: Machine, mm: M, gid: number, why: string): void {
   const g = m.rt.gs[gid];
+  touch(m, 'g', gid);
   g.status = 'runnable';
+  if (mm.p >= 0) runqput(m, m.rt.ps[mm.p], gid, true);
+  else {
+    touch(m, 'globrunq', 0);
+    m.rt.globrunq.push(gid);
+  }
   const rec: RecordDraft = {
     layer: 'runtime',
     kind: 'go.ready',
@@ -241,20 +274,32 @@ export function goready(m: Machine, mm: M, gid: number, why: string): void {
   if (mm.p >= 0) rec.p = mm.p;
   if (g.waitFd >= 0) rec.fd = g.waitFd;
   emit(m, rec);
-  if (mm.p >= 0) {
-    runqput(m, m.rt.ps[mm.p], gid, true);
-    wakep(m, mm);
-  } else m.rt.globrunq.push(gid);
+  if (mm.p >= 0) wakep(m, mm);
 }
 
-/** injectglist: Gs readied by netpoll go to the global queue and idle Ps get Ms; the rest go local. */
+/**
+ * injectglist (runtime/proc.go): Gs readied by netpoll become runnable; as many as there are idle Ps go
+ * to the global queue (all of them on an M without a P) and idle Ps get Ms; the rest go to this P's
+ * local queue. One go.ready per G claims its status and its queue slot.
+ */
 export function injectglist(m: Machine, mm: M, list: number[]): void {
   if (list.length === 0) return;
-  for (const gid of list) m.rt.gs[gid].status = 'runnable';
   const nidle = Math.min(list.length, m.rt.pidle.length);
   const toGlobal = mm.p < 0 ? list.length : nidle;
-  m.rt.globrunq.push(...list.slice(0, toGlobal));
-  if (mm.p >= 0) for (const gid of list.slice(toGlobal)) runqput(m, m.rt.ps[mm.p], gid, false);
+  list.forEach((gid, i) => {
+    const g = m.rt.gs[gid];
+    touch(m, 'g', gid);
+    g.status = 'runnable';
+    const global = i < toGlobal;
+    if (global) {
+      touch(m, 'globrunq', 0);
+      m.rt.globrunq.push(gid);
+    } else runqput(m, m.rt.ps[mm.p], gid, false);
+    readyRecord(m, mm, g, {
+      how: global ? 'on the global run queue' : `in P${mm.p}'s local run queue`,
+      fn: 'runtime.injectglist — src/runtime/proc.go',
+    });
+  });
   for (let i = 0; i < nidle; i++) {
     const pid = pidleget(m);
     if (pid < 0) break;
@@ -274,11 +319,46 @@ function checkTimers(m: Machine, mm: M): void {
   }
 }
 
-/** stopm: nothing to do; the thread sleeps in futex on m.park until startm wakes it. */
-function stopm(m: Machine, mm: M): void {
+/**
+ * The go.ready of a G that netpoll returned (runtime/proc.go: findRunnable's or injectglist's
+ * casgstatus(gp, _Gwaiting, _Grunnable)); the caller has made the G runnable and queued it.
+ */
+export function readyRecord(m: Machine, mm: M, g: G, o: { how: string; fn: string }): void {
+  const what = g.reason === 'accept' ? 'Accept' : g.reason === 'write' ? 'Write' : 'Read';
+  const rec: RecordDraft = {
+    layer: 'runtime',
+    kind: 'go.ready',
+    g: g.id,
+    m: mm.id,
+    tid: mm.tid,
+    reason: g.reason,
+    text: () =>
+      `fd ${g.waitFd} is ${g.reason === 'write' ? 'writable' : 'readable'}, so ${gDesc(g)}, parked in ${what}, becomes runnable ${o.how}.`,
+    fn: o.fn,
+  };
+  if (mm.p >= 0) rec.p = mm.p;
+  if (g.waitFd >= 0) rec.fd = g.waitFd;
+  emit(m, rec);
+}
+
+/**
+ * stopm (runtime/proc.go): nothing to do; the thread puts itself on the idle M list and sleeps in
+ * futex on m.park until startm wakes it. `dropped` is the P it has just released, if any.
+ */
+export function stopm(m: Machine, mm: M, o: { dropped: number; why: string }): void {
+  touch(m, 'm', mm.id);
   mm.state = 'idle';
   mm.spinning = false;
   m.rt.midle.push(mm.id);
+  emit(m, {
+    layer: 'runtime',
+    kind: 'sched.m',
+    m: mm.id,
+    tid: mm.tid,
+    text: () =>
+      `stopm: ${o.why}; M${mm.id} (thread ${mm.tid})${o.dropped >= 0 ? ` gives P${o.dropped} back to the idle list and` : ''} goes to sleep in futex(FUTEX_WAIT) on m.park until startm wakes it.`,
+    fn: 'runtime.stopm — src/runtime/proc.go',
+  });
 }
 
 /**
@@ -290,7 +370,7 @@ export function findRunnable(m: Machine, mm: M): void {
   if (mm.p < 0) {
     // An M woken without a P (e.g. after netpoll with none free): take one or sleep.
     const pid = pidleget(m);
-    if (pid < 0) return stopm(m, mm);
+    if (pid < 0) return stopm(m, mm, { dropped: -1, why: 'it woke without a P and no P is idle' });
     acquirep(m, mm, pid);
   }
   const pp = rt.ps[mm.p];
@@ -303,7 +383,7 @@ export function findRunnable(m: Machine, mm: M): void {
           return execute(m, mm, gid, 'taken from the global run queue on the 61st schedtick, for fairness');
       }
       const fromNext = pp.runnext > 0;
-      let gid = runqget(pp);
+      let gid = runqget(m, pp);
       if (gid)
         return execute(
           m,
@@ -320,13 +400,7 @@ export function findRunnable(m: Machine, mm: M): void {
           mm,
           'findRunnable has no G to run, so it polls the network without blocking',
         );
-        if (list.length > 0) {
-          const first = list.shift()!;
-          injectglist(m, mm, list);
-          rt.gs[first].status = 'runnable';
-          mm.spc = 0;
-          return execute(m, mm, first, 'readied by that poll');
-        }
+        if (list.length > 0) return runPolled(m, mm, list, 'readied by that poll');
         return mNext(m, mm, COST.findRunnable);
       }
       return findRunnable(m, mm);
@@ -338,6 +412,7 @@ export function findRunnable(m: Machine, mm: M): void {
         return findRunnable(m, mm);
       }
       if (!mm.spinning) {
+        touch(m, 'm', mm.id);
         mm.spinning = true;
         mm.state = 'spinning';
         rt.nmspinning++;
@@ -349,6 +424,7 @@ export function findRunnable(m: Machine, mm: M): void {
           const v = rt.ps[(start + k) % n];
           if (v.id === pp.id) continue;
           if (v.runq.length > 0) {
+            touch(m, 'p', v.id);
             const take = v.runq.splice(0, Math.ceil(v.runq.length / 2));
             const first = take.pop()!;
             for (const gid of take) runqput(m, pp, gid, false);
@@ -368,6 +444,7 @@ export function findRunnable(m: Machine, mm: M): void {
           }
           if (pass === GO.stealTries - 1 && v.runnext > 0) {
             if (v.status === 'running') {
+              touch(m, 'm', mm.id);
               mm.steal = v.id;
               mm.spc = 3;
               mm.state = 'sleep';
@@ -382,6 +459,7 @@ export function findRunnable(m: Machine, mm: M): void {
               return mNext(m, mm, COST.stealBackoff);
             }
             const gid = v.runnext;
+            touch(m, 'p', v.id);
             v.runnext = 0;
             return stoleRunnext(m, mm, pp, v, gid);
           }
@@ -391,11 +469,13 @@ export function findRunnable(m: Machine, mm: M): void {
       return findRunnable(m, mm);
     }
     case 3: {
+      touch(m, 'm', mm.id);
       mm.state = 'spinning';
       const v = rt.ps[mm.steal];
       mm.steal = -1;
       if (v.runnext > 0) {
         const gid = v.runnext;
+        touch(m, 'p', v.id);
         v.runnext = 0;
         return stoleRunnext(m, mm, pp, v, gid);
       }
@@ -406,6 +486,7 @@ export function findRunnable(m: Machine, mm: M): void {
       // Drop the P; stop spinning; then block in netpoll if someone waits on it, else sleep.
       mm.spc = 0;
       const wasSpinning = mm.spinning;
+      const dropped = mm.p;
       releasep(m, mm);
       if (wasSpinning) {
         mm.spinning = false;
@@ -413,20 +494,50 @@ export function findRunnable(m: Machine, mm: M): void {
         // Re-check all run queues after dropping spinning (a G may have arrived meanwhile).
         const work = rt.globrunq.length > 0 || rt.ps.some((x) => x.runq.length > 0);
         if (work && rt.pidle.length > 0) {
-          acquirep(m, mm, pidleget(m));
+          const pid = pidleget(m);
+          acquirep(m, mm, pid);
+          emit(m, {
+            layer: 'runtime',
+            kind: 'sched.m',
+            m: mm.id,
+            p: pid,
+            tid: mm.tid,
+            text: () =>
+              `findRunnable: M${mm.id} stops spinning and drops P${dropped}, but re-checking the run queues finds a G that arrived meanwhile, so it takes P${pid} again and looks once more.`,
+            fn: 'runtime.findRunnable — src/runtime/proc.go',
+          });
           return mNext(m, mm, COST.findRunnable);
         }
       }
       const due = rt.timers.length > 0 ? Math.min(...rt.timers.map((t) => t.when)) : 0;
       if (rt.epfd >= 0 && (rt.netpollWaiters > 0 || due > 0) && rt.lastpoll !== 0) {
         const delayMs = due > 0 ? Math.max(0, Math.ceil((due - m.now) / 1e6)) : -1;
-        return netpollBlock(m, mm, delayMs);
+        return netpollBlock(m, mm, { delayMs, dropped });
       }
-      return stopm(m, mm);
+      return stopm(m, mm, { dropped, why: 'findRunnable found no G to run anywhere' });
     }
   }
 }
 
+/**
+ * findRunnable after a netpoll that returned Gs (runtime/proc.go): all but the first are injected; the
+ * first becomes runnable (its own go.ready) and this M runs it.
+ */
+export function runPolled(m: Machine, mm: M, list: number[], how: string): void {
+  const first = list.shift()!;
+  injectglist(m, mm, list);
+  const g = m.rt.gs[first];
+  touch(m, 'g', first);
+  g.status = 'runnable';
+  readyRecord(m, mm, g, {
+    how: `and M${mm.id} will run it itself`,
+    fn: 'runtime.findRunnable — src/runtime/proc.go',
+  });
+  mm.spc = 0;
+  execute(m, mm, first, how);
+}
+
+/** stealWork → runqsteal with stealRunNextG (runtime/proc.go): a victim's runnext G moves here and runs. */
 function stoleRunnext(m: Machine, mm: M, pp: P, v: P, gid: number): void {
   emit(m, {
     layer: 'runtime',
@@ -475,6 +586,9 @@ function asyncPreempt(m: Machine, sysmon: M, x: M, g: G, top: G['frames'][number
   top.v.cpuLeft = (top.v.burnEnd as number) - m.now;
   top.pc = top.v.burnPc as number;
   delete top.v.burnEnd;
+  touch(m, 'g', g.id);
+  touch(m, 'm', x.id);
+  touch(m, 'globrunq', 0);
   x.gen++;
   g.status = 'runnable';
   g.m = -1;
