@@ -78,10 +78,12 @@ const BLOCKS_KEPT = 32;
 /** Slots of the ring of displayable records around the cursor (a power of two; ≥ the windows below). */
 const RING = 4096;
 /**
- * Records before a replay's target that get sentences (the timeline shows about half its height before
- * the cursor: 24 rows at 160×50, and fewer than 128 on any terminal we expect).
+ * Records before a replay's target that get sentences: the timeline shows about half its height before
+ * the cursor (24 rows at 160×50), but the narration shows the cursor's cause, often thousands of
+ * records back; one outside the ring costs a block regenerated from a checkpoint (seconds on c10k).
+ * So: the whole ring but the look-ahead (the old Map kept the last 4096 records W emitted).
  */
-const SHOWN_BEHIND = 256;
+const SHOWN_BEHIND = 3072;
 /** Records after the cursor the ring must hold after a navigation, and how far a fill goes. */
 const AHEAD_NEED = 128;
 const AHEAD_FILL = 512;
