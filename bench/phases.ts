@@ -7,6 +7,12 @@
  *                                             open a Session, random gotos, successive backs, peak
  *                                             RSS, then TUI frames (Ink loads only after RSS is read)
  *                                             <budget_ms>: each set stops early after this much time
+ *   keys    <scenario.yaml> <connections|0> <keys> <budget_ms> <mid:0|1>
+ *                                             the real App mounted by Ink (not debug mode: frames are
+ *                                             diffed against the previous one on screen) at 160×50 in
+ *                                             colour; → pressed <keys> times, each timed from the
+ *                                             stdin write to Ink's next stdout write; mid=1 first
+ *                                             jumps to the middle of the run (a busy step on c10k)
  *
  * `connections` > 0 shrinks the scenario's client count (the --quick run); 0 keeps it.
  * Nothing is cached between timed operations: every goto/back/frame is the real call.
@@ -257,11 +263,117 @@ async function sessionPhase(
   );
 }
 
+// ---------------------------------------------------------------------------------------------------
+// keys: a real key press on the mounted App, previous frame on screen.
+
+/** Time Ink may take to answer one key before the phase gives up (a hung frame is a failure). */
+const KEY_TIMEOUT_MS = 120_000;
+/** Pause between key presses: longer than Ink's render throttle (32 ms), as a person types. */
+const KEY_GAP_MS = 50;
+
+async function keysPhase(file: string, connections: number, nKeys: number, budgetMs: number, mid: boolean) {
+  const sc = loadScenario(file, connections);
+  const tOpen = performance.now();
+  const session = createSession(engine, sc);
+  const openMs = performance.now() - tOpen;
+  if (mid) session.goto(Math.floor(session.total / 2));
+  const { EventEmitter } = await import('node:events');
+  // Ink draws nothing while CI is set.
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  const [{ render }, { appElement }, { makeTheme }] = await Promise.all([
+    import('ink'),
+    import('../src/tui/app.js'),
+    import('../src/tui/theme.js'),
+  ]);
+  let written: (() => void) | null = null;
+  let lastWrite = '';
+  const stdout = Object.assign(new EventEmitter(), {
+    columns: 160,
+    rows: 50,
+    isTTY: true,
+    write: (s: string) => {
+      lastWrite = s;
+      written?.();
+      return true;
+    },
+  });
+  const stdin = Object.assign(new EventEmitter(), {
+    isTTY: true,
+    data: null as string | null,
+    setEncoding() {},
+    setRawMode() {},
+    resume() {},
+    pause() {},
+    ref() {},
+    unref() {},
+    read() {
+      const d = stdin.data;
+      stdin.data = null;
+      return d;
+    },
+  });
+  const press = (key: string) => {
+    stdin.data = key;
+    stdin.emit('readable');
+    stdin.emit('data', key);
+  };
+  const nextWrite = () =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no frame after a key press')), KEY_TIMEOUT_MS);
+      written = () => {
+        clearTimeout(timer);
+        written = null;
+        resolve();
+      };
+    });
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const first = nextWrite();
+  const instance = render(
+    appElement({ session, theme: makeTheme(3), columns: stdout.columns, rows: stdout.rows }),
+    {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
+  );
+  await first;
+  await sleep(KEY_GAP_MS);
+  const keyMs: number[] = [];
+  const right = '\x1b[C';
+  // Warm-up presses (JIT), not timed.
+  for (let i = 0; i < 3; i++) {
+    const w = nextWrite();
+    press(right);
+    await w;
+    await sleep(KEY_GAP_MS);
+  }
+  const t = performance.now();
+  for (let i = 0; i < nKeys && session.cursor < session.total - 1 && performance.now() - t < budgetMs; i++) {
+    const w = nextWrite();
+    const t0 = performance.now();
+    press(right);
+    await w;
+    keyMs.push(performance.now() - t0);
+    await sleep(KEY_GAP_MS);
+  }
+  instance.unmount();
+  if (!/step \d+\/\d+/.test(lastWrite) && keyMs.length === 0) throw new Error('no frame drawn');
+  process.stdout.write(
+    `${JSON.stringify({ open_ms: openMs, keys: keyMs.length, key_p50_ms: pct(keyMs, 50), key_p99_ms: pct(keyMs, 99) })}\n`,
+  );
+  // Ink keeps stdin listeners; this phase is done.
+  process.exit(0);
+}
+
 const [phase, file, ...rest] = process.argv.slice(2);
 const nums = rest.map(Number);
 if (phase === 'sim') simPhase(file, nums[0]);
 else if (phase === 'session') await sessionPhase(file, nums[0], nums[1], nums[2], nums[3], nums[4]);
+else if (phase === 'keys') await keysPhase(file, nums[0], nums[1], nums[2], nums[3] === 1);
 else {
-  process.stderr.write(`usage: phases.mjs sim|session <scenario.yaml> ...\n`);
+  process.stderr.write(`usage: phases.mjs sim|session|keys <scenario.yaml> ...\n`);
   process.exit(2);
 }

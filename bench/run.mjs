@@ -27,9 +27,32 @@ for (const a of args) {
 
 const log = (s) => process.stderr.write(`${s}\n`);
 const size = quick
-  ? { connections: 300, gotos: 100, backs: 100, frames: 50, helps: 3, firstFrames: 1, budgetMs: 60_000 }
-  : { connections: 0, gotos: 1000, backs: 1000, frames: 500, helps: 11, firstFrames: 5, budgetMs: 90_000 };
+  ? {
+      connections: 300,
+      gotos: 100,
+      backs: 100,
+      frames: 50,
+      helps: 3,
+      firstFrames: 1,
+      budgetMs: 60_000,
+      keys: 30,
+      keysC10k: 10,
+    }
+  : {
+      connections: 0,
+      gotos: 1000,
+      backs: 1000,
+      frames: 500,
+      helps: 11,
+      firstFrames: 5,
+      budgetMs: 90_000,
+      keys: 200,
+      keysC10k: 50,
+    };
 const scenario = join(root, 'scenarios', 'c10k.yaml');
+const hello = join(root, 'scenarios', 'hello.yaml');
+/** How long c10k's first frame may take before the bench gives up on it (issue 11 measured 19–35 s). */
+const C10K_FIRST_FRAME_TIMEOUT_MS = 600_000;
 const bin = join(root, 'bin', 'netflow-tui.js');
 
 // Bundle the phases under node_modules/.cache (inside the package, so the bundled code finds it).
@@ -66,7 +89,12 @@ function runPhase(...phaseArgs) {
   if (r.status !== 0) {
     throw new Error(`phase ${phaseArgs[0]} failed (exit ${r.status}, signal ${r.signal})`);
   }
-  const line = r.stdout.trim().split('\n').pop();
+  // Ink's exit hook may append a cursor-show escape to the JSON line.
+  const line = r.stdout
+    .trim()
+    .split('\n')
+    .pop()
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
   return JSON.parse(line);
 }
 
@@ -91,20 +119,20 @@ function helpMs() {
 // --- start-up: first TUI frame in a real terminal (tmux, 160×50) --------------------------------------
 // The tmux server is started beforehand (its start-up is not ours); the clock starts just before the
 // tmux command that spawns `node bin/netflow-tui.js` and stops when capture-pane shows the status line.
-function firstFrameMs() {
+function firstFrameMs({ args = [], samples = size.firstFrames, timeoutMs = 20_000 } = {}) {
   const sock = `netflow-bench-${process.pid}`;
   const tmux = (...a) => execFileSync('tmux', ['-L', sock, ...a], { encoding: 'utf8' });
   tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'keep', '-x', '160', '-y', '50');
   const times = [];
   try {
-    for (let i = 0; i < size.firstFrames; i++) {
+    for (let i = 0; i < samples; i++) {
       const name = `tui${i}`;
-      const cmd = `cd '${root}' && exec '${process.execPath}' bin/netflow-tui.js`;
+      const cmd = `cd '${root}' && exec '${process.execPath}' bin/netflow-tui.js ${args.join(' ')}`;
       const t0 = performance.now();
       tmux('new-session', '-d', '-s', name, '-x', '160', '-y', '50', '-e', 'CI=false', cmd);
       let ms = -1;
       let screen = '';
-      while (performance.now() - t0 < 20_000) {
+      while (performance.now() - t0 < timeoutMs) {
         try {
           screen = tmux('capture-pane', '-p', '-t', name);
         } catch {
@@ -118,7 +146,7 @@ function firstFrameMs() {
       try {
         tmux('kill-session', '-t', name);
       } catch {}
-      if (ms < 0) throw new Error(`no TUI frame within 20 s; the pane showed:\n${screen}`);
+      if (ms < 0) throw new Error(`no TUI frame within ${timeoutMs / 1000} s; the pane showed:\n${screen}`);
       times.push(ms);
     }
   } finally {
@@ -139,6 +167,19 @@ try {
 } catch (e) {
   log(`bench: first frame not measured: ${e.message}`);
 }
+log('bench: a key press on hello (160x50, colour, previous frame on screen)…');
+const keys = runPhase('keys', hello, 0, size.keys, size.budgetMs, 0);
+let openC10k = Number.NaN;
+if (!quick) {
+  log('bench: c10k first TUI frame (tmux 160x50)…');
+  try {
+    openC10k = firstFrameMs({ args: ['tui', 'c10k'], samples: 1, timeoutMs: C10K_FIRST_FRAME_TIMEOUT_MS });
+  } catch (e) {
+    log(`bench: c10k first frame not measured: ${e.message}`);
+  }
+}
+log(`bench: a key press on c10k at its middle step${quick ? ` (${size.connections} connections)` : ''}…`);
+const keysC10k = runPhase('keys', scenario, size.connections, size.keysC10k, size.budgetMs, 1);
 log(`bench: simulating c10k${quick ? ` (${size.connections} connections)` : ''} headless…`);
 const sim = runPhase('sim', scenario, size.connections);
 log(`bench: session on c10k: open, ${size.gotos} goto, ${size.backs} back, ${size.frames} frames…`);
@@ -165,6 +206,11 @@ const result = {
   rss_mb: +ses.rss_mb.toFixed(1),
   help_ms: +help.toFixed(1),
   first_frame_ms: +firstFrame.toFixed(1),
+  key_p50_ms: +keys.key_p50_ms.toFixed(2),
+  key_p99_ms: +keys.key_p99_ms.toFixed(2),
+  key_p50_ms_c10k: +keysC10k.key_p50_ms.toFixed(2),
+  key_p99_ms_c10k: +keysC10k.key_p99_ms.toFixed(2),
+  open_c10k_first_frame_ms: +openC10k.toFixed(1),
 };
 
 if (json) {
@@ -186,6 +232,11 @@ const targets = {
   rss_mb: ['≤ 512', (v) => v <= 512],
   help_ms: ['≤ 200', (v) => v <= 200],
   first_frame_ms: ['≤ 400', (v) => v <= 400],
+  key_p50_ms: ['', null],
+  key_p99_ms: ['≤ 33', (v) => v <= 33],
+  key_p50_ms_c10k: ['', null],
+  key_p99_ms_c10k: ['≤ 50', (v) => v <= 50],
+  open_c10k_first_frame_ms: ['≤ 1,000', (v) => v <= 1000],
 };
 const fmt = (v) => (Number.isInteger(v) && Math.abs(v) >= 10_000 ? v.toLocaleString('en-US') : String(v));
 const rows = Object.entries(result).map(([k, v]) => {

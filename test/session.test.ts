@@ -526,6 +526,50 @@ describe('Session over the real engine', () => {
     modelTest(() => world(realEngine, sc, opts), REAL_SPECS, { numRuns: 12, maxCommands: 40 });
   });
 
+  it('a checkpoint budget thins checkpoints by the sum of their sampled sizes, and every state stays right', () => {
+    const crowd: Scenario = { ...busy, name: 'crowd', clients: [{ ...busy.clients![0], count: 30 }] };
+    // The unthinned session is the reference here (the model-based tests check it against a fresh replay).
+    const ref = createSession(realEngine, crowd, {});
+    const free = ref.stats();
+    expect(free.checkpoints).toBeGreaterThan(4);
+    expect(free.checkpointBytes).toBeGreaterThan(0);
+    // Room for about three of the machines the free run sampled.
+    const budget = Math.ceil((3 * free.checkpointBytes) / (free.checkpoints - 1));
+    const s = createSession(realEngine, crowd, { checkpointBytes: budget });
+    const st = s.stats();
+    expect(st.checkpoints).toBeLessThan(free.checkpoints);
+    // The last checkpoint (the final machine) is added after the run, outside the budget.
+    expect(st.checkpointBytes).toBeLessThanOrEqual(
+      budget + (free.checkpointBytes / (free.checkpoints - 1)) * 2,
+    );
+    for (let k = 0; k < 30; k++) {
+      const at = (k * 7919) % s.total;
+      s.goto(at);
+      ref.goto(at);
+      expect(s.view(), `goto ${at}`).toEqual(ref.view());
+    }
+  });
+
+  it('records regenerated: after any move the timeline window has its sentences without a replay of its own', () => {
+    const w = world(realEngine, busy, { checkpointEvery: 64, keepRecordsUpTo: 0 });
+    const s = createSession(w.engine, w.sc, w.opts);
+    const n = s.total;
+    const moves: [string, () => void][] = [['open', () => {}]];
+    for (let k = 1; k <= 12; k++) moves.push([`goto ${(k * 997) % n}`, () => s.goto((k * 997) % n)]);
+    for (let k = 0; k < 40; k++) moves.push(['step', () => s.step()], ['back', () => s.back()]);
+    for (let k = 0; k < 300; k++) moves.push(['step', () => s.step()]);
+    moves.push(['last', () => s.last()], ['first', () => s.first()]);
+    for (const [name, move] of moves) {
+      move();
+      const c = s.cursor;
+      // The timeline at 160×50 shows 24 records before the cursor and 25 from it.
+      expect(s.records(c - 24, c + 25), name).toEqual(w.ref.records.slice(Math.max(0, c - 24), c + 25));
+      expect(s.stats().regenerated, name).toBe(0);
+      expect(s.stats().aheadClones, name).toBeLessThanOrEqual(1);
+    }
+    expect(n).toBeGreaterThan(600);
+  });
+
   it('hello: syscall:accept4 stops on the first accept4 (EAGAIN); wakeup:accept on netpoll readying G1', () => {
     const s = createSession(realEngine, builtin('hello'));
     s.addBreakpoint('syscall:accept4');
