@@ -102,7 +102,7 @@ export class StraceWriter implements Visitor {
             start,
             end: r.t_ns,
             name: r.syscall,
-            args: (r.args ?? []).map(String),
+            args: straceArgs(r.syscall, (r.args ?? []).map(String)),
             result,
             split: false,
           });
@@ -191,5 +191,38 @@ function markSplits(calls: Call[]): void {
       }
     }
     if (!changed) return;
+  }
+}
+
+/** A pointer strace would print where the simulation writes `0x…` (any value: tools ignore it). */
+const SOME_POINTER = '0x7ffd5a1c3b40';
+
+/** `{EPOLLIN, fd 3}` (the timeline's short form) → strace's `{events=EPOLLIN, data={u32=3, u64=3}}`. */
+function epollEvent(e: string, fd: string): string {
+  return `{events=${e}, data={u32=${fd}, u64=${fd}}}`;
+}
+
+/**
+ * The record's arguments as strace prints them where the timeline uses a shorter form: accept4's
+ * address length, epoll_ctl's and epoll_pwait's event structs (the runtime's data word is its
+ * pollDesc; the fd stands in for it), epoll_pwait's signal mask arguments, and pointers.
+ */
+export function straceArgs(name: string, args: string[]): string[] {
+  const a = args.map((x) => (x === '0x…' ? SOME_POINTER : x));
+  switch (name) {
+    case 'accept4':
+      return a.length === 3 ? [a[0], a[1], a[1] === SOME_POINTER ? '[112]' : '[112 => 28]', a[2]] : a;
+    case 'epoll_ctl': {
+      const m = /^\{([A-Z0-9|]+)\}$/.exec(a[3] ?? '');
+      return m ? [a[0], a[1], a[2], epollEvent(m[1], a[2])] : a;
+    }
+    case 'epoll_pwait': {
+      const evs = [...(a[1] ?? '').matchAll(/\{([A-Z0-9|]+), fd (\d+)\}/g)].map((m) =>
+        epollEvent(m[1], m[2]),
+      );
+      return [a[0], `[${evs.join(', ')}]`, ...a.slice(2), 'NULL', '8'];
+    }
+    default:
+      return a;
   }
 }
