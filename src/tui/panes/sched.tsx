@@ -8,7 +8,7 @@
  * lowest live G.
  */
 import type { TraceRecord } from '../../sim/trace.js';
-import type { GView, MView, PView, StateView } from '../../sim/viewtypes.js';
+import type { GView, StateView } from '../../sim/viewtypes.js';
 import { sanitize } from '../sanitize.js';
 import { type Block, materialize, type PaneContent } from '../text.js';
 import type { PaneArgs, PaneDef } from './types.js';
