@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { buildCli } from './build-cli.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const POLL_MS = 50;
@@ -68,21 +68,7 @@ export function tmuxHarness(label: string) {
     mkdirSync(join(ROOT, 'tmp'), { recursive: true });
     privateDir = mkdtempSync(join(ROOT, 'tmp', `${label}-`));
     // The options of scripts/build.mjs, with a private outdir.
-    await build({
-      entryPoints: [join(ROOT, 'src/cli.ts')],
-      outdir: join(privateDir, 'dist'),
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      define: { 'process.env.NODE_ENV': '"production"' },
-      external: ['react-devtools-core'],
-      banner: {
-        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-      },
-      logLevel: 'warning',
-    });
+    await buildCli(join(privateDir, 'dist'));
     mkdirSync(join(privateDir, 'bin'));
     bin = join(privateDir, 'bin', 'netflow-tui.js');
     copyFileSync(join(ROOT, 'bin', 'netflow-tui.js'), bin);

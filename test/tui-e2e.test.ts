@@ -151,7 +151,7 @@ describe('TUI in a real terminal (tmux)', () => {
     // the end; it matches go.run, so the prompt accepts it.
     lit(t, `event:${'*'.repeat(300)}n`);
     keys(t, 'Enter');
-    await waitText(t, 'bp #1 event:***');
+    await waitText(t, 'breakpoint 1: event:***');
     const pressed = performance.now();
     keys(t, 'q');
     await waitFor(t, () => !altScreenOn(t), 'the alternate screen to close');

@@ -19,6 +19,7 @@
  *
  * Who touches it: core.ts (touch, emit), engine.ts (step), the debugger (machineAt), tests.
  */
+import { GAUGES, type Gauge } from './api.js';
 import { fdOfSock, fileAt } from './kernel/file.js';
 import type { Machine } from './machine.js';
 import { pdState } from './runtime/netpoll.js';
@@ -463,18 +464,8 @@ export function machineAt(m: Machine, log: StepLog, step: number): Machine {
 // ── "why?": the names a question about a value means ─────────────────────────────────────────────
 
 /** The values `--why` and the TUI's `w` can ask about: the watch gauges, and a G's status. */
-export const WHY_GAUGES = [
-  'acceptq',
-  'synq',
-  'rcvq',
-  'sndq',
-  'rdllist',
-  'runq',
-  'globrunq',
-  'rxring',
-  'txring',
-] as const;
-export type WhyGauge = (typeof WHY_GAUGES)[number] | 'status';
+export const WHY_GAUGES = GAUGES;
+export type WhyGauge = Gauge | 'status';
 
 export interface WhySpec {
   spec: string;
