@@ -43,13 +43,17 @@ export function resetCause(): void {
 export function beginEvent(out: TraceRecord[], text: boolean, stepLog: StepLog | null, cause: number): void {
   sink = out;
   wantText = text;
-  log = stepLog;
-  if (log) {
+  ctx = cause;
+  if (stepLog !== null) {
+    log = stepLog;
     log.recs.length = 0;
     log.unnarrated.length = 0;
-  } else pending.clear();
-  eventRecs = [];
-  ctx = cause;
+    eventRecs = [];
+  } else if (log !== null) {
+    // Untracked from here on: nothing is kept per event (this path runs for every event of a run).
+    log = null;
+    pending.clear();
+  }
 }
 
 /**
