@@ -13,8 +13,8 @@
 import type { Writable } from 'node:stream';
 import { AnswerError, type Graded, grade, parseAnswers } from '../quiz/grade.js';
 import { buildQuiz, letter, type Question } from '../quiz/quiz.js';
-import { resolveScenario, UnknownScenarioError } from '../scenario/builtin.js';
-import { formatProblem, loadScenarioFile, printable, ScenarioError } from '../scenario/load.js';
+import { loadOrReport } from '../scenario/builtin.js';
+import { printable } from '../scenario/load.js';
 
 const EXIT_OK = 0;
 const EXIT_USAGE = 2;
@@ -44,21 +44,10 @@ export function quizCommand(
   const err = (s: string) => void io.stderr.write(`${s}\n`);
   let name: string;
   let quiz: Question[];
-  try {
-    const sc = loadScenarioFile(resolveScenario(opts.scenario));
-    name = sc.name;
-    quiz = buildQuiz(sc, { perKind: opts.generated, seed: opts.seed });
-  } catch (e) {
-    if (e instanceof ScenarioError) {
-      for (const p of e.problems) err(formatProblem(p));
-      return EXIT_USAGE;
-    }
-    if (e instanceof UnknownScenarioError) {
-      err(e.message);
-      return EXIT_USAGE;
-    }
-    throw e;
-  }
+  const sc = loadOrReport(opts.scenario, err);
+  if (!sc) return EXIT_USAGE;
+  name = sc.name;
+  quiz = buildQuiz(sc, { perKind: opts.generated, seed: opts.seed });
   if (opts.answers === undefined) {
     io.stdout.write(opts.json ? `${sheetJson(name, quiz, opts.key)}\n` : sheetText(name, quiz, opts.key));
     return EXIT_OK;

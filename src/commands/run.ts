@@ -42,8 +42,7 @@ import {
   watchHolds,
 } from '../debug/breakpoints.js';
 import { parseWhy, type WhySpec, whySteps } from '../debug/why.js';
-import { resolveScenario, UnknownScenarioError } from '../scenario/builtin.js';
-import { formatProblem, loadScenarioFile, ScenarioError } from '../scenario/load.js';
+import { loadOrReport } from '../scenario/builtin.js';
 import type { Scenario } from '../scenario/schema.js';
 import { engine, type Machine } from '../sim/engine.js';
 import { createExpectations } from '../sim/expect.js';
@@ -140,20 +139,8 @@ export async function runCommand(
 ): Promise<number> {
   const err = (s: string) => void io.stderr.write(`${sanitizeLines(s)}\n`);
 
-  let sc: Scenario;
-  try {
-    sc = loadScenarioFile(resolveScenario(opts.scenarioPath));
-  } catch (e) {
-    if (e instanceof ScenarioError) {
-      for (const p of e.problems) err(formatProblem(p));
-      return EXIT_USAGE;
-    }
-    if (e instanceof UnknownScenarioError) {
-      err(e.message);
-      return EXIT_USAGE;
-    }
-    throw e;
-  }
+  const sc = loadOrReport(opts.scenarioPath, err);
+  if (!sc) return EXIT_USAGE;
 
   const bps: Breakpoint[] = [];
   for (const spec of opts.breaks) {

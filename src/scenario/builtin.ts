@@ -9,7 +9,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closest, loadScenarioFile, printable, quote, ScenarioError } from './load.js';
+import { closest, formatProblem, loadScenarioFile, printable, quote, ScenarioError } from './load.js';
+import type { Scenario } from './schema.js';
 
 const PACKAGE_NAME = 'netflow-tui';
 
@@ -109,4 +110,24 @@ export function resolveScenario(arg: string, commands: readonly string[] = []): 
       `built-in scenarios: ${names.join(', ') || '(none found)'}\n` +
       'or give the path of a .yaml file',
   );
+}
+
+/**
+ * Loads a scenario a command was given (built-in name or file). A bad name or file is reported
+ * through `err` (each problem as file:line:col: message) and gives undefined: the command exits 2.
+ */
+export function loadOrReport(arg: string, err: (s: string) => void): Scenario | undefined {
+  try {
+    return loadScenarioFile(resolveScenario(arg));
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      for (const p of e.problems) err(formatProblem(p));
+      return undefined;
+    }
+    if (e instanceof UnknownScenarioError) {
+      err(e.message);
+      return undefined;
+    }
+    throw e;
+  }
 }
