@@ -34,6 +34,8 @@ export interface Seg {
   wscale?: number;
   /** A retransmission. */
   rexmit?: boolean;
+  /** SACK blocks [start, end) the receiver holds beyond `ack` (RFC 2018; tcp_established_options). */
+  sack?: [number, number][];
   /** Advertised receive window (bytes). */
   win: number;
 }
@@ -172,6 +174,8 @@ export interface Sock {
   file: number;
   /** Receive window the client was last told (bytes). */
   rcvWndSent: number;
+  /** rcv_wup: rcvNxt when that window was sent; its right edge rcvWup + rcvWndSent never moves back. */
+  rcvWup: number;
   /** The peer's advertised receive window (bytes): we never have more than this in flight. */
   sndWnd: number;
   /** Payload bytes accepted in order into the receive queue, ever (for conservation). */
@@ -183,6 +187,19 @@ export interface Sock {
   synackRetries: number;
   /** Orphaned by close() while the FIN handshake finishes. */
   orphan: boolean;
+  /**
+   * The out-of-order queue (tp->out_of_order_queue, an rbtree by seq in Linux): data that arrived
+   * beyond a hole, kept sorted and coalesced until the hole fills (tcp_data_queue_ofo, tcp_ofo_queue).
+   */
+  ofo: OfoRange[];
+}
+
+/** One coalesced range of the out-of-order queue: bytes [seq, seq + len), and whether a FIN ends it. */
+export interface OfoRange {
+  seq: number;
+  len: number;
+  data: string;
+  fin: boolean;
 }
 
 /** An open file description (struct file). */
@@ -423,6 +440,10 @@ export interface Client {
   /** Slow reader: bytes that arrived but the application has not read yet, and whether a read is scheduled. */
   unread: string;
   readPending: boolean;
+  /** Duplicate ACKs in a row (same ack, no data): the third triggers a fast retransmit. */
+  dupAcks: number;
+  /** When the client's link to the server is free again: frames leave in order (hw/link.ts). */
+  linkBusyUntil: number;
 }
 
 export interface Stats {

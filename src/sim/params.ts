@@ -96,6 +96,12 @@ export const COST = {
   clientThink: 5_000,
 } as const;
 
+/** Linux TCP constants (include/net/tcp.h, include/linux/tcp.h). */
+export const TCP = {
+  /** SACK blocks in one segment beside the timestamps option (TCP_NUM_SACKS 4; 3 fit with TS). */
+  maxSackBlocksWithTs: 3,
+} as const;
+
 /** Go's pollDesc and run-queue constants. */
 export const GO = {
   /** Local run queue slots per P (runtime/runtime2.go: runq [256]guintptr). */

@@ -21,6 +21,7 @@
  */
 import { GAUGES, type Gauge } from './api.js';
 import { fdOfSock, fileAt } from './kernel/file.js';
+import { ofoText } from './kernel/socket.js';
 import type { Machine } from './machine.js';
 import { pdState } from './runtime/netpoll.js';
 
@@ -195,6 +196,7 @@ export function flatInto(m: Machine, k: EntKind, id: number, out: Flat): void {
       } else {
         out[`${n} rcvq`] = s.rcvq;
         out[`${n} sndq`] = Math.max(0, s.writeSeq - s.sndUna);
+        if (s.ofo.length > 0) out[`${n} ofoq`] = ofoText(s);
       }
       return;
     }

@@ -11,6 +11,7 @@ import { emit, random, schedule, touch } from '../core.js';
 import { flagNames, quote, segSummary } from '../kernel/tcp.js';
 import { ACK, type Client, FIN, type Machine, PSH, RST, type Seg, SYN } from '../machine.js';
 import { COST } from '../params.js';
+import { linkSend } from './link.js';
 import { FN_NET_LOSS } from './nic.js';
 
 /** The client host's Linux functions its steps model (the client runs the same TCP as the server). */
@@ -202,7 +203,7 @@ function clientXmit(m: Machine, c: Client, flags: number, seq: number, len: numb
     });
     return;
   }
-  schedule(m, c.latency + Math.round((len + 54) * COST.wirePerByteNs), 'wire.arrive', c.conn, 0, 0, seg);
+  linkSend(m, c, seg);
 }
 
 /**
@@ -239,6 +240,22 @@ function clientPush(m: Machine, c: Client, o: { retransmit?: boolean } = {}): vo
     });
   }
   if (sent) armRto(m, c);
+}
+
+/** tcp_fastretrans_alert → tcp_retransmit_skb on the client host: resend the segment at sndUna. */
+function fastRetransmit(m: Machine, c: Client): void {
+  const len = Math.min(c.mss, c.sndNxt - c.sndUna);
+  emit(m, {
+    layer: 'client',
+    kind: 'client.send',
+    conn: c.conn,
+    text: () =>
+      `That was the third duplicate ACK for seq ${c.sndUna}: the segment there was lost and the server holds what follows (its SACK blocks say so); client ${peer(c)} resends it now (fast retransmit) instead of waiting for its timer.`,
+    fn: 'tcp_fastretrans_alert — net/ipv4/tcp_input.c',
+  });
+  const psh = c.sndUna + len === c.writeSeq ? PSH : 0;
+  clientXmit(m, c, ACK | psh, c.sndUna, len, { data: c.sndData.slice(0, len), fn: FN.retransmit });
+  armRto(m, c);
 }
 
 /** client.start: connect() — the SYN. */
@@ -536,6 +553,7 @@ export function clientArrive(m: Machine, seg: Seg): void {
     return;
   }
   let finAcked = false;
+  let thirdDup = false;
   if (seg.flags & ACK) {
     if (seg.ack > c.sndUna) {
       const acked = seg.ack - c.sndUna;
@@ -543,8 +561,13 @@ export function clientArrive(m: Machine, seg: Seg): void {
       c.sndUna = seg.ack;
       c.cwnd = Math.min(c.cwnd + 1, 1000);
       c.retries = 0;
+      c.dupAcks = 0;
       if (c.sndUna >= c.sndNxt) c.rtoGen++;
       else armRto(m, c);
+    } else if (seg.ack === c.sndUna && seg.len === 0 && seg.win === c.wnd && c.sndNxt > c.sndUna) {
+      // tcp_fastretrans_alert: the third duplicate ACK (RFC 5681 fast retransmit) resends the first
+      // unacknowledged segment at once, without waiting for the retransmission timer.
+      thirdDup = ++c.dupAcks === 3;
     }
     c.wnd = seg.win;
     if (c.finSent && seg.ack === c.writeSeq + 1) {
@@ -606,6 +629,7 @@ export function clientArrive(m: Machine, seg: Seg): void {
       fn: finAcked ? FN.stateProcess : FN.ack,
     });
   }
+  if (thirdDup) fastRetransmit(m, c);
   if (c.sndNxt < c.writeSeq) clientPush(m, c);
   if (seg.flags & FIN && seg.seq + seg.len === c.rcvNxt) {
     touch(m, 'client', c.conn);
@@ -740,6 +764,8 @@ export function clientNew(
     holdAt: 0,
     unread: '',
     readPending: false,
+    dupAcks: 0,
+    linkBusyUntil: 0,
   };
 }
 export { ACK, FIN, PSH };

@@ -58,12 +58,14 @@ export function sockAlloc(m: Machine, family: Sock['family']): Sock {
     delackPending: false,
     file: -1,
     rcvWndSent: 0,
+    rcvWup: 0,
     sndWnd: 1 << 20,
     rcvd: 0,
     appWritten: 0,
     appRead: 0,
     synackRetries: 0,
     orphan: false,
+    ofo: [],
   };
   m.socks[s.id] = s;
   return s;
@@ -80,9 +82,22 @@ export function sockWritable(s: Sock): boolean {
   return free > 0 && free >= sndQueued(s) / 2;
 }
 
-/** The receive window we can advertise (bytes). */
+/** Bytes held in the out-of-order queue (they count against the receive buffer, as sk_rmem_alloc does). */
+export function ofoBytes(s: Sock): number {
+  let n = 0;
+  for (const r of s.ofo) n += r.len;
+  return n;
+}
+
+/** The out-of-order queue as text: `1460 B: seq 2921–4381, 5841–7301+FIN`. */
+export function ofoText(s: Sock): string {
+  const ranges = s.ofo.map((r) => `${r.seq}–${r.seq + r.len}${r.fin ? '+FIN' : ''}`).join(', ');
+  return `${ofoBytes(s)} B: seq ${ranges}`;
+}
+
+/** The receive window we can advertise (bytes): the buffer less what the receive and ofo queues hold. */
 export function rcvWindow(s: Sock): number {
-  return Math.max(0, s.rcvCap - s.rcvq);
+  return Math.max(0, s.rcvCap - s.rcvq - (s.ofo.length > 0 ? ofoBytes(s) : 0));
 }
 
 /** tcp_poll (net/ipv4/tcp.c): the events this socket would report now. */

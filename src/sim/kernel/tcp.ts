@@ -11,12 +11,13 @@
  */
 import { emit, schedule, touch } from '../core.js';
 import { nicTxEnqueue } from '../hw/nic.js';
-import { ACK, FIN, type Machine, PSH, RST, type Seg, type Sock, SYN } from '../machine.js';
-import { COST } from '../params.js';
+import { ACK, FIN, type Machine, type OfoRange, PSH, RST, type Seg, type Sock, SYN } from '../machine.js';
+import { COST, TCP } from '../params.js';
 import { EPOLLIN, EPOLLOUT, EPOLLRDHUP } from './epoll.js';
-import { rcvWindow, sndQueued, sockAlloc, sockWake, sockWritable } from './socket.js';
+import { ofoBytes, ofoText, rcvWindow, sndQueued, sockAlloc, sockWake, sockWritable } from './socket.js';
 
 const SERVER_IP = '10.0.0.1';
+const MAX_SACK_BLOCKS = TCP.maxSackBlocksWithTs;
 
 /** `SYN`, `PSH|ACK`… for a flags word. */
 export function flagNames(f: number): string {
@@ -42,6 +43,7 @@ export function segSummary(s: Seg): string {
   t += ` win ${s.win}`;
   if (s.len > 0) t += `, ${s.len} B`;
   if (s.mss) t += ` <mss ${s.mss},wscale ${s.wscale}>`;
+  if (s.sack) t += ` <sack ${s.sack.map(([a, b]) => `${a}-${b}`).join(' ')}>`;
   return t;
 }
 
@@ -50,6 +52,16 @@ export function quote(data: string | undefined, max = 48): string {
   if (!data) return '';
   const q = JSON.stringify(data.length > max ? `${data.slice(0, max)}…` : data);
   return ` ${q}`;
+}
+
+/**
+ * tcp_select_window (net/ipv4/tcp_output.c): the window to advertise is the free receive space, but
+ * never less than what is left of the window already offered (its right edge never moves back), so
+ * data held out of order does not shrink the window the duplicate ACKs carry.
+ */
+function tcpSelectWindow(s: Sock): number {
+  const offered = s.rcvWup + s.rcvWndSent - s.rcvNxt;
+  return Math.max(rcvWindow(s), offered);
 }
 
 /** Builds a server → client segment for socket s and hands it to the IP layer (ip_queue_xmit → NIC). */
@@ -70,12 +82,16 @@ function xmit(
     seq,
     ack: s.rcvNxt,
     len,
-    win: rcvWindow(s),
+    win: tcpSelectWindow(s),
     ...extra,
   };
   if (data !== undefined) seg.data = data;
+  // tcp_established_options: while data waits beyond a hole, every segment carries SACK blocks (at most
+  // 3 beside timestamps), the newest-changed first in Linux; here in seq order.
+  if (s.ofo.length > 0) seg.sack = s.ofo.slice(0, MAX_SACK_BLOCKS).map((r) => [r.seq, r.seq + r.len]);
   touch(m, 'sock', s.id);
   s.rcvWndSent = seg.win;
+  s.rcvWup = s.rcvNxt;
   nicTxEnqueue(m, seg);
   return seg;
 }
@@ -91,7 +107,8 @@ export function tcpSendAck(m: Machine, s: Sock, why: string): void {
     layer: 'kernel',
     kind: 'tcp.tx',
     conn: s.conn,
-    text: () => `tcp_send_ack: the kernel acknowledges ${why} (ack ${s.rcvNxt}, window ${rcvWindow(s)} B).`,
+    text: () =>
+      `tcp_send_ack: the kernel acknowledges ${why} (ack ${s.rcvNxt}, window ${tcpSelectWindow(s)} B).`,
     fn: 'tcp_send_ack — net/ipv4/tcp_output.c',
   });
   xmit(m, s, ACK, s.sndNxt, 0);
@@ -369,80 +386,195 @@ function tcpRcvEstablished(m: Machine, s: Sock, seg: Seg): void {
       sockWake(m, s, EPOLLOUT, `ACKs freed send-buffer space on connection ${s.conn}`);
     if (s.sndNxt < s.writeSeq || (s.finQueued && !s.finSent)) tcpWriteXmit(m, s);
   }
-  if (seg.len > 0) {
-    if (seg.seq !== s.rcvNxt || s.rcvShutdown) {
-      emit(m, {
-        layer: 'kernel',
-        kind: 'tcp.rx',
-        conn: s.conn,
-        text: () =>
-          `tcp_data_queue: ${seg.len} B at seq ${seg.seq} ${seg.seq < s.rcvNxt ? 'were already received' : `are out of order (expected ${s.rcvNxt})`}; the kernel drops them and sends a duplicate ACK.`,
-        fn: 'tcp_data_queue — net/ipv4/tcp_input.c',
-      });
-      tcpSendAck(m, s, `only up to seq ${s.rcvNxt}`);
-      return;
-    }
-    const take = Math.min(seg.len, rcvWindow(s));
-    touch(m, 'sock', s.id);
-    if (take < seg.len) {
-      emit(m, {
-        layer: 'kernel',
-        kind: 'tcp.drop',
-        conn: s.conn,
-        text: () =>
-          `tcp_data_queue: the receive queue is full (${s.rcvq}/${s.rcvCap} B); ${seg.len} B dropped.`,
-        fn: 'tcp_data_queue — net/ipv4/tcp_input.c',
-      });
-      tcpSendAck(m, s, `a zero window`);
-      return;
-    }
-    s.rcvq += seg.len;
-    s.rcvd += seg.len;
-    s.rcvData += seg.data ?? '';
-    s.rcvNxt += seg.len;
-    emit(m, {
-      layer: 'kernel',
-      kind: 'sock.queue',
-      conn: s.conn,
-      bytes: seg.len,
-      text: () =>
-        `tcp_data_queue: ${seg.len} B${quote(seg.data, 40)} join connection ${s.conn}'s receive queue (${s.rcvq}/${s.rcvCap} B).`,
-      fn: 'tcp_data_queue — net/ipv4/tcp_input.c',
-    });
-    if (s.state !== 'SYN_RECV') sockWake(m, s, EPOLLIN, `data arrived on connection ${s.conn}`);
-    if (!(seg.flags & FIN)) tcpSendAck(m, s, `${seg.len} B of data (quick-ACK mode)`);
-  }
-  if (seg.flags & FIN && seg.seq + seg.len === s.rcvNxt) {
-    if (s.rcvShutdown) return;
-    touch(m, 'sock', s.id);
-    s.rcvNxt += 1;
-    s.rcvShutdown = true;
+  if (seg.len > 0 || seg.flags & FIN) tcpDataQueue(m, s, seg);
+}
+
+/**
+ * tcp_data_queue (net/ipv4/tcp_input.c): a segment's payload (and FIN). In order, it joins the receive
+ * queue and pulls in whatever the out-of-order queue held right behind it; beyond a hole it goes to the
+ * out-of-order queue; bytes already received are dropped with a duplicate ACK.
+ */
+function tcpDataQueue(m: Machine, s: Sock, seg: Seg): void {
+  if (seg.len > 0 && (seg.seq + seg.len <= s.rcvNxt || s.rcvShutdown)) {
     emit(m, {
       layer: 'kernel',
       kind: 'tcp.rx',
       conn: s.conn,
       text: () =>
-        `tcp_fin: the client sent FIN: no more data will come on connection ${s.conn}; a read that finds the queue empty now returns 0 (EOF).`,
-      fn: 'tcp_fin — net/ipv4/tcp_input.c',
+        `tcp_data_queue: ${seg.len} B at seq ${seg.seq} were already received (the receive queue is up to ${s.rcvNxt}); the kernel drops them and sends a duplicate ACK.`,
+      fn: 'tcp_data_queue — net/ipv4/tcp_input.c',
     });
-    if (s.state === 'ESTABLISHED') {
-      setState(m, s, 'CLOSE_WAIT', 'the peer closed its side; we may still send');
-      // inet_csk_enter_pingpong_mode: the ACK of the FIN is delayed, hoping to ride on our reply or FIN.
-      touch(m, 'sock', s.id);
-      s.delackPending = true;
-      s.delackGen++;
-      schedule(m, COST.delack, 'tcp.delack', s.id, 0, s.delackGen);
-    } else if (s.state === 'FIN_WAIT2') {
-      setState(m, s, 'TIME_WAIT', 'both sides have closed');
-      tcpSendAck(m, s, 'the FIN');
-      destroy(m, s);
-      return;
-    } else if (s.state === 'FIN_WAIT1') {
-      setState(m, s, 'CLOSING', 'both sides closed at once');
-      tcpSendAck(m, s, 'the FIN');
-    }
-    sockWake(m, s, EPOLLIN | EPOLLRDHUP, `connection ${s.conn} received FIN`);
+    tcpSendAck(m, s, `only up to seq ${s.rcvNxt}`);
+    return;
   }
+  if (seg.seq > s.rcvNxt) return tcpDataQueueOfo(m, s, seg);
+  if (seg.len === 0) {
+    // A bare FIN: in order (or a retransmission of one already processed, which changes nothing).
+    if (seg.seq === s.rcvNxt && !s.rcvShutdown) tcpFin(m, s);
+    return;
+  }
+  // seq < rcvNxt < end: the head was received already; the kernel keeps the new tail.
+  const cut = s.rcvNxt - seg.seq;
+  const len = seg.len - cut;
+  const data = seg.data?.slice(cut);
+  const take = Math.min(len, rcvWindow(s));
+  touch(m, 'sock', s.id);
+  if (take < len) {
+    emit(m, {
+      layer: 'kernel',
+      kind: 'tcp.drop',
+      conn: s.conn,
+      text: () => `tcp_data_queue: the receive queue is full (${s.rcvq}/${s.rcvCap} B); ${len} B dropped.`,
+      fn: 'tcp_data_queue — net/ipv4/tcp_input.c',
+    });
+    tcpSendAck(m, s, `a zero window`);
+    return;
+  }
+  s.rcvq += len;
+  s.rcvd += len;
+  s.rcvData += data ?? '';
+  s.rcvNxt += len;
+  emit(m, {
+    layer: 'kernel',
+    kind: 'sock.queue',
+    conn: s.conn,
+    bytes: len,
+    text: () =>
+      `tcp_data_queue: ${len} B${quote(data, 40)} join connection ${s.conn}'s receive queue (${s.rcvq}/${s.rcvCap} B)${cut > 0 ? `; the first ${cut} B of the segment were already there` : ''}.`,
+    fn: 'tcp_data_queue — net/ipv4/tcp_input.c',
+  });
+  const filled = s.ofo.length > 0 ? tcpOfoQueue(m, s) : undefined;
+  if (s.state !== 'SYN_RECV') sockWake(m, s, EPOLLIN, `data arrived on connection ${s.conn}`);
+  if (seg.flags & FIN || filled?.fin) {
+    if (!s.rcvShutdown) tcpFin(m, s);
+    // RFC 5681 4.2: the ACK that closes a hole goes at once, even when a FIN would delay it.
+    if (filled && s.delackPending) tcpSendAck(m, s, 'the filled hole and the FIN');
+    return;
+  }
+  if (filled) tcpSendAck(m, s, `the filled hole: everything up to seq ${s.rcvNxt}`);
+  else tcpSendAck(m, s, `${len} B of data (quick-ACK mode)`);
+}
+
+/**
+ * tcp_data_queue_ofo (net/ipv4/tcp_input.c): a segment beyond a hole is kept, in seq order and
+ * coalesced with its neighbours, as long as the receive buffer has room (tcp_try_rmem_schedule; else
+ * TCPOFODrop); the kernel answers at once with a duplicate ACK whose SACK blocks name what it holds.
+ */
+function tcpDataQueueOfo(m: Machine, s: Sock, seg: Seg): void {
+  const fin = (seg.flags & FIN) !== 0;
+  if (s.rcvq + ofoBytes(s) + seg.len > s.rcvCap) {
+    emit(m, {
+      layer: 'kernel',
+      kind: 'tcp.drop',
+      conn: s.conn,
+      text: () =>
+        `tcp_data_queue_ofo: ${seg.len} B at seq ${seg.seq} are out of order (expected ${s.rcvNxt}) and the receive buffer has no room for them (${s.rcvq} B queued, ${ofoBytes(s)} B out of order, ${s.rcvCap} B buffer); the kernel drops them (TCPOFODrop).`,
+      fn: 'tcp_data_queue_ofo — net/ipv4/tcp_input.c',
+    });
+    tcpSendAck(m, s, `only up to seq ${s.rcvNxt}`);
+    return;
+  }
+  touch(m, 'sock', s.id);
+  s.ofo = ofoInsert(s.ofo, { seq: seg.seq, len: seg.len, data: seg.data ?? '', fin });
+  emit(m, {
+    layer: 'kernel',
+    kind: 'sock.queue',
+    conn: s.conn,
+    bytes: seg.len,
+    text: () =>
+      `tcp_data_queue_ofo: ${seg.len > 0 ? `${seg.len} B at seq ${seg.seq}` : `a FIN at seq ${seg.seq}`} arrived beyond a hole (expected ${s.rcvNxt}); the kernel keeps ${seg.len > 0 ? 'them' : 'it'} in connection ${s.conn}'s out-of-order queue (${ofoText(s)}) until the missing bytes come.`,
+    fn: 'tcp_data_queue_ofo — net/ipv4/tcp_input.c',
+  });
+  tcpSendAck(m, s, `only up to seq ${s.rcvNxt} (a duplicate ACK; SACK tells what came beyond the hole)`);
+}
+
+/** Inserts a range into a sorted out-of-order queue, merging it with ranges it overlaps or touches. */
+function ofoInsert(q: OfoRange[], add: OfoRange): OfoRange[] {
+  const out: OfoRange[] = [];
+  let cur = add;
+  for (const r of q) {
+    if (r.seq + r.len < cur.seq || cur.seq + cur.len < r.seq) {
+      out.push(r);
+      continue;
+    }
+    const [a, b] = r.seq <= cur.seq ? [r, cur] : [cur, r];
+    const hi = Math.max(a.seq + a.len, b.seq + b.len);
+    cur = {
+      seq: a.seq,
+      len: hi - a.seq,
+      data: a.data + b.data.slice(a.seq + a.len - b.seq),
+      fin: a.fin || b.fin,
+    };
+  }
+  out.push(cur);
+  return out.sort((x, y) => x.seq - y.seq);
+}
+
+/**
+ * tcp_ofo_queue (net/ipv4/tcp_input.c): the hole before the out-of-order queue's head is filled, so
+ * the ranges that now follow in order move to the receive queue. Returns what moved.
+ */
+function tcpOfoQueue(m: Machine, s: Sock): { bytes: number; fin: boolean } | undefined {
+  let bytes = 0;
+  let fin = false;
+  touch(m, 'sock', s.id);
+  while (s.ofo.length > 0 && s.ofo[0].seq <= s.rcvNxt) {
+    const r = s.ofo.shift()!;
+    const cut = Math.min(r.len, s.rcvNxt - r.seq);
+    const take = r.len - cut;
+    s.rcvq += take;
+    s.rcvd += take;
+    s.rcvData += r.data.slice(cut);
+    s.rcvNxt += take;
+    bytes += take;
+    fin ||= r.fin;
+  }
+  if (bytes === 0 && !fin) return undefined;
+  emit(m, {
+    layer: 'kernel',
+    kind: 'sock.queue',
+    conn: s.conn,
+    bytes,
+    text: () =>
+      `tcp_ofo_queue: the hole is filled; ${bytes} B${fin ? ' and a FIN' : ''} the out-of-order queue held join the receive queue in order (${s.rcvq}/${s.rcvCap} B)${s.ofo.length > 0 ? `; still beyond the next hole: ${ofoText(s)}` : ''}.`,
+    fn: 'tcp_ofo_queue — net/ipv4/tcp_input.c',
+  });
+  return { bytes, fin };
+}
+
+/**
+ * tcp_fin (net/ipv4/tcp_input.c): the peer's FIN, in order: no more data will come. ESTABLISHED moves to
+ * CLOSE_WAIT with the ACK delayed (pingpong mode); a FIN after ours moves toward TIME_WAIT.
+ */
+function tcpFin(m: Machine, s: Sock): void {
+  touch(m, 'sock', s.id);
+  s.rcvNxt += 1;
+  s.rcvShutdown = true;
+  emit(m, {
+    layer: 'kernel',
+    kind: 'tcp.rx',
+    conn: s.conn,
+    text: () =>
+      `tcp_fin: the client sent FIN: no more data will come on connection ${s.conn}; a read that finds the queue empty now returns 0 (EOF).`,
+    fn: 'tcp_fin — net/ipv4/tcp_input.c',
+  });
+  if (s.state === 'ESTABLISHED') {
+    setState(m, s, 'CLOSE_WAIT', 'the peer closed its side; we may still send');
+    // inet_csk_enter_pingpong_mode: the ACK of the FIN is delayed, hoping to ride on our reply or FIN.
+    touch(m, 'sock', s.id);
+    s.delackPending = true;
+    s.delackGen++;
+    schedule(m, COST.delack, 'tcp.delack', s.id, 0, s.delackGen);
+  } else if (s.state === 'FIN_WAIT2') {
+    setState(m, s, 'TIME_WAIT', 'both sides have closed');
+    tcpSendAck(m, s, 'the FIN');
+    destroy(m, s);
+    return;
+  } else if (s.state === 'FIN_WAIT1') {
+    setState(m, s, 'CLOSING', 'both sides closed at once');
+    tcpSendAck(m, s, 'the FIN');
+  }
+  sockWake(m, s, EPOLLIN | EPOLLRDHUP, `connection ${s.conn} received FIN`);
 }
 
 /** The retransmission timer (tcp_retransmit_timer) of a server socket or request sock. */
