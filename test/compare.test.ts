@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fromStrace, fromTrace, segment } from '../src/compare/calls.js';
+import { BOOKKEEPING, fromStrace, fromTrace, segment } from '../src/compare/calls.js';
 import { compareCommand } from '../src/compare/command.js';
 import { parseStrace, StraceError } from '../src/compare/strace.js';
 import type { TraceRecord } from '../src/sim/trace.js';
@@ -165,7 +165,7 @@ describe('compare on a real run of a built-in scenario', () => {
     expect(r.stdout).toContain('no divergence');
     const j = JSON.parse(compare(log, 'hello', { json: true }).stdout);
     expect(j.percent).toBe(100);
-    const scored = hello.filter((x) => !['clone3', 'nanosleep'].includes(x.syscall as string));
+    const scored = hello.filter((x) => !BOOKKEEPING.has(x.syscall as string));
     const idle = scored.filter((x) => x.syscall === 'epoll_pwait' && x.args?.[3] === 0 && x.ret === 0);
     expect(j.total).toBe(scored.length - idle.length);
     // Side by side: the real line number and the sim step of the same call.

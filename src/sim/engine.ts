@@ -8,7 +8,7 @@
 import type { Scenario } from '../scenario/schema.js';
 import type { Gauge, GaugeFilter, SimEngine, StepOptions } from './api.js';
 import { cloneMachine } from './clone.js';
-import { beginEvent, emit, endEvent, pop, resetCause, schedule, touch } from './core.js';
+import { beginEvent, emit, endEvent, pop, resetCause, schedule } from './core.js';
 import { clientArrive, clientNew, clientNext, clientRead, clientRto, clientStart } from './hw/client.js';
 import { napiPoll, nicDmaDone, nicIrq, nicRxArrive, nicXmit, ringNew } from './hw/nic.js';
 import { sysRecord } from './kernel/syscalls.js';
@@ -17,7 +17,7 @@ import type { Ev, G, Machine } from './machine.js';
 import { COST, resolveParams } from './params.js';
 import { mExec, timerFired } from './runtime/interp.js';
 import { netpollWoken } from './runtime/netpoll.js';
-import { futexWoken, mNext, sysmonTick } from './runtime/proc.js';
+import { allocm, futexWoken, mNext, runtimeMainThreads, sysmonTick } from './runtime/proc.js';
 import { machineAt, whyKeys } from './steplog.js';
 import type { TraceRecord } from './trace.js';
 import { viewOf } from './view.js';
@@ -224,21 +224,7 @@ function bootProcess(m: Machine): void {
       `The server binary starts (pid ${m.proc.pid}). The Go runtime initialises: GOMAXPROCS=${m.p.gomaxprocs} gives ${m.p.gomaxprocs} Ps; the main thread is M0 and runs G1 (runtime.main); the runtime's helper goroutines G2–G5 park at once.`,
     fn: 'runtime.rt0_go / schedinit — src/runtime/asm_amd64.s, proc.go',
   });
-  const sysmon = {
-    id: 1,
-    tid: m.rt.nextTid++,
-    p: -1,
-    curg: -1,
-    state: 'sysmon' as const,
-    spinning: false,
-    gen: 0,
-    spc: 0,
-    steal: -1,
-    readied: [],
-    pollTimeout: 0,
-  };
-  touch(m, 'm', sysmon.id);
-  m.rt.ms.push(sysmon);
+  const sysmon = allocm(m, 'sysmon', false);
   sysRecord(
     m,
     m0,
@@ -248,6 +234,7 @@ function bootProcess(m: Machine): void {
     `runtime.main starts sysmon on its own thread ${sysmon.tid} (M1); it runs without a P, watching for stuck syscalls, long-running Gs and an unpolled network.`,
   );
   schedule(m, COST.sysmonMin, 'sysmon');
+  runtimeMainThreads(m, m0);
   mNext(m, m0, COST.runtimeInit);
 }
 

@@ -162,39 +162,95 @@ export function wakep(m: Machine, mm: M): void {
   startm(m, mm, pidleget(m), true, 'wakep: there is an idle P and no spinning M');
 }
 
+/** allocm (runtime/proc.go): a new M record on the next thread id, in `state`, with no P or G. */
+export function allocm(m: Machine, state: M['state'], spinning: boolean): M {
+  const nm: M = {
+    id: m.rt.ms.length,
+    tid: m.rt.nextTid++,
+    p: -1,
+    curg: -1,
+    state,
+    spinning,
+    gen: 0,
+    spc: 0,
+    steal: -1,
+    readied: [],
+    pollTimeout: 0,
+  };
+  touch(m, 'm', nm.id);
+  m.rt.ms.push(nm);
+  return nm;
+}
+
+/**
+ * newm (runtime/proc.go): a new M on a new OS thread (newosproc → clone3), made by `caller`. With a P it
+ * starts running it (startm's case); without one (start-up's helper threads) its mstart → schedule
+ * takes an idle P if there is one, else parks in stopm. The thread runs `COST.newm` later.
+ */
+export function newm(
+  m: Machine,
+  caller: M,
+  o: { pid: number; spinning: boolean; why: string; template?: boolean },
+): M {
+  const nm = allocm(m, 'new', o.spinning);
+  if (o.pid >= 0) acquirep(m, nm, o.pid);
+  sysRecord(
+    m,
+    caller,
+    'clone3',
+    ['{flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|…}', 88],
+    { ret: nm.tid },
+    o.pid >= 0
+      ? `newm: ${o.why}, but no M is idle, so the runtime creates OS thread ${nm.tid} (M${nm.id}) to run P${o.pid}.`
+      : `newm: ${o.why}; the runtime creates OS thread ${nm.tid} (M${nm.id}).`,
+  );
+  // The template thread (templateThread) never schedules Gs: it sleeps on newmHandoff.wake at once.
+  if (o.template) nm.state = 'idle';
+  else mNext(m, nm, COST.newm);
+  return nm;
+}
+
+/**
+ * The Ms runtime.main makes before main.main (runtime/proc.go main and init, mgc.go gcenable), as an
+ * strace of a Go 1.23 net/http server shows them: 4–5 clone3 before the first socket(), none while a
+ * request is served. After sysmon: runtime's init runs `go forcegchelper()`, and newproc's wakep
+ * starts a spinning M for the idle P; gcenable's `<-c` blocks G1 while it is locked to M0
+ * (lockOSThread during init), so handoffp starts another M; a cgo binary (net's resolver links libc)
+ * starts the template thread. The first two find nothing to do and park in stopm, on the idle list
+ * where the request path's startm finds them (a futex wake, not a clone3).
+ */
+export function runtimeMainThreads(m: Machine, m0: M): void {
+  if (m.rt.pidle.length > 0 && m.rt.nmspinning === 0) {
+    m.rt.nmspinning++;
+    startm(
+      m,
+      m0,
+      pidleget(m),
+      true,
+      "runtime's init runs `go forcegchelper()`: newproc → wakep finds an idle P and no spinning M",
+    );
+  }
+  newm(m, m0, {
+    pid: -1,
+    spinning: false,
+    why: 'gcenable starts bgsweep and bgscavenge and waits for them in `<-c`; G1 is locked to M0 while init runs (lockOSThread), so stoplockedm → handoffp → startm hands P0 to another M, and none is idle',
+  });
+  newm(m, m0, {
+    pid: -1,
+    spinning: false,
+    template: true,
+    why: 'the binary uses cgo (net links libc for its resolver), so runtime.main starts the template thread (startTemplateThread); it sleeps on newmHandoff.wake until a locked thread needs a new M',
+  });
+}
+
 /** startm: run P on an idle M (futex wake), or create a new M (clone3) when none is idle. */
 export function startm(m: Machine, caller: M, pid: number, spinning: boolean, why: string): void {
   const nid = m.rt.midle.pop();
-  let nm: M;
   if (nid === undefined) {
-    nm = {
-      id: m.rt.ms.length,
-      tid: m.rt.nextTid++,
-      p: -1,
-      curg: -1,
-      state: 'new',
-      spinning,
-      gen: 0,
-      spc: 0,
-      steal: -1,
-      readied: [],
-      pollTimeout: 0,
-    };
-    touch(m, 'm', nm.id);
-    m.rt.ms.push(nm);
-    acquirep(m, nm, pid);
-    sysRecord(
-      m,
-      caller,
-      'clone3',
-      ['{flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|…}', 88],
-      { ret: nm.tid },
-      `newm: ${why}, but no M is idle, so the runtime creates OS thread ${nm.tid} (M${nm.id}) to run P${pid}.`,
-    );
-    mNext(m, nm, COST.newm);
+    newm(m, caller, { pid, spinning, why });
     return;
   }
-  nm = m.rt.ms[nid];
+  const nm = m.rt.ms[nid];
   touch(m, 'm', nm.id);
   nm.spinning = spinning;
   nm.state = spinning ? 'spinning' : 'running';
