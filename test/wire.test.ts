@@ -93,3 +93,21 @@ describe('the out-of-order queue (tcp_data_queue_ofo)', () => {
     expect(r.noFn).toEqual([]);
   });
 });
+
+describe('the SYN-ACK (tcp_select_initial_window)', () => {
+  it('offers an unscaled window ≤ 65535: half the 128 KiB buffer rounded down to the MSS, 64240 at MTU 1500', () => {
+    const { records, m } = runAll(builtin('upload'), { invariants: true });
+    const synack = records.find((r) => r.kind === 'wire.tx' && r.flags === 'SYN|ACK');
+    expect(synack?.text).toMatch(/win 64240 <mss 1460,wscale 7>/);
+    // The 200 KiB upload is still sent whole and answered.
+    expect(m.clients[0].statuses).toEqual([200, 200]);
+  });
+
+  it('on loopback (MTU 65536) the offer is one MSS, 65496 B, still within 65535', () => {
+    const sc = builtin('hello');
+    sc.machine = { ...sc.machine, nic: { ...sc.machine?.nic, mtu: 65536 } };
+    const { records } = runAll(sc);
+    const synack = records.find((r) => r.kind === 'wire.tx' && r.flags === 'SYN|ACK');
+    expect(synack?.text).toMatch(/win 65496 <mss 65496,wscale 7>/);
+  });
+});

@@ -100,6 +100,12 @@ export const COST = {
 export const TCP = {
   /** SACK blocks in one segment beside the timestamps option (TCP_NUM_SACKS 4; 3 fit with TS). */
   maxSackBlocksWithTs: 3,
+  /** net.ipv4.tcp_adv_win_scale = 1: half of the receive buffer is window (tcp_win_from_space). */
+  advWinScale: 1,
+  /** The largest window a SYN or SYN-ACK can carry: its window field is never scaled (RFC 7323). */
+  maxSynWindow: 65535,
+  /** Window scale we offer: ilog2(max(tcp_rmem[2] = 6 MiB, rmem_max)) - 15 = 7. */
+  rcvWscale: 7,
 } as const;
 
 /** Go's pollDesc and run-queue constants. */

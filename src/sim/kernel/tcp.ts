@@ -220,6 +220,19 @@ export function tcpV4Rcv(m: Machine, seg: Seg): void {
   });
 }
 
+/**
+ * tcp_select_initial_window (net/ipv4/tcp_output.c) for a SYN-ACK: the window offered is the buffer's
+ * usable space (tcp_win_from_space: half of sk_rcvbuf with tcp_adv_win_scale = 1) rounded down to a
+ * multiple of the MSS and at most 65535, since a SYN's window is never scaled (RFC 7323): 64240 at
+ * MSS 1460, 65483 on loopback. tcp_make_synack writes min(rcv_wnd, 65535) into the header.
+ */
+function synackOptions(m: Machine, r: Sock): Partial<Seg> {
+  const mss = m.p.mtu - 40;
+  const space = r.rcvCap >> TCP.advWinScale;
+  const win = Math.min(space > mss ? space - (space % mss) : space, TCP.maxSynWindow);
+  return { mss, wscale: TCP.rcvWscale, win };
+}
+
 /** tcp_conn_request (net/ipv4/tcp_input.c): a SYN to a listener. */
 function tcpConnRequest(m: Machine, l: Sock, seg: Seg): void {
   if (l.acceptq.length > l.backlog) {
@@ -273,7 +286,7 @@ function tcpConnRequest(m: Machine, l: Sock, seg: Seg): void {
       `tcp_conn_request: SYN from ${c.addr}:${c.port} to the listener on :${l.port}; a request sock (SYN_RECV) joins the SYN queue (${l.synq.length}) and the kernel answers SYN-ACK.`,
     fn: 'tcp_conn_request — net/ipv4/tcp_input.c',
   });
-  xmit(m, r, SYN | ACK, 0, 0, undefined, { mss: m.p.mtu - 40, wscale: 7 });
+  xmit(m, r, SYN | ACK, 0, 0, undefined, synackOptions(m, r));
   touch(m, 'sock', r.id);
   r.rtoGen++;
   schedule(m, m.p.rtoInitial, 'tcp.rto', r.id, 0, r.rtoGen);
@@ -291,7 +304,7 @@ function tcpCheckReq(m: Machine, r: Sock, seg: Seg): void {
         `tcp_check_req: a retransmitted SYN for a request sock already in the SYN queue; the kernel answers SYN-ACK again.`,
       fn: 'tcp_check_req — net/ipv4/tcp_minisocks.c',
     });
-    xmit(m, r, SYN | ACK, 0, 0, undefined, { mss: m.p.mtu - 40, wscale: 7 });
+    xmit(m, r, SYN | ACK, 0, 0, undefined, synackOptions(m, r));
     return;
   }
   if (!(seg.flags & ACK) || seg.ack !== 1) return;
@@ -595,7 +608,7 @@ export function tcpRetransmitTimer(m: Machine, sid: number, gen: number): void {
         `inet_csk_reqsk_queue_timer: no final ACK yet for connection ${s.conn}; the kernel retransmits its SYN-ACK (try ${s.synackRetries}).`,
       fn: 'reqsk_timer_handler — net/ipv4/inet_connection_sock.c',
     });
-    xmit(m, s, SYN | ACK, 0, 0, undefined, { mss: m.p.mtu - 40, wscale: 7, rexmit: true });
+    xmit(m, s, SYN | ACK, 0, 0, undefined, { ...synackOptions(m, s), rexmit: true });
     touch(m, 'sock', s.id);
     s.rtoGen++;
     schedule(m, m.p.rtoInitial * 2 ** s.synackRetries, 'tcp.rto', s.id, 0, s.rtoGen);
