@@ -152,12 +152,13 @@ describe('perfetto export', () => {
         "server (pid 1000): one track per OS thread / M0 (thread 1000)",
         "eth0 (NIC, driver, kernel TCP/IP) / kernel TCP/IP (softirq, socket calls)",
         "server (pid 1000): one track per OS thread / M0 (thread 1000)",
+        "server (pid 1000): one track per OS thread / M3 (thread 1003)",
+        "server (pid 1000): one track per OS thread / M0 (thread 1000)",
         "server (pid 1000): one track per OS thread / M2 (thread 1002)",
         "server (pid 1000): one track per OS thread / M0 (thread 1000)",
         "eth0 (NIC, driver, kernel TCP/IP) / kernel TCP/IP (softirq, socket calls)",
         "eth0 (NIC, driver, kernel TCP/IP) / TX ring",
         "wire (eth0 ↔ clients) / conn 1",
-        "server (pid 1000): one track per OS thread / M2 (thread 1002)",
         "clients / curl 10.0.0.2:40001 (conn 1)",
       ]
     `);
