@@ -46,12 +46,20 @@ describe('HEAD: the response has a Content-Length but no body', () => {
 
   it('the server sees the client close, as a real Go server does: read = 0, EPOLL_CTL_DEL, close', () => {
     const calls = afterResponse(records);
-    expect(calls.slice(-3)).toEqual(['read(4, "", 4096) = 0', 'epoll_ctl(5, EPOLL_CTL_DEL, 4) = 0', 'close(4) = 0']);
+    expect(calls.slice(-3)).toEqual([
+      'read(4, "", 4096) = 0',
+      'epoll_ctl(5, EPOLL_CTL_DEL, 4) = 0',
+      'close(4) = 0',
+    ]);
   });
 
   it('a HEAD then a GET on one kept-alive connection: the GET reads its body', () => {
     const { m } = runAll(
-      oneClient({ pattern: '/hello', body: 'Hello World' }, [{ method: 'HEAD', path: '/hello' }, 'GET /hello'], true),
+      oneClient(
+        { pattern: '/hello', body: 'Hello World' },
+        [{ method: 'HEAD', path: '/hello' }, 'GET /hello'],
+        true,
+      ),
     );
     expect(m.clients[0].statuses).toEqual([200, 200]);
     expect(m.clients[0].bodies).toEqual(['', 'Hello World']);
