@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceRecord } from '../src/sim/trace.js';
 import { runAll, scenario, straceLine } from './helpers.js';
+import { checkTruth } from './truth.js';
 
 function oneClient(route: Record<string, unknown>, requests: unknown[], keepAlive = false) {
   return scenario({
@@ -64,6 +65,23 @@ describe('HEAD: the response has a Content-Length but no body', () => {
     expect(m.clients[0].statuses).toEqual([200, 200]);
     expect(m.clients[0].bodies).toEqual(['', 'Hello World']);
     expect(m.clients[0].state).toBe('done');
+  });
+});
+
+describe('every step of a body-less response tells the truth (issue 9)', () => {
+  it('HEAD then GET, and 204: state changes match their records', () => {
+    for (const sc of [
+      oneClient(
+        { pattern: '/hello', body: 'Hello World' },
+        [{ method: 'HEAD', path: '/hello' }, 'GET /hello'],
+        true,
+      ),
+      oneClient({ pattern: '/x', status: 204, body: '' }, ['GET /x']),
+    ]) {
+      const r = checkTruth(sc);
+      expect(r.problems).toEqual([]);
+      expect(r.noFn).toEqual([]);
+    }
   });
 });
 
