@@ -200,11 +200,11 @@ describe('addresses, as Go net and the kernel take them', () => {
 describe('bounds: said in the error with the position', () => {
   it('sizes, counts, durations', () => {
     expect(problems(`${HEAD}clients:\n  - requests:\n      - { path: /, body: 10GiB }\n`).map(where)).toEqual(
-      ['5:26: clients[0].requests[0].body: 10GiB is over the limit of 16MiB'],
+      ['5:26: clients[0].requests[0].body: 10GiB is over the limit of 64MiB'],
     );
     expect(
       problems(`${HEAD}server:\n  routes:\n    - { pattern: /, bodyBytes: 10GiB }\n`).map(where),
-    ).toEqual(['5:32: server.routes[0].bodyBytes: 10GiB is over the limit of 2MiB']);
+    ).toEqual(['5:32: server.routes[0].bodyBytes: 10GiB is over the limit of 128MiB']);
     expect(problems(`${HEAD}clients:\n  - count: 100000\n`).map(where)).toEqual([
       '4:12: clients[0].count: 100000 is over the limit of 10000',
     ]);
@@ -225,10 +225,10 @@ describe('bounds: said in the error with the position', () => {
   it('the schema states each bound', async () => {
     const { scenarioJsonSchema } = await import('../src/scenario/jsonschema.js');
     const text = JSON.stringify(scenarioJsonSchema());
-    expect(text).toContain('at most 2MiB');
-    expect(text).toContain('at most 16MiB');
+    expect(text).toContain('at most 128MiB');
+    expect(text).toContain('at most 64MiB');
     expect(text).toContain('10000 in all clients at most');
-    expect(MAX_RESPONSE_BODY_BYTES).toBe(2 * 1024 * 1024);
+    expect(MAX_RESPONSE_BODY_BYTES).toBe(128 * 1024 * 1024);
   });
 });
 

@@ -28,13 +28,20 @@ export const MAX_DEPTH = 64;
 export const MAX_ALIASES = 100;
 
 /**
- * Largest response body (route `bodyBytes`, or `body` text): 2 MiB. The client model's cost grows with
- * the square of the response size (src/sim/hw/client.ts takeResponses: 1 MiB ≈ 3 s, 4 MiB ≈ 40 s,
- * 8 MiB many minutes on the reference machine); raise this once that cost is linear.
+ * Largest response body (route `bodyBytes`, or `body` text): 128 MiB. The cost is linear in the body's
+ * bytes (the client counts body bytes instead of re-scanning them, src/sim/hw/client.ts). Measured
+ * `run` of one GET, 2-core reference machine: 16 MiB 1.5 s CPU and 123 MB peak RSS, 64 MiB 3.5 s and
+ * 255 MB, 128 MiB 10.3 s (user + sys) and 406 MB, 256 MiB 12.6 s user and 703 MB: 128 MiB is the
+ * largest size within ~10 s and 512 MB. (Before the linear client: 1 MiB ≈ 0.5–3 s, 16 MiB over a minute.)
  */
-export const MAX_RESPONSE_BODY_BYTES = 2 * MiB;
-/** Largest request body: 16 MiB (linear cost: 32 MiB ran in ~4 s; 16 MiB keeps uploads quick). */
-export const MAX_REQUEST_BODY_BYTES = 16 * MiB;
+export const MAX_RESPONSE_BODY_BYTES = 128 * MiB;
+/**
+ * Largest request body: 64 MiB. A 64 MiB POST whose handler reads the body is ~8,000 records per MiB,
+ * 5.6 s CPU and 194 MB peak RSS when every segment arrives in order; 128 MiB would be ~11 s. (Today a
+ * large upload over the default RX ring usually stalls instead: the client's TCP has no fast
+ * retransmit and its backed-off RTO never resets, so the run ends at `maxTime` having sent a few MB.)
+ */
+export const MAX_REQUEST_BODY_BYTES = 64 * MiB;
 /** Most client connections in one scenario (sum of `count`): 10,000, the c10k scenario (~1.4 M records). */
 export const MAX_CONNECTIONS = 10_000;
 /** Most requests in one scenario, over all connections: 20,000, c10k's two per connection. */

@@ -409,9 +409,17 @@ export interface Client {
   /** Text of [sndUna, writeSeq). */
   sndData: string;
   rcvNxt: number;
-  /** Response bytes received for the current request, and their text. */
+  /**
+   * The response parser (client.ts): the header text of the response being read (an HTTP client), or
+   * the first bytes of the reply (a raw client); `rcvBytes` counts a raw client's reply bytes.
+   */
   rcvBuf: string;
   rcvBytes: number;
+  /** Body bytes of the current response still to come (-1: its header is still being read). */
+  bodyLeft: number;
+  /** Body bytes of the current response read so far, and their text while there are at most 512. */
+  bodyLen: number;
+  bodyText: string;
   /** Index of the next request to send, and of the one in flight. */
   reqIdx: number;
   inFlight: boolean;

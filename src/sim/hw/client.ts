@@ -56,7 +56,7 @@ export function clientRead(m: Machine, conn: number): void {
   const n = c.unread.length;
   const wasSmall = clientWin(m, c) < c.mss;
   touch(m, 'client', conn);
-  c.rcvBuf += c.unread;
+  const data = c.unread;
   c.unread = '';
   emit(m, {
     layer: 'client',
@@ -69,8 +69,8 @@ export function clientRead(m: Machine, conn: number): void {
   });
   if (wasSmall && !c.finRcvd)
     clientXmit(m, c, ACK, c.sndNxt, 0, { why: ': a window update, the buffer has room again' });
-  if (isRaw(m, c)) takeRaw(m, c, n);
-  else takeResponses(m, c);
+  if (isRaw(m, c)) takeRaw(m, c, data, n);
+  else takeResponses(m, c, data, n);
 }
 
 /** The request line, headers and body a client sends for one request spec. */
@@ -402,63 +402,110 @@ function finish(m: Machine, c: Client, why: string, fn: string): void {
   });
 }
 
-/** Parses complete responses out of the receive buffer. */
-function takeResponses(m: Machine, c: Client): void {
-  for (;;) {
-    const he = c.rcvBuf.indexOf('\r\n\r\n');
-    if (he < 0) return;
-    const head = c.rcvBuf.slice(0, he);
-    const status = Number(head.slice(9, 12));
-    const cl = /\r\ncontent-length: *(\d+)/i.exec(head);
-    const total = he + 4 + (status === 100 ? 0 : cl ? Number(cl[1]) : 0);
-    if (c.rcvBuf.length < total) return;
-    const text = c.rcvBuf.slice(0, total);
-    touch(m, 'client', c.conn);
-    c.rcvBuf = c.rcvBuf.slice(total);
-    if (status === 100) {
-      c.holdAt = 0;
-      emit(m, {
-        layer: 'client',
-        kind: 'client.recv',
-        conn: c.conn,
-        text: () => `Client ${c.name} reads "HTTP/1.1 100 Continue" and now sends the body.`,
-        fn: FN.recvmsg,
-      });
-      clientPush(m, c);
-      continue;
+/** The method of the request a client's next response answers (responses come back in request order). */
+function answeredMethod(m: Machine, c: Client): string {
+  const r = m.sc.clients?.[c.spec]?.requests?.[c.responses];
+  if (r === undefined) return 'GET';
+  return typeof r === 'string' ? r.split(' ')[0] : (r.method ?? 'GET');
+}
+
+/**
+ * How many body bytes follow a response header, as Go's client reads it (transfer.go readTransfer):
+ * none for a 1xx, 204 or 304 status (bodyAllowedForStatus) or an answer to HEAD (noResponseBodyExpected),
+ * else Content-Length (the server always sends one; chunked bodies are not modelled).
+ */
+function bodyLength(method: string, status: number, head: string): number {
+  if ((status >= 100 && status <= 199) || status === 204 || status === 304 || method === 'HEAD') return 0;
+  const cl = /\r\ncontent-length: *(\d+)/i.exec(head);
+  return cl ? Number(cl[1]) : 0;
+}
+
+/**
+ * The client application reads `n` bytes of the connection (`data`: their text) and parses responses
+ * out of them as they come: the header text is kept until its blank line, body bytes are only counted
+ * (their text kept while the body is short enough to quote), so the cost is linear in the bytes.
+ */
+function takeResponses(m: Machine, c: Client, data: string, n: number): void {
+  let off = 0;
+  while (off < n) {
+    if (c.bodyLeft < 0) {
+      const seen = c.rcvBuf.length;
+      touch(m, 'client', c.conn);
+      c.rcvBuf += data.slice(off, n);
+      const he = c.rcvBuf.indexOf('\r\n\r\n', Math.max(0, seen - 3));
+      if (he < 0) return;
+      off += he + 4 - seen;
+      c.rcvBuf = c.rcvBuf.slice(0, he);
+      c.bodyLeft = bodyLength(answeredMethod(m, c), Number(c.rcvBuf.slice(9, 12)), c.rcvBuf);
+      c.bodyLen = 0;
+      c.bodyText = '';
+    } else {
+      const k = Math.min(c.bodyLeft, n - off);
+      touch(m, 'client', c.conn);
+      if (c.bodyLen + k <= 512) c.bodyText += data.slice(off, off + k);
+      c.bodyLen += k;
+      c.bodyLeft -= k;
+      off += k;
     }
-    const body = text.slice(he + 4);
-    c.responses++;
-    c.statuses.push(status);
-    c.bodies.push(body.length <= 512 ? body : `<${body.length} bytes>`);
-    c.inFlight = false;
-    m.stats.respRead += total;
-    if (/\r\nconnection: *close/i.test(head)) c.serverClose = true;
+    if (c.bodyLeft === 0) responseDone(m, c);
+  }
+}
+
+/** A whole response (header and body) has been read: the client records it and decides what is next. */
+function responseDone(m: Machine, c: Client): void {
+  const head = c.rcvBuf;
+  const status = Number(head.slice(9, 12));
+  const total = head.length + 4 + c.bodyLen;
+  touch(m, 'client', c.conn);
+  c.rcvBuf = '';
+  c.bodyLeft = -1;
+  if (status === 100) {
+    c.holdAt = 0;
     emit(m, {
       layer: 'client',
       kind: 'client.recv',
       conn: c.conn,
-      bytes: total,
-      text: () =>
-        `Client ${c.name} reads the complete response (${total} B): ${JSON.stringify(head.slice(0, head.indexOf('\r\n')))} … ${body.length <= 60 ? JSON.stringify(body) : `${body.length} B of body`}.`,
+      text: () => `Client ${c.name} reads "HTTP/1.1 100 Continue" and now sends the body.`,
       fn: FN.recvmsg,
     });
-    const reqs = m.sc.clients![c.spec].requests ?? ['GET /hello'];
-    const keep = m.sc.clients![c.spec].keepAlive === true && !c.serverClose;
-    if (c.reqIdx < reqs.length && keep) {
-      const nr = reqs[c.reqIdx];
-      const pause = typeof nr === 'string' ? 0 : (nr.pause ?? 0);
-      schedule(m, COST.clientThink + pause, 'client.next', c.conn);
-    } else if (!c.finSent) {
-      touch(m, 'client', c.conn);
-      schedule(m, COST.clientThink, 'client.next', c.conn);
-      c.reqIdx = reqs.length;
-    }
+    clientPush(m, c);
+    return;
+  }
+  const len = c.bodyLen;
+  const body = c.bodyText;
+  c.responses++;
+  c.statuses.push(status);
+  c.bodies.push(len <= 512 ? body : `<${len} bytes>`);
+  c.inFlight = false;
+  m.stats.respRead += total;
+  if (/\r\nconnection: *close/i.test(head)) c.serverClose = true;
+  emit(m, {
+    layer: 'client',
+    kind: 'client.recv',
+    conn: c.conn,
+    bytes: total,
+    text: () =>
+      `Client ${c.name} reads the complete response (${total} B): ${JSON.stringify(head.slice(0, head.indexOf('\r\n')))} … ${len <= 60 ? JSON.stringify(body) : `${len} B of body`}.`,
+    fn: FN.recvmsg,
+  });
+  const reqs = m.sc.clients![c.spec].requests ?? ['GET /hello'];
+  const keep = m.sc.clients![c.spec].keepAlive === true && !c.serverClose;
+  if (c.reqIdx < reqs.length && keep) {
+    const nr = reqs[c.reqIdx];
+    const pause = typeof nr === 'string' ? 0 : (nr.pause ?? 0);
+    schedule(m, COST.clientThink + pause, 'client.next', c.conn);
+  } else if (!c.finSent) {
+    touch(m, 'client', c.conn);
+    schedule(m, COST.clientThink, 'client.next', c.conn);
+    c.reqIdx = reqs.length;
   }
 }
 
-/** A raw client's reply: everything received so far is its one "response"; it closes after reading it. */
-function takeRaw(m: Machine, c: Client, n: number): void {
+/**
+ * A raw client's reply: everything received so far is its one "response"; it closes after reading it.
+ * Only the first 513 bytes' text is kept (enough to quote it, or to say it is longer than 512 B).
+ */
+function takeRaw(m: Machine, c: Client, data: string, n: number): void {
   const first = c.responses === 0;
   touch(m, 'client', c.conn);
   if (first) {
@@ -466,14 +513,18 @@ function takeRaw(m: Machine, c: Client, n: number): void {
     c.inFlight = false;
     c.bodies.push('');
   }
-  c.bodies[0] = c.rcvBuf.length <= 512 ? c.rcvBuf : `<${c.rcvBuf.length} bytes>`;
+  if (c.rcvBuf.length <= 512) c.rcvBuf += data.slice(0, 513 - c.rcvBuf.length);
+  c.rcvBytes += n;
+  const got = c.rcvBytes;
+  const text = c.rcvBuf;
+  c.bodies[0] = got <= 512 ? text : `<${got} bytes>`;
   m.stats.respRead += n;
   emit(m, {
     layer: 'client',
     kind: 'client.recv',
     conn: c.conn,
-    bytes: c.rcvBuf.length,
-    text: () => `Client ${c.name} reads ${c.rcvBuf.length} B from the connection${quote(c.rcvBuf, 40)}.`,
+    bytes: got,
+    text: () => `Client ${c.name} reads ${got} B from the connection${quote(text, 40)}.`,
     fn: FN.recvmsg,
   });
   if (first) schedule(m, COST.clientThink, 'client.next', c.conn);
@@ -605,7 +656,6 @@ export function clientArrive(m: Machine, seg: Seg): void {
         schedule(m, m.sc.clients![c.spec].readDelay!, 'client.read', c.conn);
       }
     } else {
-      c.rcvBuf += seg.data ?? '';
       emit(m, {
         layer: 'client',
         kind: 'client.recv',
@@ -615,8 +665,8 @@ export function clientArrive(m: Machine, seg: Seg): void {
         fn: FN.dataQueue,
       });
       if (!(seg.flags & FIN)) clientXmit(m, c, ACK, c.sndNxt, 0);
-      if (isRaw(m, c)) takeRaw(m, c, seg.len);
-      else takeResponses(m, c);
+      if (isRaw(m, c)) takeRaw(m, c, seg.data ?? '', seg.len);
+      else takeResponses(m, c, seg.data ?? '', seg.len);
     }
   } else if (!(seg.flags & FIN) && (c.state !== 'FIN_WAIT2' || finAcked)) {
     emit(m, {
@@ -743,6 +793,9 @@ export function clientNew(
     rcvNxt: 0,
     rcvBuf: '',
     rcvBytes: 0,
+    bodyLeft: -1,
+    bodyLen: 0,
+    bodyText: '',
     reqIdx: 0,
     inFlight: false,
     responses: 0,
