@@ -77,6 +77,10 @@ export interface AppProps {
   seed?: number;
   /** Gauge series for the gauge strip (`t`); without it the strip says it has none. */
   gauges?: GaugeSource;
+  /** Opens the what-if split for `f` (forkhost.tsx); absent: `f` says it is not available here. */
+  startFork?: ControllerCtx['startFork'];
+  /** A message for the status line from outside the app (the fork closing); shown when `id` changes. */
+  notice?: { id: number; text: string };
 }
 
 interface Snap {
@@ -102,6 +106,8 @@ export function App({
   scenarioArg,
   seed,
   gauges,
+  startFork,
+  notice,
 }: AppProps) {
   const { exit } = useApp();
   const [ui, setUi] = useState<UiState>(
@@ -164,6 +170,7 @@ export function App({
       const r = gauges(spec);
       return r instanceof Float64Array ? undefined : r;
     },
+    startFork,
   };
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;
@@ -171,9 +178,14 @@ export function App({
   const tooSmall = computeLayout(columns, rows, ui).kind === 'too-small';
   const tooSmallRef = useRef(tooSmall);
   tooSmallRef.current = tooSmall;
+  // Deaf as soon as a frame says so: a listener detached in an effect would still take the keys typed
+  // before the effect runs (the fork split opening over the app, a quiz question).
+  const activeRef = useRef(inputActive);
+  activeRef.current = inputActive;
 
   useInput(
     (input, key) => {
+      if (!activeRef.current) return;
       let s = uiRef.current;
       for (const ev of toKeyEvents(input, key)) {
         // While the screen says "terminal too small", only quitting works: a key must not move the
@@ -183,8 +195,13 @@ export function App({
       }
       commit(s);
     },
-    { isActive: inputActive },
+    { isActive: true },
   );
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a notice is shown once, when its id changes
+  useEffect(() => {
+    if (notice) commit(uiReducer(uiRef.current, { type: 'message', text: notice.text }));
+  }, [notice?.id]);
 
   useEffect(() => {
     if (!ui.playing) return;

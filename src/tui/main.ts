@@ -31,7 +31,7 @@ export interface TuiOptions {
   seed?: number;
   /** Run the scenario's quiz (src/quiz/tui.tsx) over the app: generated questions of each kind. */
   quiz?: { perKind?: number };
-  /** Instead of the app: the run and a fork with these `--set` changes side by side (src/whatif/tui.tsx). */
+  /** Open with the run and a fork with these `--set` changes side by side (./forkhost.tsx). */
   fork?: { sets: string[]; scenario: Scenario };
 }
 
@@ -89,9 +89,9 @@ export async function startTui(opts: TuiOptions): Promise<void> {
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
 
-  const [{ render }, { appElement }, { makeTheme }, { default: chalk }, { gaugeSource }] = await Promise.all([
+  const [{ render }, host, { makeTheme }, { default: chalk }, { gaugeSource }] = await Promise.all([
     import('ink'),
-    import('./app.js'),
+    import('./forkhost.js'),
     import('./theme.js'),
     import('chalk'),
     import('./gauges.js'),
@@ -108,8 +108,6 @@ export async function startTui(opts: TuiOptions): Promise<void> {
         seed: opts.seed,
       })
     : [];
-  const forkView = opts.fork ? await import('../whatif/tui.js') : undefined;
-  const forkSession = opts.fork ? createSession(engine, opts.fork.scenario, { seed: opts.seed }) : undefined;
   const element = () => {
     const props = {
       session,
@@ -121,14 +119,10 @@ export async function startTui(opts: TuiOptions): Promise<void> {
       seed: opts.seed,
       gauges,
     };
-    if (forkView && forkSession)
-      return forkView.forkElement({
-        ...props,
-        original: session,
-        fork: forkSession,
-        label: opts.fork!.sets.join(', '),
-      });
-    return quiz ? quiz.quizElement({ ...props, questions }) : appElement(props);
+    const base = { scenarioPath: opts.scenarioPath, seed: opts.seed, sets: [] };
+    return quiz
+      ? quiz.quizElement({ ...props, questions })
+      : host.forkHostElement({ ...props, base, openWith: opts.fork?.sets });
   };
 
   let instance: ReturnType<typeof render> | undefined;
