@@ -42,7 +42,9 @@ const BREAKPOINTS = `Breakpoints (--break): KIND[:NAME] [KEY=VALUE]... or watch 
 
 const TUI_KEYS = `In the TUI: ? lists every key. f asks "what if?": type a change as diff --set takes it
   (machine.gomaxprocs=1, machine.tcp.somaxconn=4096; several: a=1; b=2) and the screen splits into the run
-  and the fork, kept at the same virtual time; d jumps to the next difference, 2 makes the fork the main run.`;
+  and the fork, kept at the same virtual time; d jumps to the next difference, 2 makes the fork the main run.
+
+Example: netflow-tui hello --compare server.strace   each syscall step ✓/✗ against a real strace -f log`;
 
 const WHY_HELP = `Why is it so? (--at N --why SPEC): the step that last changed a value, and what it changed
   acceptq fd=3   synq fd=3   rcvq fd=4   sndq conn=2   runq p=0   rdllist   globrunq   rxring   txring   G6
@@ -140,6 +142,7 @@ interface TuiFlags {
   break?: string[];
   at?: number;
   seed?: number;
+  compare?: string;
 }
 
 async function tuiCommand(
@@ -156,7 +159,13 @@ async function tuiCommand(
     return EXIT_USAGE;
   }
   const { startTui } = await import('./tui/main.js');
-  await startTui({ scenarioPath: scenario, breaks: flags.break ?? [], at: flags.at, seed: flags.seed });
+  await startTui({
+    scenarioPath: scenario,
+    breaks: flags.break ?? [],
+    at: flags.at,
+    seed: flags.seed,
+    compare: flags.compare,
+  });
   return undefined; // startTui sets process.exitCode itself
 }
 
@@ -266,6 +275,7 @@ function program(setCode: (code: number | undefined) => void): Command {
     .addOption(breakOption())
     .option('--at <n>', 'open with the cursor at step N', nonNegativeInt())
     .addOption(seedOption())
+    .option('--compare <strace-log>', 'mark each syscall step ✓/✗ against a real strace -f log (see compare)')
     .addHelpText('after', `\n${BREAKPOINTS}\n\n${TUI_KEYS}`)
     .action(async (scenario: string, flags: TuiFlags) =>
       setCode(

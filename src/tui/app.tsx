@@ -10,6 +10,7 @@ import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react'
 import type { Session } from '../debug/types.js';
 import type { StateView } from '../sim/viewtypes.js';
 import { ChangeSet } from './changes.js';
+import type { CompareMarks } from './compare-marks.js';
 import { type ControllerCtx, handleKey, playTick } from './controller.js';
 import { type ExportTarget, startExport } from './export-prompt.js';
 import { type GaugeSource, gaugeLines } from './gauges.js';
@@ -79,6 +80,8 @@ export interface AppProps {
   gauges?: GaugeSource;
   /** Opens the what-if split for `f` (forkhost.tsx); absent: `f` says it is not available here. */
   startFork?: ControllerCtx['startFork'];
+  /** `--compare`: syscall steps checked against a real strace log (compare-marks.ts). */
+  compare?: CompareMarks;
   /** A message for the status line from outside the app (the fork closing); shown when `id` changes. */
   notice?: { id: number; text: string };
 }
@@ -108,6 +111,7 @@ export function App({
   gauges,
   startFork,
   notice,
+  compare,
 }: AppProps) {
   const { exit } = useApp();
   const [ui, setUi] = useState<UiState>(
@@ -253,6 +257,7 @@ export function App({
       scroll: ui.scroll[n.pane],
       lens: lensSteps && ui.lens !== null ? { conn: ui.lens, steps: lensSteps } : undefined,
       matches: found instanceof Int32Array ? found : undefined,
+      compare,
     };
     const def = DEFS[n.pane];
     const content = def.content(args);

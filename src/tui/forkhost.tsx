@@ -117,6 +117,7 @@ export function ForkHost(props: ForkHostProps) {
           {...appProps}
           session={main.session}
           gauges={main.gauges}
+          compare={main.generation ? undefined : appProps.compare}
           initial={main.initial}
           exportTarget={appProps.exportTarget && { ...appProps.exportTarget, scenario: main.scenario }}
           inputActive={inputActive && split === null}

@@ -18,6 +18,7 @@ import { loadScenarioFile } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { engine } from '../sim/engine.js';
 import { sanitizeLines } from '../text/sanitize.js';
+import { type CompareMarks, loadCompareMarks } from './compare-marks.js';
 import { claimMarker, RESET_HINT } from './marker.js';
 
 export interface TuiOptions {
@@ -33,6 +34,8 @@ export interface TuiOptions {
   quiz?: { perKind?: number };
   /** Open with the run and a fork with these `--set` changes side by side (./forkhost.tsx). */
   fork?: { sets: string[]; scenario: Scenario };
+  /** A real strace log to check the run's syscalls against (./compare-marks.ts). */
+  compare?: string;
 }
 
 /** Exit code for bad input (usage, YAML, schema, a bad breakpoint). */
@@ -45,7 +48,9 @@ function fail(message: string): void {
 }
 
 /** The session for the options (and its scenario), or undefined after reporting what is wrong. */
-function prepare(opts: TuiOptions): { session: Session; scenario: Scenario } | undefined {
+function prepare(
+  opts: TuiOptions,
+): { session: Session; scenario: Scenario; compare?: CompareMarks } | undefined {
   let scenario: Scenario;
   try {
     scenario = loadScenarioFile(resolveScenario(opts.scenarioPath));
@@ -70,13 +75,18 @@ function prepare(opts: TuiOptions): { session: Session; scenario: Scenario } | u
     }
     session.goto(opts.at);
   }
-  return { session, scenario };
+  const compare = opts.compare === undefined ? undefined : loadCompareMarks(opts.compare, session);
+  if (compare && 'errors' in compare) {
+    fail(`--compare: ${compare.errors.join('\n')}`);
+    return undefined;
+  }
+  return { session, scenario, compare };
 }
 
 export async function startTui(opts: TuiOptions): Promise<void> {
   const prepared = prepare(opts);
   if (!prepared) return;
-  const { session, scenario } = prepared;
+  const { session, scenario, compare } = prepared;
   const { stdin, stdout } = process;
   if (!stdin.isTTY || !stdout.isTTY) {
     fail(
@@ -118,6 +128,7 @@ export async function startTui(opts: TuiOptions): Promise<void> {
       scenarioArg: opts.scenarioPath,
       seed: opts.seed,
       gauges,
+      compare,
     };
     const base = { scenarioPath: opts.scenarioPath, seed: opts.seed, sets: [] };
     return quiz
