@@ -143,6 +143,7 @@ interface TuiFlags {
   at?: number;
   seed?: number;
   compare?: string;
+  set?: string[];
 }
 
 async function tuiCommand(
@@ -165,6 +166,7 @@ async function tuiCommand(
     at: flags.at,
     seed: flags.seed,
     compare: flags.compare,
+    sets: flags.set ?? [],
   });
   return undefined; // startTui sets process.exitCode itself
 }
@@ -275,6 +277,11 @@ function program(setCode: (code: number | undefined) => void): Command {
     .addOption(breakOption())
     .option('--at <n>', 'open with the cursor at step N', nonNegativeInt())
     .addOption(seedOption())
+    .option(
+      '-s, --set <key=value>',
+      'open the run with a scenario key changed, as diff --set (repeatable)',
+      collect,
+    )
     .option('--compare <strace-log>', 'mark each syscall step ✓/✗ against a real strace -f log (see compare)')
     .addHelpText('after', `\n${BREAKPOINTS}\n\n${TUI_KEYS}`)
     .action(async (scenario: string, flags: TuiFlags) =>

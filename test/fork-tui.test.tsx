@@ -13,6 +13,7 @@ import { recordToJson } from '../src/sim/trace.js';
 import { type ForkSplit, follow, forkArgs, forkKey, nextDivergence, openFork } from '../src/tui/fork.js';
 import { ForkHost } from '../src/tui/forkhost.js';
 import type { KeyEvent } from '../src/tui/keymap.js';
+import { startTui } from '../src/tui/main.js';
 import { makeTheme } from '../src/tui/theme.js';
 import { applyChanges } from '../src/whatif/set.js';
 import { builtin } from './helpers.js';
@@ -213,6 +214,11 @@ describe('fork in the app (Ink)', () => {
     expect(r.lastFrame()).toMatch(/P0/);
     expect(r.lastFrame()).not.toMatch(/P1\b/);
     expect(session.cursor).toBe(at);
+    // y: the command line that reopens this moment carries the change.
+    await press('y');
+    const stepped = Number(/step (\d+)\//.exec(r.lastFrame())?.[1]);
+    expect(r.lastFrame()).toContain(`netflow-tui hello --at ${stepped} --set machine.gomaxprocs=1`);
+    await press('y');
     await press('q');
     expect(onQuit).toHaveBeenCalledTimes(1);
   }, 60_000);
@@ -229,4 +235,31 @@ describe('fork in the app (Ink)', () => {
     expect(back).toContain('fork closed: back at step 3');
     expect(back).toMatch(/step 3\/\d+ │/);
   }, 60_000);
+});
+
+describe('netflow-tui <scenario> --set KEY=VALUE (what the share line of a fork reopens)', () => {
+  it('opens the changed run; a bad change is reported as diff reports it, exit 2, before the terminal', async () => {
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const before = process.exitCode;
+    try {
+      await startTui({ scenarioPath: 'hello', breaks: [], sets: ['machine.gomaxprocz=1'] });
+      expect(process.exitCode).toBe(2);
+      const said = err.mock.calls.map((c) => String(c[0])).join('');
+      expect(said).toContain('--set:1:9: machine: unknown key "gomaxprocz"; did you mean "gomaxprocs"?');
+      err.mockClear();
+      process.exitCode = undefined;
+      // A good change gets as far as wanting a terminal (stdin is not one here).
+      await startTui({ scenarioPath: 'hello', breaks: [], sets: ['machine.gomaxprocs=1'], at: 130 });
+      expect(err.mock.calls.map((c) => String(c[0])).join('')).toContain('the TUI needs a terminal');
+      // The changed run has its own length: 139 steps with one P, so step 150 is refused.
+      err.mockClear();
+      await startTui({ scenarioPath: 'hello', breaks: [], sets: ['machine.gomaxprocs=1'], at: 150 });
+      expect(err.mock.calls.map((c) => String(c[0])).join('')).toMatch(
+        /--at 150: this run has steps 0 to 13\d/,
+      );
+    } finally {
+      err.mockRestore();
+      process.exitCode = before;
+    }
+  });
 });

@@ -76,6 +76,8 @@ export interface AppProps {
   scenarioArg?: string;
   /** The seed given on the command line, if any (for `y`). */
   seed?: number;
+  /** The run's `--set` changes, if any (for `y`: a fork made the main run). */
+  sets?: readonly string[];
   /** Gauge series for the gauge strip (`t`); without it the strip says it has none. */
   gauges?: GaugeSource;
   /** Opens the what-if split for `f` (forkhost.tsx); absent: `f` says it is not available here. */
@@ -108,6 +110,7 @@ export function App({
   inputActive = true,
   scenarioArg,
   seed,
+  sets,
   gauges,
   startFork,
   notice,
@@ -304,6 +307,7 @@ export function App({
         ui={ui}
         scenario={scenarioArg ?? session.name}
         seed={seed}
+        sets={sets}
         theme={theme}
         columns={columns}
         rows={rows}

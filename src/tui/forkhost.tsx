@@ -46,6 +46,7 @@ export function ForkHost(props: ForkHostProps) {
     session: props.session,
     base,
     gauges: props.gauges,
+    scenario: props.exportTarget?.scenario,
     generation: 0,
     initial: props.initial,
   }));
@@ -117,6 +118,7 @@ export function ForkHost(props: ForkHostProps) {
           {...appProps}
           session={main.session}
           gauges={main.gauges}
+          sets={main.base.sets}
           compare={main.generation ? undefined : appProps.compare}
           initial={main.initial}
           exportTarget={appProps.exportTarget && { ...appProps.exportTarget, scenario: main.scenario }}

@@ -9,6 +9,7 @@
  * type `reset`. Every message goes through sanitizeLines (a spec or file name from the user). Ink, React and chalk are imported only here, after the `CI` variable is dropped (Ink draws
  * nothing while it is set), so the other commands stay fast.
  */
+import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import ansiEscapes from 'ansi-escapes';
 import { createSession } from '../debug/session.js';
@@ -18,6 +19,7 @@ import { loadScenarioFile } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { engine } from '../sim/engine.js';
 import { sanitizeLines } from '../text/sanitize.js';
+import { applyChanges } from '../whatif/set.js';
 import { type CompareMarks, loadCompareMarks } from './compare-marks.js';
 import { claimMarker, RESET_HINT } from './marker.js';
 
@@ -34,6 +36,8 @@ export interface TuiOptions {
   quiz?: { perKind?: number };
   /** Open with the run and a fork with these `--set` changes side by side (./forkhost.tsx). */
   fork?: { sets: string[]; scenario: Scenario };
+  /** `--set KEY=VALUE` changes to the scenario (../whatif/set.ts), as `diff` takes them. */
+  sets?: string[];
   /** A real strace log to check the run's syscalls against (./compare-marks.ts). */
   compare?: string;
 }
@@ -53,7 +57,9 @@ function prepare(
 ): { session: Session; scenario: Scenario; compare?: CompareMarks } | undefined {
   let scenario: Scenario;
   try {
-    scenario = loadScenarioFile(resolveScenario(opts.scenarioPath));
+    const path = resolveScenario(opts.scenarioPath);
+    const sets = opts.sets ?? [];
+    scenario = sets.length ? applyChanges(readFileSync(path, 'utf8'), path, sets) : loadScenarioFile(path);
   } catch (e) {
     process.stderr.write(`${sanitizeLines(e instanceof Error ? e.message : String(e))}\n`);
     process.exitCode = EXIT_USAGE;
@@ -124,13 +130,17 @@ export async function startTui(opts: TuiOptions): Promise<void> {
       theme,
       columns: stdout.columns || 80,
       rows: stdout.rows || 24,
-      exportTarget: { scenarioPath: opts.scenarioPath, seed: opts.seed },
+      exportTarget: {
+        scenarioPath: opts.scenarioPath,
+        seed: opts.seed,
+        scenario: opts.sets?.length ? scenario : undefined,
+      },
       scenarioArg: opts.scenarioPath,
       seed: opts.seed,
       gauges,
       compare,
     };
-    const base = { scenarioPath: opts.scenarioPath, seed: opts.seed, sets: [] };
+    const base = { scenarioPath: opts.scenarioPath, seed: opts.seed, sets: opts.sets ?? [] };
     return quiz
       ? quiz.quizElement({ ...props, questions })
       : host.forkHostElement({ ...props, base, openWith: opts.fork?.sets });
