@@ -40,6 +40,12 @@ const BREAKPOINTS = `Breakpoints (--break): KIND[:NAME] [KEY=VALUE]... or watch 
   syscall:accept4   syscall:read fd=7   syscall errno=EAGAIN   irq:rx   wakeup:accept
   park:read g=5   event:nic.*   anomaly:overflow   watch acceptq > 0   (quote specs that contain spaces)`;
 
+const TUI_KEYS = `In the TUI: ? lists every key. f asks "what if?": type a change as diff --set takes it
+  (machine.gomaxprocs=1, machine.tcp.somaxconn=4096; several: a=1; b=2) and the screen splits into the run
+  and the fork, kept at the same virtual time; d jumps to the next difference, 2 makes the fork the main run.
+
+Example: netflow-tui hello --compare server.strace   each syscall step ✓/✗ against a real strace -f log`;
+
 const WHY_HELP = `Why is it so? (--at N --why SPEC): the step that last changed a value, and what it changed
   acceptq fd=3   synq fd=3   rcvq fd=4   sndq conn=2   runq p=0   rdllist   globrunq   rxring   txring   G6
   netflow-tui run hello --at 80 --why 'acceptq fd=3'                    the accept4 that emptied it
@@ -136,6 +142,8 @@ interface TuiFlags {
   break?: string[];
   at?: number;
   seed?: number;
+  compare?: string;
+  set?: string[];
 }
 
 async function tuiCommand(
@@ -152,7 +160,14 @@ async function tuiCommand(
     return EXIT_USAGE;
   }
   const { startTui } = await import('./tui/main.js');
-  await startTui({ scenarioPath: scenario, breaks: flags.break ?? [], at: flags.at, seed: flags.seed });
+  await startTui({
+    scenarioPath: scenario,
+    breaks: flags.break ?? [],
+    at: flags.at,
+    seed: flags.seed,
+    compare: flags.compare,
+    sets: flags.set ?? [],
+  });
   return undefined; // startTui sets process.exitCode itself
 }
 
@@ -262,7 +277,13 @@ function program(setCode: (code: number | undefined) => void): Command {
     .addOption(breakOption())
     .option('--at <n>', 'open with the cursor at step N', nonNegativeInt())
     .addOption(seedOption())
-    .addHelpText('after', `\n${BREAKPOINTS}`)
+    .option(
+      '-s, --set <key=value>',
+      'open the run with a scenario key changed, as diff --set (repeatable)',
+      collect,
+    )
+    .option('--compare <strace-log>', 'mark each syscall step ✓/✗ against a real strace -f log (see compare)')
+    .addHelpText('after', `\n${BREAKPOINTS}\n\n${TUI_KEYS}`)
     .action(async (scenario: string, flags: TuiFlags) =>
       setCode(
         await tuiCommand(
@@ -399,7 +420,7 @@ Examples:
     .argument('<scenario>', 'built-in name or .yaml file')
     .option('-s, --set <key=value>', 'change one scenario key (repeatable)', collect)
     .option('--json', 'one JSON object: { scenario, changes, identical, divergence, original, fork }')
-    .option('--tui', 'the two runs side by side in the terminal, kept at the same virtual time as you step')
+    .option('--tui', 'the two runs side by side in the terminal (as f in the TUI; 1 or 2 keeps a side)')
     .addOption(seedOption())
     .addHelpText('after', DIFF_EXAMPLES)
     .action(async (scenario: string, flags: DiffFlags) => {

@@ -213,7 +213,7 @@ describe('diff --tui and quiz in a real terminal (tmux)', () => {
     keys(t, 'Enter');
     const s = await waitText(t, 'first divergence: step');
     expect(altScreenOn(t)).toBe(true);
-    expect(s).toContain('as written (main)');
+    expect(s).toContain('1 as written ◀ keys step this side');
     expect(s).toContain('with machine.nic.rxRing=256');
     keys(t, 'd');
     const at = await waitFor(t, (x) => /▶≠ +\d+ wire +A frame from/.test(x), 'the cursor on the divergence');

@@ -17,7 +17,7 @@ import { engine } from '../sim/engine.js';
 import type { TraceRecord } from '../sim/trace.js';
 import { fromStrace, fromTrace, segment } from './calls.js';
 import { type Comparison, compareSegments, comparisonJson, formatComparison } from './report.js';
-import { parseStrace, type RealCall, StraceError } from './strace.js';
+import { parseStrace, type RealCall, StraceError, type StraceLog } from './strace.js';
 
 const EXIT_OK = 0;
 const EXIT_BELOW = 1;
@@ -138,33 +138,46 @@ function guessScenario(real: readonly RealCall[], log: string, unfinished: numbe
   return best as Comparison;
 }
 
-/** Runs `compare`; resolves to the exit status. */
-export function compareCommand(opts: CompareOptions, io: CompareIO): number {
+/**
+ * Reads and parses a strace log; or the lines that say what is wrong with it (the file, its size, or
+ * `LOG:LINE: message` for a line that is not strace output). Used by `compare` and the TUI's --compare.
+ */
+export function readStraceLog(path: string): { text: string; parsed: StraceLog } | { errors: string[] } {
   let text: string;
   try {
-    const st = statSync(opts.log);
-    if (!st.isFile()) {
-      io.err(`${printable(opts.log)}: not a file`);
-      return EXIT_USAGE;
-    }
-    if (st.size > MAX_LOG_BYTES) {
-      io.err(`${printable(opts.log)}: ${st.size} bytes; compare reads logs up to ${MAX_LOG_BYTES} bytes`);
-      return EXIT_USAGE;
-    }
-    text = readFileSync(opts.log, 'utf8');
+    const st = statSync(path);
+    if (!st.isFile()) return { errors: [`${printable(path)}: not a file`] };
+    if (st.size > MAX_LOG_BYTES)
+      return {
+        errors: [`${printable(path)}: ${st.size} bytes; compare reads logs up to ${MAX_LOG_BYTES} bytes`],
+      };
+    text = readFileSync(path, 'utf8');
   } catch (e) {
-    io.err(`${printable(opts.log)}: cannot read the log: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    return EXIT_USAGE;
+    return {
+      errors: [`${printable(path)}: cannot read the log: ${(e as NodeJS.ErrnoException).code ?? String(e)}`],
+    };
   }
-  let parsed: ReturnType<typeof parseStrace>;
   try {
-    parsed = parseStrace(text);
+    return { text, parsed: parseStrace(text) };
   } catch (e) {
     if (!(e instanceof StraceError)) throw e;
-    io.err(`${printable(opts.log)}:${e.line}: ${e.message}`);
-    io.err('(expected the output of: strace -f -o LOG [-tt -T -yy -s 200] ./server)');
+    return {
+      errors: [
+        `${printable(path)}:${e.line}: ${e.message}`,
+        '(expected the output of: strace -f -o LOG [-tt -T -yy -s 200] ./server)',
+      ],
+    };
+  }
+}
+
+/** Runs `compare`; resolves to the exit status. */
+export function compareCommand(opts: CompareOptions, io: CompareIO): number {
+  const read = readStraceLog(opts.log);
+  if ('errors' in read) {
+    for (const e of read.errors) io.err(e);
     return EXIT_USAGE;
   }
+  const { parsed } = read;
   const log = basename(opts.log);
   let cmp: Comparison;
   try {

@@ -10,6 +10,7 @@ import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react'
 import type { Session } from '../debug/types.js';
 import type { StateView } from '../sim/viewtypes.js';
 import { ChangeSet } from './changes.js';
+import type { CompareMarks } from './compare-marks.js';
 import { type ControllerCtx, handleKey, playTick } from './controller.js';
 import { type ExportTarget, startExport } from './export-prompt.js';
 import { type GaugeSource, gaugeLines } from './gauges.js';
@@ -75,8 +76,16 @@ export interface AppProps {
   scenarioArg?: string;
   /** The seed given on the command line, if any (for `y`). */
   seed?: number;
+  /** The run's `--set` changes, if any (for `y`: a fork made the main run). */
+  sets?: readonly string[];
   /** Gauge series for the gauge strip (`t`); without it the strip says it has none. */
   gauges?: GaugeSource;
+  /** Opens the what-if split for `f` (forkhost.tsx); absent: `f` says it is not available here. */
+  startFork?: ControllerCtx['startFork'];
+  /** `--compare`: syscall steps checked against a real strace log (compare-marks.ts). */
+  compare?: CompareMarks;
+  /** A message for the status line from outside the app (the fork closing); shown when `id` changes. */
+  notice?: { id: number; text: string };
 }
 
 interface Snap {
@@ -101,7 +110,11 @@ export function App({
   inputActive = true,
   scenarioArg,
   seed,
+  sets,
   gauges,
+  startFork,
+  notice,
+  compare,
 }: AppProps) {
   const { exit } = useApp();
   const [ui, setUi] = useState<UiState>(
@@ -164,6 +177,7 @@ export function App({
       const r = gauges(spec);
       return r instanceof Float64Array ? undefined : r;
     },
+    startFork,
   };
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;
@@ -171,9 +185,14 @@ export function App({
   const tooSmall = computeLayout(columns, rows, ui).kind === 'too-small';
   const tooSmallRef = useRef(tooSmall);
   tooSmallRef.current = tooSmall;
+  // Deaf as soon as a frame says so: a listener detached in an effect would still take the keys typed
+  // before the effect runs (the fork split opening over the app, a quiz question).
+  const activeRef = useRef(inputActive);
+  activeRef.current = inputActive;
 
   useInput(
     (input, key) => {
+      if (!activeRef.current) return;
       let s = uiRef.current;
       for (const ev of toKeyEvents(input, key)) {
         // While the screen says "terminal too small", only quitting works: a key must not move the
@@ -183,8 +202,13 @@ export function App({
       }
       commit(s);
     },
-    { isActive: inputActive },
+    { isActive: true },
   );
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a notice is shown once, when its id changes
+  useEffect(() => {
+    if (notice) commit(uiReducer(uiRef.current, { type: 'message', text: notice.text }));
+  }, [notice?.id]);
 
   useEffect(() => {
     if (!ui.playing) return;
@@ -236,6 +260,7 @@ export function App({
       scroll: ui.scroll[n.pane],
       lens: lensSteps && ui.lens !== null ? { conn: ui.lens, steps: lensSteps } : undefined,
       matches: found instanceof Int32Array ? found : undefined,
+      compare,
     };
     const def = DEFS[n.pane];
     const content = def.content(args);
@@ -282,6 +307,7 @@ export function App({
         ui={ui}
         scenario={scenarioArg ?? session.name}
         seed={seed}
+        sets={sets}
         theme={theme}
         columns={columns}
         rows={rows}

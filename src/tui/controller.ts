@@ -36,6 +36,9 @@ export interface ControllerCtx {
   helpRange?(): { max: number; page: number };
   /** Why a gauge spec (`rcvq fd=4`) cannot be plotted, or undefined when it can. */
   checkGauge?(spec: string): { message: string; column?: number } | undefined;
+  /** Opens the what-if split (fork.ts) with the prompt's `KEY=VALUE` changes; the problem (column
+   * 1-based in the text), or undefined once open. Absent: no fork here (the quiz, tests). */
+  startFork?(text: string): { error: string; column?: number } | undefined;
 }
 
 /** The `moved` action for where the session is now: a small terminal's detail pane follows the step. */
@@ -308,6 +311,9 @@ function runNormal(s: UiState, ev: KeyEvent, ctx: ControllerCtx): UiState {
       if (!ctx.startExport)
         return apply(s, { type: 'message', text: 'export: run netflow-tui export instead' });
       return apply(s, { type: 'open-prompt', prompt: 'export' });
+    case 'fork':
+      if (!ctx.startFork) return apply(s, { type: 'message', text: 'fork: use netflow-tui diff --tui here' });
+      return apply(s, { type: 'open-prompt', prompt: 'fork' });
     case 'quit':
       return apply(s, { type: 'quit' });
     default:
@@ -414,6 +420,11 @@ function runPrompt(s: UiState, ev: KeyEvent, ctx: ControllerCtx): UiState {
         const bad = ctx.checkGauge(text.trim());
         if (bad) return apply(s, { type: 'prompt-error', message: bad.message, column: bad.column });
         return apply(s, { type: 'close' }, { type: 'gauge', on: true, spec: text.trim() });
+      }
+      if (s.mode.prompt === 'fork') {
+        const bad = ctx.startFork?.(text);
+        if (bad) return apply(s, { type: 'prompt-error', message: bad.error, column: bad.column });
+        return apply(s, { type: 'close' });
       }
       if (s.mode.prompt === 'export') {
         const p = parseExportPrompt(text, session.total);

@@ -8,11 +8,14 @@
  */
 import { existsSync } from 'node:fs';
 import { EXTENSIONS, type ExportFormat, FORMATS } from '../export/formats.js';
+import type { Scenario } from '../scenario/schema.js';
 
 /** What the TUI knows to export: the scenario as the command line named it. */
 export interface ExportTarget {
   scenarioPath: string;
   seed?: number;
+  /** The scenario itself when it is not the file's (a fork made the main run: the file plus --set). */
+  scenario?: Scenario;
 }
 
 export interface ExportRequest {
@@ -71,7 +74,13 @@ export function startExport(
   if (existsSync(file) && !req.force) return `${file} already exists: add "force" to overwrite it`;
   void import('../export/export.js')
     .then(({ exportRun }) =>
-      exportRun({ scenarioPath: target.scenarioPath, seed: target.seed, ...req, output: file }),
+      exportRun({
+        scenarioPath: target.scenarioPath,
+        scenario: target.scenario,
+        seed: target.seed,
+        ...req,
+        output: file,
+      }),
     )
     .then(
       (r) => report(`wrote ${r.path} (${r.format}, ${r.bytes} B)`, 'info'),

@@ -11,8 +11,8 @@
  *
  * A binding belongs to one context: `normal` (the panes), `bplist` (the breakpoint list), `anomalies`
  * (the anomaly list), `await` (the letter after `m` or `'`), `prompt` (goto, breakpoint, search or
- * gauge: unbound printable characters are typed into it), `help`, or `box` (a read-only box: the
- * bytes inspector, the share line).
+ * gauge: unbound printable characters are typed into it), `help`, `box` (a read-only box: the
+ * bytes inspector, the share line), or `fork` (the what-if split, ./fork.ts).
  *
  * `n` is both "step forward" (as ARCHITECTURE §6 has it) and "next match": after a `/` search it goes
  * to the next match, `N` to the previous one; Esc clears the search and `n` steps again.
@@ -67,21 +67,30 @@ export type Command =
   | 'close'
   | 'submit'
   | 'erase'
-  | 'cancel';
+  | 'cancel'
+  | 'fork'
+  | 'fork-diff-next'
+  | 'fork-diff-first'
+  | 'fork-sync'
+  | 'fork-lead'
+  | 'fork-keep-original'
+  | 'fork-keep-fork';
 
-export type Context = 'normal' | 'bplist' | 'anomalies' | 'await' | 'prompt' | 'help' | 'box';
+export type Context = 'normal' | 'bplist' | 'anomalies' | 'await' | 'prompt' | 'help' | 'box' | 'fork';
 
 export type Category =
   | 'Move'
   | 'Find and mark'
   | 'What went wrong'
   | 'Look closer'
+  | 'What if'
   | 'Breakpoints'
   | 'Play'
   | 'Panes'
   | 'General'
   | 'Breakpoint list'
   | 'Anomaly list'
+  | 'Fork split'
   | 'Prompt'
   | 'Help';
 
@@ -258,6 +267,13 @@ export const KEYMAP: readonly Binding[] = [
     context: 'normal',
   },
   {
+    command: 'fork',
+    keys: ['f'],
+    description: 'what if? fork the run with a change (KEY=VALUE, as diff --set) and step both side by side',
+    category: 'What if',
+    context: 'normal',
+  },
+  {
     command: 'break-add',
     keys: ['b'],
     description: 'add a breakpoint (prompt), e.g. syscall:accept4',
@@ -395,6 +411,78 @@ export const KEYMAP: readonly Binding[] = [
     context: 'bplist',
   },
   { command: 'quit', keys: ['C-c'], description: 'quit', category: 'Breakpoint list', context: 'bplist' },
+  {
+    command: 'step',
+    keys: ['right', 'l', 'n'],
+    description: 'step the leading side forward; the other follows',
+    category: 'Fork split',
+    context: 'fork',
+  },
+  {
+    command: 'back',
+    keys: ['left', 'h', 'p'],
+    description: 'step the leading side back',
+    category: 'Fork split',
+    context: 'fork',
+  },
+  { command: 'first', keys: ['home'], description: 'first step', category: 'Fork split', context: 'fork' },
+  { command: 'last', keys: ['end'], description: 'last step', category: 'Fork split', context: 'fork' },
+  {
+    command: 'fork-diff-next',
+    keys: ['d'],
+    description: 'next point where the two traces start to differ',
+    short: 'next difference',
+    category: 'Fork split',
+    context: 'fork',
+  },
+  {
+    command: 'fork-diff-first',
+    keys: ['D'],
+    description: 'the first divergence (marked ≠)',
+    category: 'Fork split',
+    context: 'fork',
+  },
+  {
+    command: 'fork-sync',
+    keys: ['t'],
+    description: 'the other side follows by virtual time / by step number',
+    short: 'time/step',
+    category: 'Fork split',
+    context: 'fork',
+  },
+  {
+    command: 'fork-lead',
+    keys: ['s'],
+    description: 'step the other side (it leads, this one follows)',
+    short: 'swap',
+    category: 'Fork split',
+    context: 'fork',
+  },
+  {
+    command: 'fork-keep-original',
+    keys: ['1'],
+    description: 'keep the run as written as the main run (the split closes)',
+    short: 'keep left',
+    category: 'Fork split',
+    context: 'fork',
+  },
+  {
+    command: 'fork-keep-fork',
+    keys: ['2'],
+    description: 'make the fork the main run (the split closes; every key works on it)',
+    short: 'keep fork',
+    category: 'Fork split',
+    context: 'fork',
+  },
+  {
+    command: 'close',
+    keys: ['escape', 'f'],
+    description: 'close the fork (back to the run as written)',
+    short: 'close',
+    category: 'Fork split',
+    context: 'fork',
+  },
+  { command: 'quit', keys: ['q', 'C-c'], description: 'quit', category: 'Fork split', context: 'fork' },
   {
     command: 'submit',
     keys: ['return'],
@@ -613,7 +701,7 @@ export function bindingsByCategory(ctx: Context): [Category, Binding[]][] {
 /** The key map as a Markdown table (for the README): normal keys, then the breakpoint list's. */
 export function keymapMarkdown(): string {
   const rows = ['| key | action |', '|---|---|'];
-  for (const ctx of ['normal', 'bplist', 'anomalies', 'prompt', 'help'] as const) {
+  for (const ctx of ['normal', 'bplist', 'anomalies', 'fork', 'prompt', 'help'] as const) {
     for (const [cat, list] of bindingsByCategory(ctx)) {
       for (const b of list) {
         const keys = b.label ? `\`${b.label}\`` : b.keys.map((k) => `\`${keyLabel(k)}\``).join(' ');

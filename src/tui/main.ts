@@ -9,6 +9,7 @@
  * type `reset`. Every message goes through sanitizeLines (a spec or file name from the user). Ink, React and chalk are imported only here, after the `CI` variable is dropped (Ink draws
  * nothing while it is set), so the other commands stay fast.
  */
+import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import ansiEscapes from 'ansi-escapes';
 import { createSession } from '../debug/session.js';
@@ -18,6 +19,8 @@ import { loadScenarioFile } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { engine } from '../sim/engine.js';
 import { sanitizeLines } from '../text/sanitize.js';
+import { applyChanges } from '../whatif/set.js';
+import { type CompareMarks, loadCompareMarks } from './compare-marks.js';
 import { claimMarker, RESET_HINT } from './marker.js';
 
 export interface TuiOptions {
@@ -31,8 +34,12 @@ export interface TuiOptions {
   seed?: number;
   /** Run the scenario's quiz (src/quiz/tui.tsx) over the app: generated questions of each kind. */
   quiz?: { perKind?: number };
-  /** Instead of the app: the run and a fork with these `--set` changes side by side (src/whatif/tui.tsx). */
+  /** Open with the run and a fork with these `--set` changes side by side (./forkhost.tsx). */
   fork?: { sets: string[]; scenario: Scenario };
+  /** `--set KEY=VALUE` changes to the scenario (../whatif/set.ts), as `diff` takes them. */
+  sets?: string[];
+  /** A real strace log to check the run's syscalls against (./compare-marks.ts). */
+  compare?: string;
 }
 
 /** Exit code for bad input (usage, YAML, schema, a bad breakpoint). */
@@ -45,10 +52,14 @@ function fail(message: string): void {
 }
 
 /** The session for the options (and its scenario), or undefined after reporting what is wrong. */
-function prepare(opts: TuiOptions): { session: Session; scenario: Scenario } | undefined {
+function prepare(
+  opts: TuiOptions,
+): { session: Session; scenario: Scenario; compare?: CompareMarks } | undefined {
   let scenario: Scenario;
   try {
-    scenario = loadScenarioFile(resolveScenario(opts.scenarioPath));
+    const path = resolveScenario(opts.scenarioPath);
+    const sets = opts.sets ?? [];
+    scenario = sets.length ? applyChanges(readFileSync(path, 'utf8'), path, sets) : loadScenarioFile(path);
   } catch (e) {
     process.stderr.write(`${sanitizeLines(e instanceof Error ? e.message : String(e))}\n`);
     process.exitCode = EXIT_USAGE;
@@ -70,13 +81,18 @@ function prepare(opts: TuiOptions): { session: Session; scenario: Scenario } | u
     }
     session.goto(opts.at);
   }
-  return { session, scenario };
+  const compare = opts.compare === undefined ? undefined : loadCompareMarks(opts.compare, session);
+  if (compare && 'errors' in compare) {
+    fail(`--compare: ${compare.errors.join('\n')}`);
+    return undefined;
+  }
+  return { session, scenario, compare };
 }
 
 export async function startTui(opts: TuiOptions): Promise<void> {
   const prepared = prepare(opts);
   if (!prepared) return;
-  const { session, scenario } = prepared;
+  const { session, scenario, compare } = prepared;
   const { stdin, stdout } = process;
   if (!stdin.isTTY || !stdout.isTTY) {
     fail(
@@ -89,9 +105,9 @@ export async function startTui(opts: TuiOptions): Promise<void> {
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
 
-  const [{ render }, { appElement }, { makeTheme }, { default: chalk }, { gaugeSource }] = await Promise.all([
+  const [{ render }, host, { makeTheme }, { default: chalk }, { gaugeSource }] = await Promise.all([
     import('ink'),
-    import('./app.js'),
+    import('./forkhost.js'),
     import('./theme.js'),
     import('chalk'),
     import('./gauges.js'),
@@ -108,27 +124,26 @@ export async function startTui(opts: TuiOptions): Promise<void> {
         seed: opts.seed,
       })
     : [];
-  const forkView = opts.fork ? await import('../whatif/tui.js') : undefined;
-  const forkSession = opts.fork ? createSession(engine, opts.fork.scenario, { seed: opts.seed }) : undefined;
   const element = () => {
     const props = {
       session,
       theme,
       columns: stdout.columns || 80,
       rows: stdout.rows || 24,
-      exportTarget: { scenarioPath: opts.scenarioPath, seed: opts.seed },
+      exportTarget: {
+        scenarioPath: opts.scenarioPath,
+        seed: opts.seed,
+        scenario: opts.sets?.length ? scenario : undefined,
+      },
       scenarioArg: opts.scenarioPath,
       seed: opts.seed,
       gauges,
+      compare,
     };
-    if (forkView && forkSession)
-      return forkView.forkElement({
-        ...props,
-        original: session,
-        fork: forkSession,
-        label: opts.fork!.sets.join(', '),
-      });
-    return quiz ? quiz.quizElement({ ...props, questions }) : appElement(props);
+    const base = { scenarioPath: opts.scenarioPath, seed: opts.seed, sets: opts.sets ?? [] };
+    return quiz
+      ? quiz.quizElement({ ...props, questions })
+      : host.forkHostElement({ ...props, base, openWith: opts.fork?.sets });
   };
 
   let instance: ReturnType<typeof render> | undefined;

@@ -5,7 +5,7 @@
  * nothing else. The debugger Session is not in here; controller.ts moves it and then reports what
  * happened with these actions.
  *
- * Modes: normal ⇄ help (scrolls); normal ⇄ prompt (goto | break | search | gauge | why | export); normal ⇄ bplist →
+ * Modes: normal ⇄ help (scrolls); normal ⇄ prompt (goto | break | search | gauge | why | export | fork); normal ⇄ bplist →
  * prompt (break); normal ⇄ await (the letter after `m` or `'`); normal ⇄ anomalies (the list);
  * normal ⇄ share / bytes (read-only boxes). Closing any of them returns to normal.
  *
@@ -34,7 +34,7 @@ export const PANE_TITLES: Record<PaneId, string> = {
 export const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] as const;
 export const DEFAULT_SPEED = 2;
 
-export type PromptKind = 'goto' | 'break' | 'search' | 'gauge' | 'why' | 'export';
+export type PromptKind = 'goto' | 'break' | 'search' | 'gauge' | 'why' | 'export' | 'fork';
 
 /** The gauge the strip plots until the user picks another with `T` (a watch's gauge spec). */
 export const DEFAULT_GAUGE = 'acceptq';

@@ -13,7 +13,7 @@ const KEY_COL = 14;
 /** Content columns below which the help stays in one column: two would cut most descriptions. */
 const TWO_COLUMNS_MIN = 110;
 /** The key map contexts the help lists, in this order. */
-const HELP_CONTEXTS: readonly Context[] = ['normal', 'bplist', 'anomalies', 'help'];
+const HELP_CONTEXTS: readonly Context[] = ['normal', 'bplist', 'anomalies', 'fork', 'help'];
 
 function section(ctx: Context, theme: Theme, width: number): string[][] {
   return bindingsByCategory(ctx).map(([cat, list]) => [

@@ -1,5 +1,5 @@
 /**
- * The goto, breakpoint, why and export prompts. What the user typed, a block cursor, and, after a failed Enter, the
+ * The goto, breakpoint, why, export and fork prompts. What the user typed, a block cursor, and, after a failed Enter, the
  * error under it: for a breakpoint spec a `^` under the column the grammar stopped at.
  */
 import type { Mode } from '../reducer.js';
@@ -45,6 +45,9 @@ export function promptLines(mode: PromptMode, theme: Theme, width: number, last:
   } else if (mode.prompt === 'gauge') {
     lines.push(theme.dim('acceptq · acceptq fd=3 · rcvq fd=4 · sndq fd=4 · runq p=0 · globrunq · rdllist'));
     lines.push(theme.dim('     rxring · txring · synq (the gauges of watch breakpoints)'));
+  } else if (mode.prompt === 'fork') {
+    lines.push(theme.dim('KEY=VALUE, as diff --set: machine.gomaxprocs=1 · machine.tcp.somaxconn=4096'));
+    lines.push(theme.dim('     machine.nic.rxRing=256 · server.routes.0.cpu=5ms · several: a=1; b=2'));
   } else if (mode.prompt === 'export') {
     lines.push(theme.dim('FORMAT [FILE] [N-M] [force]: pcapng pcap perfetto strace schedtrace jsonl'));
     lines.push(theme.dim(`e.g. pcapng · perfetto run.json · strace 0-${last} · pcap out.pcap force`));
@@ -62,6 +65,7 @@ const PROMPT_TITLES: Record<PromptMode['prompt'], string> = {
   gauge: 'Gauge to plot',
   why: 'Why?',
   export: 'Export the run',
+  fork: 'What if? Fork the run with a change',
 };
 
 export interface PromptOverlayProps {

@@ -17,8 +17,12 @@ export function shellWord(s: string): string {
 }
 
 /** `netflow-tui hello --at 83 --break syscall:accept4`: the command that reopens this moment. */
-export function shareCommand(session: Session, opts: { scenario: string; seed?: number }): string {
+export function shareCommand(
+  session: Session,
+  opts: { scenario: string; seed?: number; sets?: readonly string[] },
+): string {
   const words = ['netflow-tui', opts.scenario, '--at', String(session.cursor)];
+  for (const s of opts.sets ?? []) words.push('--set', s);
   if (opts.seed !== undefined) words.push('--seed', String(opts.seed));
   for (const b of session.breakpoints()) if (b.enabled) words.push('--break', b.spec);
   return words.map(shellWord).join(' ');
@@ -29,14 +33,16 @@ export interface ShareOverlayProps {
   ui: UiState;
   scenario: string;
   seed?: number;
+  /** The run's `--set` changes (a fork made the main run). */
+  sets?: readonly string[];
   theme: Theme;
   columns: number;
   rows: number;
 }
 
-export function ShareOverlay({ session, ui, scenario, seed, theme, columns, rows }: ShareOverlayProps) {
+export function ShareOverlay({ session, ui, scenario, seed, sets, theme, columns, rows }: ShareOverlayProps) {
   const width = Math.min(columns - 2, 140);
-  const cmd = sanitize(shareCommand(session, { scenario, seed }));
+  const cmd = sanitize(shareCommand(session, { scenario, seed, sets }));
   const lines = [
     theme.dim('This command reopens this moment (select it to copy):'),
     '',

@@ -11,6 +11,7 @@
  */
 import type { Change } from '../../sim/steplog.js';
 import { formatTime } from '../../sim/trace.js';
+import type { StepVerdict } from '../compare-marks.js';
 import { KIND_ABOUT } from '../kinds.js';
 import { sanitize } from '../sanitize.js';
 import { STAGE_ABOUT, stageOf } from '../stage.js';
@@ -31,6 +32,7 @@ function narrationContent({
   width,
   height,
   scroll,
+  compare,
 }: PaneArgs): PaneContent {
   const w = Math.max(10, width);
   const blocks: Block[] = [];
@@ -47,6 +49,7 @@ function narrationContent({
     for (const l of wrap(`note: ${sanitize(note)}`, w)) blocks.push(theme.warn(l));
   }
   if (r.fn) for (const l of wrap(`models ${sanitize(r.fn)}`, w)) blocks.push(theme.accent(l));
+  if (compare) blocks.push(...realLines(compare.at(r.step), w, theme));
   const list = changes.matching(/./);
   const changed = list.length ? list.map(changeText).join(' · ') : 'nothing (this step only explains)';
   for (const l of wrap(sanitize(`changed: ${changed}`), w)) blocks.push(theme.changed(l));
@@ -59,6 +62,20 @@ function narrationContent({
   const stage = stageOf(r);
   if (stage) for (const l of wrap(`journey: ${stage} — ${STAGE_ABOUT[stage]}`, w)) blocks.push(theme.dim(l));
   return withMore(blocks, scroll, height, theme);
+}
+
+/** `--compare`: the real log line this step was lined up with, and real calls missing before it. */
+function realLines(v: StepVerdict | undefined, w: number, theme: PaneArgs['theme']): string[] {
+  if (!v) return [];
+  const out: string[] = [];
+  for (const m of v.missing)
+    out.push(...wrap(sanitize(`✗ real only, line ${m.line}: ${m.text}`), w).map((l) => theme.error(l)));
+  const head = v.ok ? '✓ real' : '✗ real';
+  const text = v.real
+    ? `${head}${v.status === 'reordered' ? ' (reordered)' : ''}, line ${v.real.line}: ${v.real.text}`
+    : `${head}: no such call in the log here (the simulation makes it, the real server did not)`;
+  out.push(...wrap(sanitize(text), w).map((l) => (v.ok ? theme.accent(l) : theme.error(l))));
+  return out;
 }
 
 /**

@@ -3,7 +3,9 @@
  * The current record is marked `▶` (and drawn inverse with colour), records that match an enabled
  * breakpoint `●`, records matching the `/` search `/`. The window is centred on the cursor; scrolling
  * moves it away, and moving the cursor re-centres it. Under the request lens (`r`) only that
- * connection's records are listed, and the title says how many of the run's they are.
+ * connection's records are listed, and the title says how many of the run's they are. With
+ * `--compare LOG`, a third mark column says whether each syscall step matched the real log (✓) or
+ * not (✗), and the title gives the score.
  */
 
 import type { TraceRecord } from '../../sim/trace.js';
@@ -42,7 +44,8 @@ function timelineContent(args: PaneArgs): PaneContent {
   const lines = recs.map((r) => {
     const here = r.step === cursor;
     const hit = session.isHit(r.step);
-    const mark = `${here ? '▶' : ' '}${hit ? '●' : isMatch(r.step) ? '/' : ' '}`;
+    const real = args.compare ? (args.compare.at(r.step)?.ok ?? ' ') : '';
+    const mark = `${here ? '▶' : ' '}${hit ? '●' : isMatch(r.step) ? '/' : ' '}${real === true ? '✓' : real === false ? '✗' : real}`;
     const head = `${mark}${padLeft(String(r.step), digits)} ${padLeft(formatTime(r.t_ns), 11)} `;
     const layer = pad(r.layer, 7);
     // Cut here, on plain text, so Ink does not have to slice a styled line.
@@ -57,9 +60,10 @@ function timelineContent(args: PaneArgs): PaneContent {
 }
 
 export const timelinePane: PaneDef = {
-  title: ({ session, lens }) =>
-    lens
+  title: ({ session, lens, compare }) =>
+    (lens
       ? `Timeline · lens conn ${lens.conn}: ${lens.steps.length} of ${session.total} events`
-      : `Timeline · ${session.total} events`,
+      : `Timeline · ${session.total} events`) +
+    (compare ? ` · vs real log: ${compare.matched}/${compare.total} ✓ (${compare.percent} %)` : ''),
   content: timelineContent,
 };

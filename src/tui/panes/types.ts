@@ -8,6 +8,7 @@ import type { Session } from '../../debug/types.js';
 import type { TraceRecord } from '../../sim/trace.js';
 import type { StateView } from '../../sim/viewtypes.js';
 import type { ChangeSet } from '../changes.js';
+import type { CompareMarks } from '../compare-marks.js';
 import type { PaneContent } from '../text.js';
 import type { Theme } from '../theme.js';
 
@@ -28,6 +29,8 @@ export interface PaneArgs {
   lens?: { conn: number; steps: Int32Array };
   /** Steps matching the `/` search, ascending: the timeline marks them. */
   matches?: Int32Array;
+  /** `--compare`: each syscall step's verdict against a real strace log (../compare-marks.ts). */
+  compare?: CompareMarks;
 }
 
 export interface PaneDef {
