@@ -991,7 +991,12 @@ export class DebugSession<M> implements Session {
 
   notesAt(i: number): string[] {
     if (i < 0 || i >= this.total || this.notes.length === 0) return [];
-    const pending = this.notes.filter((n) => n.bp.type === 'watch' && !n.hitSet);
+    // A watch note's hits cost a replay of the whole run: not while it records, nor on a long run
+    // (minutes on c10k; watch breakpoints are left uncounted there for the same reason).
+    const pending =
+      this.rec || this.total > KEEP_RECORDS_UP_TO
+        ? []
+        : this.notes.filter((n) => n.bp.type === 'watch' && !n.hitSet);
     if (pending.length) {
       const lists = this.watchHits(pending.map((n) => n.bp as WatchBreakpoint));
       pending.forEach((n, j) => {
