@@ -302,12 +302,15 @@ export class DebugSession<M> implements Session {
     const { engine } = this;
     const m = rec.m;
     const deadline = performance.now() + budgetMs;
+    const from = rec.events;
     let t0 = performance.now();
     const out = this.out;
     const quiet = { text: false };
     let done = false;
     for (;;) {
-      if ((rec.events & (RECORD_CLOCK_EVERY - 1)) === 0 && performance.now() > deadline) break;
+      // Every slice makes progress (at least up to the next clock reading), whatever its budget.
+      const clock = (rec.events & (RECORD_CLOCK_EVERY - 1)) === 0 && rec.events !== from;
+      if (clock && performance.now() > deadline) break;
       out.length = 0;
       if (!engine.step(m, out, this.full ? undefined : quiet)) {
         done = true;
