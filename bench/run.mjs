@@ -1,5 +1,6 @@
 // `npm run bench`: measures simulation speed, seeking, TUI frames, memory and start-up against the
-// targets of issue 6 (../shared/PERFORMANCE.md). Prints a table; `--json` prints one JSON object
+// targets of issue 11 (its table; ../shared/PERFORMANCE.md). `open_c10k_first_frame_ms` stops at the
+// first frame drawn while c10k still records (its status line shows `step 0/N │ recording… …`). Prints a table; `--json` prints one JSON object
 // instead; `--quick` runs small sizes for CI and judges nothing. Exits 0 either way: misses are
 // reported (MISS), not asserted.
 //
@@ -222,16 +223,16 @@ if (json) {
 const targets = {
   sim_events_per_s: ['≥ 1,000,000', (v) => v >= 1_000_000],
   bare_loop_events_per_s: ['(ceiling)', null],
-  sim_vs_bare: ['(ratio)', null],
+  sim_vs_bare: ['≥ 0.5', (v) => v >= 0.5],
   trace_events: ['≥ 1,000,000', (v) => v >= 1_000_000],
   goto_p50_ms: ['', null],
-  goto_p99_ms: ['≤ 16.7', (v) => v <= 16.7],
-  back_p99_ms: ['≤ 2', (v) => v <= 2],
+  goto_p99_ms: ['≤ 30', (v) => v <= 30],
+  back_p99_ms: ['≤ 5', (v) => v <= 5],
   frame_p50_ms: ['≤ 10', (v) => v <= 10],
   frame_p99_ms: ['≤ 33', (v) => v <= 33],
   rss_mb: ['≤ 512', (v) => v <= 512],
-  help_ms: ['≤ 200', (v) => v <= 200],
-  first_frame_ms: ['≤ 400', (v) => v <= 400],
+  help_ms: ['≤ 120', (v) => v <= 120],
+  first_frame_ms: ['≤ 300', (v) => v <= 300],
   key_p50_ms: ['', null],
   key_p99_ms: ['≤ 33', (v) => v <= 33],
   key_p50_ms_c10k: ['', null],

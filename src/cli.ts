@@ -14,7 +14,9 @@
  * Exit codes: 0 ok; 1 the scenario ran but failed an expectation (from `run`), or an internal error;
  * 2 bad input: usage, an unknown scenario, YAML or schema problems. Errors are one message on
  * stderr, never a stack trace. Start-up stays fast: Ink, React and the TUI load only by the dynamic
- * import in the `tui` action, and the simulator only when `run` or the TUI needs it.
+ * import in the `tui` action, and the simulator only when `run` or the TUI needs it; the YAML loader
+ * (yaml, zod) only for a scenario file that is not a built-in (built-ins are validated at build time:
+ * scenario/builtin.ts), so `--help`, `list` and opening a built-in load neither.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
@@ -22,9 +24,9 @@ import type { RunOptions } from './commands/run-options.js';
 import type { ExportFlags } from './export/command.js';
 import { FORMATS } from './export/formats.js';
 import { EXPORT_EXAMPLES } from './export/help.js';
-import { listBuiltins, resolveScenario, UnknownScenarioError } from './scenario/builtin.js';
-import { scenarioJsonSchemaText } from './scenario/jsonschema.js';
-import { formatProblem, loadScenarioFile, printable, ScenarioError } from './scenario/load.js';
+import { listBuiltins, openScenario, resolveScenario, UnknownScenarioError } from './scenario/builtin.js';
+import { formatProblem, printable, ScenarioError } from './scenario/problem.js';
+import type { Scenario } from './scenario/schema.js';
 import { sanitizeLines } from './text/sanitize.js';
 
 const EXIT_OK = 0;
@@ -105,19 +107,24 @@ interface CompareFlags {
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-/** Loads the scenario the user named (built-in or file), to report its problems before anything runs. */
-function checkScenario(arg: string, commands: readonly string[] = []): string {
+/**
+ * Opens the scenario the user named (built-in or file), to report its problems before anything runs;
+ * the command then reuses it (openedScenario): each scenario is parsed once.
+ */
+async function checkScenario(
+  arg: string,
+  commands: readonly string[] = [],
+): Promise<{ path: string; scenario: Scenario }> {
   const path = resolveScenario(arg, commands);
-  loadScenarioFile(path);
-  return path;
+  return { path, scenario: await openScenario(path) };
 }
 
 /** `check`: every file's problems on stderr, `file: ok` on stdout; 2 if any file has a problem. */
-function checkCommand(files: string[]): number {
+async function checkCommand(files: string[]): Promise<number> {
   let code = EXIT_OK;
   for (const arg of files) {
     try {
-      loadScenarioFile(resolveScenario(arg));
+      await openScenario(resolveScenario(arg));
       process.stdout.write(`${printable(arg)}: ok\n`);
     } catch (e) {
       if (e instanceof ScenarioError) {
@@ -131,8 +138,8 @@ function checkCommand(files: string[]): number {
   return code;
 }
 
-function listCommand(): number {
-  const all = listBuiltins();
+async function listCommand(): Promise<number> {
+  const all = await listBuiltins();
   const width = Math.max(0, ...all.map((b) => b.name.length)) + 2;
   for (const b of all) process.stdout.write(`${b.name.padEnd(width)}${printable(b.description)}\n`);
   return EXIT_OK;
@@ -151,7 +158,7 @@ async function tuiCommand(
   flags: TuiFlags,
   commands: string[],
 ): Promise<number | undefined> {
-  checkScenario(scenario, commands);
+  const opened = await checkScenario(scenario, commands);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     process.stderr.write(
       'netflow-tui: the TUI needs a terminal (stdin and stdout must both be TTYs).\n' +
@@ -162,6 +169,7 @@ async function tuiCommand(
   const { startTui } = await import('./tui/main.js');
   await startTui({
     scenarioPath: scenario,
+    scenario: flags.set?.length ? undefined : opened.scenario,
     breaks: flags.break ?? [],
     at: flags.at,
     seed: flags.seed,
@@ -184,7 +192,7 @@ interface RunFlags {
 
 async function runCli(scenario: string, flags: RunFlags): Promise<number> {
   const opts: RunOptions = {
-    scenarioPath: checkScenario(scenario),
+    scenarioPath: (await checkScenario(scenario)).path,
     json: flags.json === true,
     notes: flags.notes === true,
     breaks: flags.break ?? [],
@@ -264,8 +272,9 @@ function program(setCode: (code: number | undefined) => void): Command {
         process.env.FORCE_COLOR = '0';
         process.env.NO_COLOR = '1';
       }
-      // Quiz items' `at` specs are checked at load by the breakpoint grammar, loaded only when needed.
-      if (!['list', 'schema'].includes(action.name())) await import('./quiz/spec.js');
+      // Quiz items' `at` specs are checked at load by the breakpoint grammar, loaded only when needed
+      // (openScenario, which `tui`, `list` and `check` use, loads it with the YAML loader).
+      if (!['list', 'schema', 'tui', 'check'].includes(action.name())) await import('./quiz/spec.js');
     });
   root.configureHelp({ sortSubcommands: false, showGlobalOptions: true });
 
@@ -379,7 +388,7 @@ Examples:
     .addHelpText('after', EXPORT_EXAMPLES)
     .action(async (scenario: string, flags: ExportFlags) => {
       const { exportCommand } = await import('./export/command.js');
-      setCode(await exportCommand(checkScenario(scenario), flags));
+      setCode(await exportCommand((await checkScenario(scenario)).path, flags));
     });
 
   root
@@ -387,13 +396,13 @@ Examples:
     .summary('validate scenario files')
     .description('Validate scenario files. Each problem is printed as file:line:col: message.')
     .argument('<file...>', 'scenario files (or built-in names)')
-    .action((files: string[]) => setCode(checkCommand(files)));
+    .action(async (files: string[]) => setCode(await checkCommand(files)));
 
   root
     .command('list')
     .summary('list the built-in scenarios')
     .description('List the built-in scenarios, one a line: name and description.')
-    .action(() => setCode(listCommand()));
+    .action(async () => setCode(await listCommand()));
 
   root
     .command('schema')
@@ -402,7 +411,8 @@ Examples:
       'Print the JSON Schema (draft-07) of the scenario format. Point your editor at it with a first\n' +
         'line like: # yaml-language-server: $schema=./scenario.schema.json',
     )
-    .action(() => {
+    .action(async () => {
+      const { scenarioJsonSchemaText } = await import('./scenario/jsonschema.js');
       process.stdout.write(scenarioJsonSchemaText());
       setCode(EXIT_OK);
     });
@@ -480,7 +490,7 @@ Examples:
         process.stdin.isTTY &&
         process.stdout.isTTY;
       if (interactive) {
-        checkScenario(scenario);
+        await checkScenario(scenario);
         const { startTui } = await import('./tui/main.js');
         await startTui({
           scenarioPath: scenario,

@@ -8,13 +8,15 @@ import { fileURLToPath } from 'node:url';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
-import { builtinNames } from '../src/scenario/builtin.js';
+import { builtinNames, COMPILED_BUILTINS_FILE } from '../src/scenario/builtin.js';
+import { compileBuiltins } from '../src/scenario/compile.js';
 import { buildCli } from './build-cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 let out: string;
 let metafile: Metafile;
 let fixtures: string;
+let compiled: string;
 
 beforeAll(async () => {
   mkdirSync(join(ROOT, 'tmp'), { recursive: true });
@@ -22,6 +24,9 @@ beforeAll(async () => {
   // A private bundle (test/build-cli.ts), with the metafile.
   const result = await buildCli(out, { metafile: true });
   metafile = result.metafile!;
+  // As scripts/build.mjs does: the built-ins validated, next to the bundle.
+  compiled = JSON.stringify(compileBuiltins());
+  writeFileSync(join(out, COMPILED_BUILTINS_FILE), compiled);
   fixtures = join(out, 'fixtures');
   mkdirSync(fixtures);
   const head = 'name: t\ndescription: a test\n';
@@ -208,12 +213,14 @@ describe('usage', () => {
 });
 
 describe('start-up', () => {
-  /** Every input file the entry chunk loads without a dynamic import. */
-  function staticInputs(): string[] {
+  /** Every input file the chunk of `input` (the entry: src/cli.ts) loads without a dynamic import. */
+  function staticInputs(input = 'src/cli.ts'): string[] {
     const outputs = metafile.outputs;
-    const entry = Object.keys(outputs).find((o) => outputs[o]!.entryPoint?.endsWith('src/cli.ts'))!;
+    const start = Object.keys(outputs).find((o) =>
+      Object.keys(outputs[o]!.inputs).some((i) => i.endsWith(input)),
+    )!;
     const seen = new Set<string>();
-    const todo = [entry];
+    const todo = [start];
     while (todo.length > 0) {
       const o = todo.pop()!;
       if (seen.has(o)) continue;
@@ -224,15 +231,40 @@ describe('start-up', () => {
     return [...seen].flatMap((o) => Object.keys(outputs[o]!.inputs));
   }
 
-  it('the commands other than the TUI load neither Ink, React, the TUI nor the simulator', () => {
+  it('the commands other than the TUI load neither Ink, React, the TUI, the simulator nor the YAML loader', () => {
     const inputs = staticInputs();
-    expect(inputs.some((i) => i.includes('src/scenario/load.ts'))).toBe(true);
-    // The loader checks notes' breakpoint specs, whose grammar names the record kinds and gauges: the
-    // two small modules that define them (src/sim/trace.ts, src/sim/api.ts) may load, nothing else.
+    expect(inputs.some((i) => i.includes('src/scenario/builtin.ts'))).toBe(true);
+    // The breakpoint grammar names the record kinds and gauges: the two small modules that define
+    // them (src/sim/trace.ts, src/sim/api.ts) may load, nothing else of the simulator.
     const heavy = inputs.filter(
       (i) =>
-        /node_modules\/(ink|react)\/|src\/tui\/|src\/sim\//.test(i) && !/src\/sim\/(trace|api)\.ts$/.test(i),
+        /node_modules\/(ink|react|yaml|zod)\/|src\/tui\/|src\/sim\/|src\/scenario\/(load|schema)\.ts/.test(
+          i,
+        ) && !/src\/sim\/(trace|api)\.ts$/.test(i),
     );
     expect(heavy).toEqual([]);
+  });
+
+  it('opening a built-in in the TUI loads neither yaml nor zod (built-ins are compiled at build time)', () => {
+    const inputs = staticInputs('src/tui/main.ts');
+    expect(inputs.some((i) => i.includes('src/debug/session.ts'))).toBe(true);
+    expect(
+      inputs.filter((i) => /node_modules\/(yaml|zod)\/|src\/scenario\/(load|schema)\.ts/.test(i)),
+    ).toEqual([]);
+  });
+
+  it("a built-in opens from the build's JSON while its file is unchanged, else from its YAML", () => {
+    const file = join(out, COMPILED_BUILTINS_FILE);
+    const edited = JSON.parse(compiled);
+    edited.hello.scenario.description = 'as the build compiled it';
+    try {
+      writeFileSync(file, JSON.stringify(edited));
+      expect(cli('list').stdout).toMatch(/^hello +as the build compiled it$/m);
+      edited.hello.sha256 = '0'.repeat(64); // the file's text no longer matches: the YAML is loaded
+      writeFileSync(file, JSON.stringify(edited));
+      expect(cli('list').stdout).toMatch(/^hello +One GET \/hello/m);
+    } finally {
+      writeFileSync(file, compiled);
+    }
   });
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinNames, listBuiltins, resolveScenario, scenariosDir } from '../src/scenario/builtin.js';
+import { compileBuiltins } from '../src/scenario/compile.js';
 import { scenarioJsonSchema, scenarioJsonSchemaText } from '../src/scenario/jsonschema.js';
 import {
   loadScenarioFile,
@@ -265,8 +266,8 @@ describe('built-in scenarios', () => {
     );
   });
 
-  it('listBuiltins is sorted by name with descriptions', () => {
-    const all = listBuiltins();
+  it('listBuiltins is sorted by name with descriptions', async () => {
+    const all = await listBuiltins();
     const listed = all.map((b) => b.name);
     expect(listed).toEqual([...listed].sort());
     expect(listed).toEqual(builtinNames());
@@ -280,6 +281,15 @@ describe('built-in scenarios', () => {
       /unknown scenario "helo"; did you mean "hello"\?\nbuilt-in scenarios: .*about.*hello/,
     );
     expect(() => resolveScenario(dir)).toThrow(/is a directory/);
+  });
+});
+
+describe('built-ins compiled at build time (dist/builtins.json)', () => {
+  it('each is exactly what the YAML loader gives, after a JSON round trip', () => {
+    const compiled = JSON.parse(JSON.stringify(compileBuiltins()));
+    expect(Object.keys(compiled)).toEqual(builtinNames());
+    for (const name of builtinNames())
+      expect(compiled[name].scenario, name).toStrictEqual(loadScenarioFile(resolveScenario(name)));
   });
 });
 

@@ -13,8 +13,7 @@
 import type { Writable } from 'node:stream';
 import { AnswerError, type Graded, grade, parseAnswers } from '../quiz/grade.js';
 import { buildQuiz, letter, type Question } from '../quiz/quiz.js';
-import { loadOrReport } from '../scenario/builtin.js';
-import { printable } from '../scenario/load.js';
+import { loadOrReport, printable } from '../scenario/load.js';
 
 const EXIT_OK = 0;
 const EXIT_USAGE = 2;

@@ -42,7 +42,7 @@ import {
   watchHolds,
 } from '../debug/breakpoints.js';
 import { parseWhy, type WhySpec, whySteps } from '../debug/why.js';
-import { loadOrReport } from '../scenario/builtin.js';
+import { loadOrReport } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { engine, type Machine } from '../sim/engine.js';
 import { createExpectations } from '../sim/expect.js';

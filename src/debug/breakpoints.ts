@@ -25,7 +25,7 @@
  * the nearest real name: such a breakpoint could only ever have 0 hits.
  */
 
-import { closest } from '../scenario/load.js';
+import { closest } from '../scenario/problem.js';
 import type { Gauge, GaugeFilter, SimEngine } from '../sim/api.js';
 import { GAUGES } from '../sim/api.js';
 import { KINDS, type Kind, type TraceRecord } from '../sim/trace.js';

@@ -87,6 +87,8 @@ const SHOWN_BEHIND = 3072;
 /** Records after the cursor the ring must hold after a navigation, and how far a fill goes. */
 const AHEAD_NEED = 128;
 const AHEAD_FILL = 512;
+/** A recording slice reads the clock every this many events (a power of two). */
+const RECORD_CLOCK_EVERY = 256;
 
 export interface SessionOptions {
   /** Overrides the scenario's seed. */
@@ -99,6 +101,11 @@ export interface SessionOptions {
   keepRecordsUpTo?: number;
   /** Estimated heap bytes the checkpoints of a measured run may hold (default CHECKPOINT_BYTES). */
   checkpointBytes?: number;
+  /**
+   * Record for at most about this long before the constructor returns (default: the whole run); the
+   * caller records the rest with recordMore({ budgetMs }) between frames.
+   */
+  recordBudgetMs?: number;
 }
 
 /** What the last navigation cost, and how checkpoints are laid out (for tests and benchmarks). */
@@ -148,6 +155,32 @@ interface Working<M> extends Snap<M> {
   recs: TraceRecord[];
 }
 
+/** The first run while it records: the recording machine and what the checkpoint policy measured. */
+interface Recording<M> {
+  m: M;
+  fixedK: boolean;
+  /** Records kept whole up to this many; the checkpoints' byte budget. */
+  keep: number;
+  budget: number;
+  events: number;
+  lastCp: number;
+  /** Events applied when the last record was emitted (later events emit none). */
+  lastEmit: number;
+  lo: number;
+  next: number;
+  stepTime: number;
+  cloneTime: number;
+  clones: number;
+  /** The last size sample: bytes, the clone time then, and the checkpoint count then. */
+  sampleBytes: number;
+  sampleMs: number;
+  sampleAt: number;
+  maxBytes: number;
+  cpBytes: number;
+  /** Thinning doubles K; measurement may not lower it again. */
+  kFloor: number;
+}
+
 interface Bp {
   id: number;
   bp: Breakpoint;
@@ -176,7 +209,8 @@ export function createSession<M>(
 
 export class DebugSession<M> implements Session {
   readonly name: string;
-  readonly total: number;
+  /** Records so far: the whole run's once recorded (see recordMore()). */
+  total = 0;
   private cur = 0;
   private readonly trace = new CompactTrace();
   private full: TraceRecord[] | null;
@@ -189,7 +223,12 @@ export class DebugSession<M> implements Session {
   private D: number;
   /** Events one clone costs as much as (choosing between stepping W and cloning a checkpoint). */
   private cloneEq = 0;
-  private readonly nEvents: number;
+  private nEvents = 0;
+  private readonly opts: SessionOptions;
+  /** The first run while it records (recordMore()); null once the whole run is recorded. */
+  private rec: Recording<M> | null;
+  /** The session was used (navigated) before its run was wholly recorded. */
+  private partial = false;
   private stepMs = 0;
   private cloneMs = 0;
   private readonly out: TraceRecord[] = [];
@@ -213,109 +252,169 @@ export class DebugSession<M> implements Session {
     this.name = scenario.name;
     const fixedK = opts.checkpointEvery !== undefined;
     this.K = Math.max(1, Math.floor(opts.checkpointEvery ?? FIRST_K));
-    const keep = opts.keepRecordsUpTo ?? KEEP_RECORDS_UP_TO;
-    const budget = opts.checkpointBytes ?? CHECKPOINT_BYTES;
+    this.D = this.K; // no dense snaps while recording; set from the measured costs at the end
     this.full = [];
-
-    // The one full run.
+    this.opts = opts;
     const m = engine.boot(scenario, opts.seed);
     this.cps.push({ m: engine.clone(m), next: 0, lo: 0, events: 0 });
-    let events = 0;
-    let lastCp = 0;
-    /** Events applied when the last record was emitted (later events emit none). */
-    let lastEmit = 0;
-    let lo = 0;
-    let next = 0;
-    let stepTime = 0;
-    let cloneTime = 0;
-    let clones = 0;
-    /** The last size sample: bytes, the clone time then, and the checkpoint count then. */
-    let sampleBytes = 0;
-    let sampleMs = 0;
-    let sampleAt = 0;
-    let maxBytes = 0;
-    let cpBytes = 0;
-    /** Thinning doubles K; measurement may not lower it again. */
-    let kFloor = MIN_K;
+    this.rec = {
+      m,
+      fixedK,
+      keep: opts.keepRecordsUpTo ?? KEEP_RECORDS_UP_TO,
+      budget: opts.checkpointBytes ?? CHECKPOINT_BYTES,
+      events: 0,
+      lastCp: 0,
+      lastEmit: 0,
+      lo: 0,
+      next: 0,
+      stepTime: 0,
+      cloneTime: 0,
+      clones: 0,
+      sampleBytes: 0,
+      sampleMs: 0,
+      sampleAt: 0,
+      maxBytes: 0,
+      cpBytes: 0,
+      kFloor: MIN_K,
+    };
+    // W stays a machine of its own while the run records (the recording machine moves on).
+    this.w = { m: engine.clone(m), next: 0, lo: 0, events: 0, log: null, recs: [] };
+    for (const n of scenario.notes ?? []) {
+      const r = parseBreakpoint(n.at);
+      if (r.ok) this.notes.push({ bp: r.bp, text: n.text });
+    }
+    this.recordMore({ budgetMs: opts.recordBudgetMs ?? Number.POSITIVE_INFINITY });
+  }
+
+  /** Records still being made: how many events so far; undefined once the whole run is recorded. */
+  get recording(): { events: number } | undefined {
+    return this.rec ? { events: this.rec.events } : undefined;
+  }
+
+  /**
+   * Records more of the run, for about `budgetMs` of wall time (the TUI calls it between frames, so
+   * the first frame need not wait for a long run). The steps recorded so far can be navigated in the
+   * meantime. Returns true once the whole run is recorded.
+   */
+  recordMore({ budgetMs }: { budgetMs: number }): boolean {
+    const rec = this.rec;
+    if (!rec) return true;
+    const { engine } = this;
+    const m = rec.m;
+    const deadline = performance.now() + budgetMs;
+    const from = rec.events;
     let t0 = performance.now();
     const out = this.out;
     const quiet = { text: false };
+    let done = false;
     for (;;) {
+      // Every slice makes progress (at least up to the next clock reading), whatever its budget.
+      const clock = (rec.events & (RECORD_CLOCK_EVERY - 1)) === 0 && rec.events !== from;
+      if (clock && performance.now() > deadline) break;
       out.length = 0;
-      if (!engine.step(m, out, this.full ? undefined : quiet)) break;
-      events++;
+      if (!engine.step(m, out, this.full ? undefined : quiet)) {
+        done = true;
+        break;
+      }
+      rec.events++;
       if (out.length === 0) continue;
-      lastEmit = events;
-      lo = out[0].step;
-      if (lo !== next) throw new Error(`engine: record step ${lo} follows ${next - 1} (steps must be dense)`);
-      next = lo + out.length;
-      for (const r of out) this.trace.push(r, events - 1);
+      rec.lastEmit = rec.events;
+      rec.lo = out[0].step;
+      if (rec.lo !== rec.next)
+        throw new Error(`engine: record step ${rec.lo} follows ${rec.next - 1} (steps must be dense)`);
+      rec.next = rec.lo + out.length;
+      for (const r of out) this.trace.push(r, rec.events - 1);
       if (this.full) {
         for (const r of out) this.full.push(r);
-        if (this.full.length > keep) this.full = null;
+        if (this.full.length > rec.keep) this.full = null;
       }
-      if (events - lastCp < this.K) continue;
+      if (rec.events - rec.lastCp < this.K) continue;
       const t1 = performance.now();
-      stepTime += t1 - t0;
-      const cp: Snap<M> = { m: engine.clone(m), next, lo, events };
+      rec.stepTime += t1 - t0;
+      const cp: Snap<M> = { m: engine.clone(m), next: rec.next, lo: rec.lo, events: rec.events };
       this.cps.push(cp);
       t0 = performance.now();
       const dt = t0 - t1;
-      cloneTime += dt;
-      clones++;
-      lastCp = events;
-      if (fixedK) continue;
+      rec.cloneTime += dt;
+      rec.clones++;
+      rec.lastCp = rec.events;
+      if (rec.fixedK) continue;
       if (
-        sampleAt === 0 ||
-        clones - sampleAt >= SIZE_SAMPLE_EVERY ||
-        dt > 2 * sampleMs ||
-        2 * dt < sampleMs
+        rec.sampleAt === 0 ||
+        rec.clones - rec.sampleAt >= SIZE_SAMPLE_EVERY ||
+        dt > 2 * rec.sampleMs ||
+        2 * dt < rec.sampleMs
       ) {
         const size = estimateBytes(m) * HEAP_PER_SERIALIZED_BYTE;
         if (size > 0) {
-          sampleBytes = size;
-          sampleMs = dt;
-          sampleAt = clones;
-          maxBytes = Math.max(maxBytes, size);
+          rec.sampleBytes = size;
+          rec.sampleMs = dt;
+          rec.sampleAt = rec.clones;
+          rec.maxBytes = Math.max(rec.maxBytes, size);
         }
       }
-      cp.bytes = sampleBytes;
-      cpBytes += sampleBytes;
-      const s = stepTime / events;
-      const c = cloneTime / clones;
-      this.K = Math.max(kFloor, clampK(Math.max(REPLAY_BUDGET_MS / s, (CLONE_SHARE * c) / s)));
-      while (this.cps.length > 2 && (this.cps.length > MAX_CHECKPOINTS || cpBytes > budget)) {
+      cp.bytes = rec.sampleBytes;
+      rec.cpBytes += rec.sampleBytes;
+      const s = rec.stepTime / rec.events;
+      const c = rec.cloneTime / rec.clones;
+      this.K = Math.max(rec.kFloor, clampK(Math.max(REPLAY_BUDGET_MS / s, (CLONE_SHARE * c) / s)));
+      while (this.cps.length > 2 && (this.cps.length > MAX_CHECKPOINTS || rec.cpBytes > rec.budget)) {
         this.thin();
-        cpBytes = this.cps.reduce((sum, x) => sum + (x.bytes ?? 0), 0);
-        kFloor = this.K;
+        rec.cpBytes = this.cps.reduce((sum, x) => sum + (x.bytes ?? 0), 0);
+        rec.kFloor = this.K;
+        // Dense snaps belong to a window of the old layout.
+        this.dense = [];
+        this.denseWindow = -1;
       }
       t0 = performance.now();
     }
-    stepTime += performance.now() - t0;
-    this.trace.finish();
+    rec.stepTime += performance.now() - t0;
     this.total = this.trace.length;
-    this.nEvents = events;
-    if (events > 0) this.stepMs = stepTime / events;
-    if (clones > 0) this.cloneMs = cloneTime / clones;
+    this.nEvents = rec.events;
+    if (done) this.finishRecording(rec);
+    else if (this.total > 0) {
+      this.partial = true;
+      this.compileMatchers();
+      if (this.w.events === 0) this.ensure(0, false);
+      this.fillAhead();
+    }
+    return done;
+  }
+
+  /** The whole run is recorded: measured costs, the final checkpoint, W, and the breakpoints' matches. */
+  private finishRecording(rec: Recording<M>): void {
+    const { engine, opts } = this;
+    const { m, events, next, lo } = rec;
+    this.rec = null;
+    this.trace.finish();
+    if (events > 0) this.stepMs = rec.stepTime / events;
+    if (rec.clones > 0) this.cloneMs = rec.cloneTime / rec.clones;
     this.cloneEq = this.stepMs > 0 ? Math.min(MAX_K, this.cloneMs / this.stepMs) : 0;
     this.D = Math.max(
       1,
       Math.min(
         this.K,
-        Math.floor(opts.denseEvery ?? Math.max(this.K / 8, 2 * this.cloneEq, fixedK ? 1 : 32)),
+        Math.floor(opts.denseEvery ?? Math.max(this.K / 8, 2 * this.cloneEq, rec.fixedK ? 1 : 32)),
       ),
     );
-    if (opts.denseEvery === undefined && maxBytes > 0) {
+    if (opts.denseEvery === undefined && rec.maxBytes > 0) {
       // One window's dense snaps (K/D − 1 of them) must fit DENSE_BYTES; none fit: no dense snaps.
-      const fit = Math.floor(DENSE_BYTES / maxBytes);
+      const fit = Math.floor(DENSE_BYTES / rec.maxBytes);
       this.D = fit === 0 ? this.K : Math.max(this.D, Math.ceil(this.K / (fit + 1)));
     }
 
     // The final machine is the state at the last record unless record-less events followed it (timers,
     // sysmon ticks up to the time limit); then it is no state of the trace at all.
-    const atLast = events === lastEmit;
+    const atLast = events === rec.lastEmit;
     if (this.total > 0 && atLast && this.cps[this.cps.length - 1].next !== next) {
-      this.cps.push({ m: engine.clone(m), next, lo, events, bytes: sampleBytes });
+      this.cps.push({ m: engine.clone(m), next, lo, events, bytes: rec.sampleBytes });
+    }
+    this.compileMatchers();
+    if (this.partial) {
+      // Navigated while recording: W is at the cursor; the records after it may now go further.
+      for (const b of this.bps) if (b.matcher) b.hits = this.trace.count(b.matcher);
+      if (this.total > 0) this.fillAhead();
+      return;
     }
     this.w = atLast
       ? { m, next, lo, events, log: null, recs: [] }
@@ -324,16 +423,16 @@ export class DebugSession<M> implements Session {
       this.ensure(0, false);
       this.fillAhead();
     }
+  }
 
-    for (const n of scenario.notes ?? []) {
-      const r = parseBreakpoint(n.at);
-      if (!r.ok) continue;
-      this.notes.push({
-        bp: r.bp,
-        text: n.text,
-        matcher: r.bp.type === 'event' ? this.trace.compile(r.bp) : undefined,
-      });
-    }
+  /**
+   * Event matchers index the trace's columns and string tables, which grow while the run records:
+   * compiled again after each slice and at the end. A watch's hit list is a whole-run replay: counted
+   * only once the run is recorded.
+   */
+  private compileMatchers(): void {
+    for (const n of this.notes) if (n.bp.type === 'event') n.matcher = this.trace.compile(n.bp);
+    for (const b of this.bps) if (b.bp.type === 'event') b.matcher = this.trace.compile(b.bp);
   }
 
   get cursor(): number {
@@ -815,7 +914,7 @@ export class DebugSession<M> implements Session {
     if (r.bp.type === 'event') {
       b.matcher = this.trace.compile(r.bp);
       b.hits = this.trace.count(b.matcher);
-    } else if (this.full) {
+    } else if (this.full && !this.rec) {
       // A small run: counting now costs little. A large one counts when breakpoints() is asked.
       b.hitList = this.watchHits([r.bp])[0];
       b.hits = b.hitList.length;
@@ -844,7 +943,9 @@ export class DebugSession<M> implements Session {
    */
   breakpoints(): BreakpointInfo[] {
     const pending =
-      this.total <= KEEP_RECORDS_UP_TO ? this.bps.filter((b) => b.bp.type === 'watch' && !b.hitList) : [];
+      this.total <= KEEP_RECORDS_UP_TO && !this.rec
+        ? this.bps.filter((b) => b.bp.type === 'watch' && !b.hitList)
+        : [];
     if (pending.length) {
       const lists = this.watchHits(pending.map((b) => b.bp as WatchBreakpoint));
       pending.forEach((b, j) => {
@@ -893,7 +994,12 @@ export class DebugSession<M> implements Session {
 
   notesAt(i: number): string[] {
     if (i < 0 || i >= this.total || this.notes.length === 0) return [];
-    const pending = this.notes.filter((n) => n.bp.type === 'watch' && !n.hitSet);
+    // A watch note's hits cost a replay of the whole run: not while it records, nor on a long run
+    // (minutes on c10k; watch breakpoints are left uncounted there for the same reason).
+    const pending =
+      this.rec || this.total > KEEP_RECORDS_UP_TO
+        ? []
+        : this.notes.filter((n) => n.bp.type === 'watch' && !n.hitSet);
     if (pending.length) {
       const lists = this.watchHits(pending.map((n) => n.bp as WatchBreakpoint));
       pending.forEach((n, j) => {

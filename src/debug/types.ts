@@ -25,8 +25,15 @@ export type AddResult = { ok: true; bp: BreakpointInfo } | { ok: false; error: s
 export interface Session {
   /** Scenario name. */
   readonly name: string;
-  /** Records in the whole run. */
+  /** Records in the whole run (so far, while `recording`). */
   readonly total: number;
+  /**
+   * Present while the run is still being recorded (a session opened with a recording budget): the
+   * events so far. The steps recorded so far can be navigated meanwhile.
+   */
+  readonly recording?: { events: number };
+  /** Records more of the run for about budgetMs; true once the whole run is recorded. */
+  recordMore?(opts: { budgetMs: number }): boolean;
   /** Index of the current record, 0 ≤ cursor < total. */
   readonly cursor: number;
   record(i: number): TraceRecord;

@@ -5,11 +5,18 @@
  * scenariosDir() finds the folder from the running file, so it works from src/ under tsx and from the
  * bundled dist/cli.js alike. resolveScenario() turns what the user typed into a file path: an
  * existing file or anything ending in .yaml/.yml is a path; anything else must be a built-in name.
+ *
+ * Opening a scenario (openScenario) is light for the built-ins: `npm run build` validates each one
+ * and writes the result as JSON next to the bundle (dist/builtins.json, scripts/builtins-json.ts);
+ * a built-in whose file still has the same text is read from there, without yaml or zod. Anything
+ * else goes through the YAML loader (./load.ts), imported only then. Each path is parsed once per
+ * process: the CLI opens the scenario to report its problems, and the command reuses that result.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closest, formatProblem, loadScenarioFile, printable, quote, ScenarioError } from './load.js';
+import { closest, printable, quote, ScenarioError } from './problem.js';
 import type { Scenario } from './schema.js';
 
 const PACKAGE_NAME = 'netflow-tui';
@@ -59,16 +66,77 @@ export function builtinNames(): string[] {
 }
 
 /** The built-in scenarios with their descriptions, sorted by name. A broken file says so. */
-export function listBuiltins(): Builtin[] {
-  return builtinNames().map((name) => {
+export async function listBuiltins(): Promise<Builtin[]> {
+  const all: Builtin[] = [];
+  for (const name of builtinNames()) {
     const file = join(scenariosDir(), `${name}.yaml`);
     try {
-      return { name, description: loadScenarioFile(file).description, file };
+      all.push({ name, description: (await openScenario(file)).description, file });
     } catch (e) {
       const first = e instanceof ScenarioError ? e.problems[0]?.message : String(e);
-      return { name, description: `(does not load: ${first})`, file };
+      all.push({ name, description: `(does not load: ${first})`, file });
     }
-  });
+  }
+  return all;
+}
+
+/** dist/builtins.json: each built-in's validated scenario, keyed by name, with its file's hash. */
+export interface CompiledBuiltins {
+  [name: string]: { sha256: string; scenario: Scenario };
+}
+
+/** The file the build writes next to the bundled code (absent under tsx: src/ has no such file). */
+export const COMPILED_BUILTINS_FILE = 'builtins.json';
+
+let compiled: CompiledBuiltins | null | undefined;
+const opened = new Map<string, Scenario>();
+
+/** Hash of a scenario file's text, as the build recorded it. */
+export function scenarioTextHash(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The built-in at `path` as the build validated it, if `path` is a built-in whose text is unchanged. */
+function compiledBuiltin(path: string): Scenario | undefined {
+  if (dirname(path) !== scenariosDir() || !path.endsWith('.yaml')) return undefined;
+  if (compiled === undefined) {
+    try {
+      const file = new URL(`./${COMPILED_BUILTINS_FILE}`, import.meta.url);
+      compiled = JSON.parse(readFileSync(file, 'utf8')) as CompiledBuiltins;
+    } catch {
+      compiled = null; // not built (tsx, tests): the YAML loader
+    }
+  }
+  const entry = compiled?.[basename(path, '.yaml')];
+  if (!entry) return undefined;
+  try {
+    return scenarioTextHash(readFileSync(path)) === entry.sha256 ? entry.scenario : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A scenario this process has already opened at `path` (the command reuses what the CLI checked). */
+export function openedScenario(path: string): Scenario | undefined {
+  return opened.get(path);
+}
+
+/** Keeps a scenario loaded at `path` for later openers in this process. */
+export function rememberScenario(path: string, scenario: Scenario): Scenario {
+  opened.set(path, scenario);
+  return scenario;
+}
+
+/**
+ * The validated scenario at `path` (a resolved path: resolveScenario). Throws ScenarioError. A
+ * built-in comes from the build's JSON; anything else loads the YAML loader (yaml, zod) on first use.
+ */
+export async function openScenario(path: string): Promise<Scenario> {
+  const known = opened.get(path) ?? compiledBuiltin(path);
+  if (known) return rememberScenario(path, known);
+  // Quiz items' `at` specs are checked at load by the breakpoint grammar (../quiz/spec.ts).
+  const [{ loadScenarioFile }] = await Promise.all([import('./load.js'), import('../quiz/spec.js')]);
+  return rememberScenario(path, loadScenarioFile(path));
 }
 
 /** An unknown built-in name, or a directory where a scenario file was expected. */
@@ -110,24 +178,4 @@ export function resolveScenario(arg: string, commands: readonly string[] = []): 
       `built-in scenarios: ${names.join(', ') || '(none found)'}\n` +
       'or give the path of a .yaml file',
   );
-}
-
-/**
- * Loads a scenario a command was given (built-in name or file). A bad name or file is reported
- * through `err` (each problem as file:line:col: message) and gives undefined: the command exits 2.
- */
-export function loadOrReport(arg: string, err: (s: string) => void): Scenario | undefined {
-  try {
-    return loadScenarioFile(resolveScenario(arg));
-  } catch (e) {
-    if (e instanceof ScenarioError) {
-      for (const p of e.problems) err(formatProblem(p));
-      return undefined;
-    }
-    if (e instanceof UnknownScenarioError) {
-      err(e.message);
-      return undefined;
-    }
-    throw e;
-  }
 }

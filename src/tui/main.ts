@@ -12,20 +12,22 @@
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import ansiEscapes from 'ansi-escapes';
+import type { Instance } from 'ink';
+import type { ReactElement } from 'react';
 import { createSession } from '../debug/session.js';
 import type { Session } from '../debug/types.js';
-import { resolveScenario } from '../scenario/builtin.js';
-import { loadScenarioFile } from '../scenario/load.js';
+import { openScenario, resolveScenario } from '../scenario/builtin.js';
 import type { Scenario } from '../scenario/schema.js';
 import { engine } from '../sim/engine.js';
 import { sanitizeLines } from '../text/sanitize.js';
-import { applyChanges } from '../whatif/set.js';
 import { type CompareMarks, loadCompareMarks } from './compare-marks.js';
 import { claimMarker, RESET_HINT } from './marker.js';
 
 export interface TuiOptions {
   /** A scenario file path or a built-in scenario name. */
   scenarioPath: string;
+  /** The scenario at scenarioPath when the caller has opened it already (it is parsed once). */
+  scenario?: Scenario;
   /** Breakpoint specs (ARCHITECTURE §4) to set before the first frame. */
   breaks: string[];
   /** Open with the cursor at this step. */
@@ -42,6 +44,15 @@ export interface TuiOptions {
   compare?: string;
 }
 
+/**
+ * Recording a long run between frames: the first frame waits for at most FIRST_RECORD_MS of it, then
+ * slices of RECORD_SLICE_MS run between key presses (a key waits at most one slice), and the status
+ * line's progress is redrawn at most every RECORD_REDRAW_MS (a c10k frame costs tens of ms).
+ */
+const FIRST_RECORD_MS = 300;
+const RECORD_SLICE_MS = 40;
+const RECORD_REDRAW_MS = 250;
+
 /** Exit code for bad input (usage, YAML, schema, a bad breakpoint). */
 const EXIT_USAGE = 2;
 const EXIT_CRASH = 1;
@@ -52,20 +63,32 @@ function fail(message: string): void {
 }
 
 /** The session for the options (and its scenario), or undefined after reporting what is wrong. */
-function prepare(
+async function prepare(
   opts: TuiOptions,
-): { session: Session; scenario: Scenario; compare?: CompareMarks } | undefined {
+): Promise<{ session: Session; scenario: Scenario; compare?: CompareMarks } | undefined> {
   let scenario: Scenario;
   try {
-    const path = resolveScenario(opts.scenarioPath);
     const sets = opts.sets ?? [];
-    scenario = sets.length ? applyChanges(readFileSync(path, 'utf8'), path, sets) : loadScenarioFile(path);
+    if (sets.length) {
+      // A changed run needs the file's text and the YAML loader: imported only then (the TUI chunk stays without yaml/zod).
+      const path = resolveScenario(opts.scenarioPath);
+      const { applyChanges } = await import('../whatif/set.js');
+      scenario = applyChanges(readFileSync(path, 'utf8'), path, sets);
+    } else {
+      scenario = opts.scenario ?? (await openScenario(resolveScenario(opts.scenarioPath)));
+    }
   } catch (e) {
     process.stderr.write(`${sanitizeLines(e instanceof Error ? e.message : String(e))}\n`);
     process.exitCode = EXIT_USAGE;
     return undefined;
   }
-  const session = createSession(engine, scenario, { seed: opts.seed });
+  // A long run is recorded in slices after the first frame (startTui), unless the command line needs
+  // the whole run before it: a step to open at, a quiz, a fork to compare with, a real log to mark.
+  const sliced = opts.at === undefined && !opts.quiz && !opts.fork && opts.compare === undefined;
+  const session = createSession(engine, scenario, {
+    seed: opts.seed,
+    recordBudgetMs: sliced ? FIRST_RECORD_MS : undefined,
+  });
   for (const spec of opts.breaks) {
     const r = session.addBreakpoint(spec);
     if (!r.ok) {
@@ -90,7 +113,7 @@ function prepare(
 }
 
 export async function startTui(opts: TuiOptions): Promise<void> {
-  const prepared = prepare(opts);
+  const prepared = await prepare(opts);
   if (!prepared) return;
   const { session, scenario, compare } = prepared;
   const { stdin, stdout } = process;
@@ -119,7 +142,7 @@ export async function startTui(opts: TuiOptions): Promise<void> {
   const theme = makeTheme(noColor ? 0 : chalk.level);
   const quiz = opts.quiz ? await import('../quiz/tui.js') : undefined;
   const questions = opts.quiz
-    ? (await import('../quiz/quiz.js')).buildQuiz(loadScenarioFile(resolveScenario(opts.scenarioPath)), {
+    ? (await import('../quiz/quiz.js')).buildQuiz(scenario, {
         perKind: opts.quiz.perKind,
         seed: opts.seed,
       })
@@ -207,6 +230,7 @@ export async function startTui(opts: TuiOptions): Promise<void> {
       incrementalRendering: false,
       maxFps: 30,
     });
+    recordRest(session, () => (restored ? undefined : instance), element);
     await instance.waitUntilExit();
     restore();
   } catch (err) {
@@ -221,6 +245,27 @@ export async function startTui(opts: TuiOptions): Promise<void> {
     stdout.off('resize', onResize);
     stdin.pause();
   }
+}
+
+/**
+ * Records the rest of a run still recording, one slice per turn of the event loop (keys are read
+ * between slices, so `q` and Ctrl-C answer within a slice), redrawing the progress now and then and
+ * once when the run is whole. Stops when the terminal is given back (`target` gives undefined).
+ */
+function recordRest(session: Session, target: () => Instance | undefined, element: () => ReactElement): void {
+  if (!session.recording || !session.recordMore) return;
+  let drawn = performance.now();
+  const slice = () => {
+    const app = target();
+    if (!app) return;
+    const done = session.recordMore!({ budgetMs: RECORD_SLICE_MS });
+    if (done || performance.now() - drawn >= RECORD_REDRAW_MS) {
+      app.rerender(element());
+      drawn = performance.now();
+    }
+    if (!done) setImmediate(slice);
+  };
+  setImmediate(slice);
 }
 
 /** A crash's message; the stack only with NETFLOW_DEBUG set (a user gets one line, not a trace). */

@@ -48,6 +48,7 @@ export function eachRecord(session: Session, f: (r: TraceRecord) => void): void 
 
 /** The index of this session's run, or undefined when the run is over INDEX_LIMIT records. */
 export function traceIndex(session: Session): TraceIndex | undefined {
+  if (session.recording) return undefined; // still recording: indexed once the run is whole
   const hit = cache.get(session);
   if (hit !== undefined) return hit ?? undefined;
   if (session.total > INDEX_LIMIT) {

@@ -22,6 +22,11 @@ function bpSummary(session: Session): string {
   return `bp ${shown.join(', ')}${on.length > 3 ? ` +${on.length - 3}` : ''}`;
 }
 
+/** The progress of a run still recording (src/tui/main.ts records it between frames). */
+export function recordingText(events: number): string {
+  return `recording… ${events.toLocaleString('en-US')} events`;
+}
+
 /**
  * The status line. With `width` (the terminal's columns), a message that would be cut off takes the
  * place of the scenario and breakpoint parts, so what a key just did is always readable.
@@ -35,6 +40,8 @@ export function statusLine(
 ): string {
   const step = theme.bold(`step ${session.cursor}/${Math.max(0, session.total - 1)}`);
   const parts = [step, formatTime(t_ns), theme.accent(sanitize(session.name)), bpSummary(session)];
+  const rec = session.recording;
+  if (rec) parts.splice(1, 0, theme.warn(recordingText(rec.events)));
   if (ui.lens !== null) parts.push(theme.warn(`lens conn ${ui.lens}`));
   if (ui.search !== null) parts.push(theme.accent(`/${sanitize(ui.search)}`));
   if (ui.playing) parts.push(theme.ok(`▶ playing ${SPEEDS[ui.speed]}/s`));
@@ -43,7 +50,8 @@ export function statusLine(
     const msg = ui.message.tone === 'error' ? theme.error(ui.message.text) : theme.warn(ui.message.text);
     const full = `${left} │ ${msg}`;
     if (width === undefined || visibleLength(full) <= width) return full;
-    return ` ${step} │ ${formatTime(t_ns)} │ ${msg}`;
+    const recording = rec ? ` │ ${theme.warn(recordingText(rec.events))}` : '';
+    return ` ${step}${recording} │ ${formatTime(t_ns)} │ ${msg}`;
   }
   return `${left} │ ${theme.dim(HINTS)}`;
 }

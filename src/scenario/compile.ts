@@ -1,0 +1,25 @@
+/**
+ * Built-in scenarios compiled at build time: each validated with the YAML loader and kept as the
+ * JSON the loader's result is, with the hash of its file's text. `npm run build` writes it as
+ * dist/builtins.json (scripts/builtins-json.ts); ./builtin.ts openScenario reads it instead of loading
+ * yaml and zod, as long as the file's text is unchanged.
+ */
+import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import '../quiz/spec.js';
+import { builtinNames, type CompiledBuiltins, scenariosDir, scenarioTextHash } from './builtin.js';
+import { loadScenarioFile } from './load.js';
+
+/** Every built-in, validated. Throws if one does not load or would not survive JSON unchanged. */
+export function compileBuiltins(): CompiledBuiltins {
+  const all: CompiledBuiltins = {};
+  for (const name of builtinNames()) {
+    const file = `${scenariosDir()}/${name}.yaml`;
+    const scenario = loadScenarioFile(file);
+    // undefined, Infinity or a function in the loader's output would not come back from JSON.
+    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(scenario)), scenario))
+      throw new Error(`${file}: the loaded scenario does not survive JSON`);
+    all[name] = { sha256: scenarioTextHash(readFileSync(file)), scenario };
+  }
+  return all;
+}
