@@ -20,7 +20,7 @@ import { openScenario, resolveScenario } from '../scenario/builtin.js';
 import type { Scenario } from '../scenario/schema.js';
 import { engine } from '../sim/engine.js';
 import { sanitizeLines } from '../text/sanitize.js';
-import { type CompareMarks, loadCompareMarks } from './compare-marks.js';
+import type { CompareMarks } from './compare-marks.js';
 import { claimMarker, RESET_HINT } from './marker.js';
 
 export interface TuiOptions {
@@ -104,7 +104,11 @@ async function prepare(
     }
     session.goto(opts.at);
   }
-  const compare = opts.compare === undefined ? undefined : loadCompareMarks(opts.compare, session);
+  // compare's log reader shares the loader module: imported only when a log is given.
+  const compare =
+    opts.compare === undefined
+      ? undefined
+      : (await import('./compare-marks.js')).loadCompareMarks(opts.compare, session);
   if (compare && 'errors' in compare) {
     fail(`--compare: ${compare.errors.join('\n')}`);
     return undefined;
