@@ -2,6 +2,7 @@ import {
   sysAccept4,
   sysBind,
   sysClose,
+  sysFcntl,
   sysGetsockname,
   sysListen,
   sysOpenat,
@@ -10,10 +11,10 @@ import {
   sysSocket,
   sysWrite,
 } from '../kernel/syscalls.js';
-import type { Machine } from '../machine.js';
+import type { Frame, G, M, Machine } from '../machine.js';
 import { COST } from '../params.js';
 import { call, defGo, ret } from '../runtime/interp.js';
-import { pollUnblockAndClose, pollWait } from '../runtime/polldesc.js';
+import { pollReset, pollUnblockAndClose, pollWait } from '../runtime/polldesc.js';
 
 function sysCost(bytes = 0): number {
   return COST.rw + Math.round(bytes * COST.perByteNs);
@@ -188,7 +189,8 @@ defGo('net.maxListenerBacklog', (m, _mm, g, f) => {
   }
 });
 
-// mirrors os/file_unix.go openFileNolog + newFile: open, then register with the netpoller (kindOpenFile).
+// mirrors os/file_unix.go openFileNolog + newFile: open, make it non-blocking, then register with the
+// netpoller (kindOpenFile).
 defGo('os.Open', (m, mm, g, f) => {
   switch (f.pc) {
     case 0: {
@@ -203,7 +205,28 @@ defGo('os.Open', (m, mm, g, f) => {
       return COST.syscall;
     }
     case 1:
+      // newFile(kindOpenFile): a file that might be pollable is made non-blocking (syscall.SetNonblock).
       f.pc = 2;
+      sysFcntl(
+        m,
+        mm,
+        f.v.fd as number,
+        'F_GETFL',
+        'os.newFile tries to make the file pollable: syscall.SetNonblock first reads its flags (O_RDONLY|O_LARGEFILE).',
+      );
+      return COST.syscall;
+    case 2:
+      f.pc = 3;
+      sysFcntl(
+        m,
+        mm,
+        f.v.fd as number,
+        'F_SETFL',
+        '…and adds O_NONBLOCK, so reads can go through the netpoller like a socket’s.',
+      );
+      return COST.syscall;
+    case 3:
+      f.pc = 4;
       return call(g, 'internal/poll.(*FD).Init', { fd: f.v.fd });
     default:
       return ret(g, f.v.fd as number);
@@ -229,11 +252,14 @@ defGo('internal/poll.(*FD).Init', (m, _mm, g, f) => {
   }
 });
 
-function expired(m: Machine, fd: number, mode: 'r' | 'w'): boolean {
-  const pd = m.rt.pds[fd];
-  if (!pd) return false;
-  const dl = mode === 'r' ? pd.rd : pd.wd;
-  return dl === -1 || (dl > 0 && dl <= m.now);
+/**
+ * fd.pd.prepareRead / prepareWrite, once per FD call before its first syscall (not on the retries after
+ * a wait): poll_runtime_pollReset. Returns '' or the error the call returns at once.
+ */
+function prepare(m: Machine, mm: M, g: G, f: Frame, mode: 'r' | 'w'): string {
+  if (f.v.prepared === 1) return '';
+  f.v.prepared = 1;
+  return pollReset(m, mm, g, f.v.fd as number, mode);
 }
 
 // mirrors internal/poll/fd_unix.go (*FD).Read: read; on EAGAIN wait for the netpoller and retry.
@@ -251,7 +277,8 @@ defGo('internal/poll.(*FD).Read', (m, mm, g, f) => {
     case 2:
       return ret(g, f.v.res as number, f.v.err as string, f.v.data as string);
   }
-  if (expired(m, fd, 'r')) return ret(g, 0, 'timeout');
+  const perr = prepare(m, mm, g, f, 'r');
+  if (perr) return ret(g, 0, perr);
   const n = f.v.n as number;
   const why = f.v.why as string | undefined;
   const r = sysRead(
@@ -300,7 +327,8 @@ defGo('internal/poll.(*FD).Write', (m, mm, g, f) => {
       return ret(g, done, (f.v.err as string) ?? '');
   }
   if (done >= data.length) return ret(g, done);
-  if (expired(m, fd, 'w')) return ret(g, done, 'timeout');
+  const perr = prepare(m, mm, g, f, 'w');
+  if (perr) return ret(g, done, perr);
   const chunk = data.slice(done);
   const r = sysWrite(m, mm, fd, chunk, (r) =>
     r.errno === 'EAGAIN'
@@ -339,6 +367,8 @@ defGo('internal/poll.(*FD).Accept', (m, mm, g, f) => {
     case 2:
       return ret(g, f.v.res as number, f.v.err as string, String(f.v.conn));
   }
+  const perr = prepare(m, mm, g, f, 'r');
+  if (perr) return ret(g, -1, perr);
   const r = sysAccept4(m, mm, fd);
   if (r.errno === 'EAGAIN') {
     f.pc = 1;

@@ -6,9 +6,17 @@
  * one write, aborts the background read, and waits for the next request (keep-alive) until EOF.
  */
 import { emit, touch } from '../core.js';
-import { sysShutdown } from '../kernel/syscalls.js';
+import {
+  LOCALTIME_PATH,
+  sysClose,
+  sysExitGroup,
+  sysOpenat,
+  sysRead,
+  sysShutdown,
+  sysWrite,
+} from '../kernel/syscalls.js';
 import type { Frame, G, HttpConn, M, Machine } from '../machine.js';
-import { COST, GO } from '../params.js';
+import { COST, GO, WALL_EPOCH_MS } from '../params.js';
 import { call, defGo, goexit, HANDLER, newG, ret, timeSleep } from '../runtime/interp.js';
 import { netpollunblock } from '../runtime/netpoll.js';
 import { gopark, goready, runqput, wakep } from '../runtime/proc.js';
@@ -43,6 +51,14 @@ export function procExit(m: Machine, mm: M, status: number, message: string): nu
     x.gen++;
     x.curg = -1;
   }
+  sysExitGroup(
+    m,
+    mm,
+    status,
+    status
+      ? 'os.Exit(1): the process ends with all its threads; the kernel closes whatever fds are left.'
+      : 'main returned: the process ends with all its threads.',
+  );
   emit(m, {
     layer: 'app',
     kind: 'proc.exit',
@@ -57,6 +73,59 @@ export function procExit(m: Machine, mm: M, status: number, message: string): nu
   });
   return -3;
 }
+
+/** A log line's date, "YYYY/MM/DD hh:mm:ss " (log.LstdFlags), from the virtual clock (params.ts WALL_EPOCH_MS). */
+export function logDate(m: Machine): string {
+  const iso = new Date(WALL_EPOCH_MS + Math.floor(m.now / 1e6)).toISOString();
+  return `${iso.slice(0, 10).replaceAll('-', '/')} ${iso.slice(11, 19)} `;
+}
+
+// mirrors log/log.go Fatal: format the line with the date (the first time.Now().Local() loads
+// /etc/localtime: time/zoneinfo_unix.go initLocal → loadTzinfoFromDirOrZip), write it to stderr in one
+// write, then os.Exit(1).
+defGo('log.Fatal', (m, mm, g, f) => {
+  switch (f.pc) {
+    case 0: {
+      f.pc = 1;
+      const r = sysOpenat(
+        m,
+        mm,
+        LOCALTIME_PATH,
+        'log.Fatal formats the time in the local zone, so the time package loads it now, on first use: /etc/localtime.',
+        { flags: 'O_RDONLY' },
+      );
+      f.v.tz = r.ret;
+      return COST.syscall;
+    }
+    case 1:
+    case 2: {
+      const first = f.pc === 1;
+      f.pc++;
+      sysRead(m, mm, f.v.tz as number, 4096, (r) =>
+        first ? `the zone file is ${r.ret} B of TZif data: UTC, no transitions.` : 'end of file.',
+      );
+      return COST.rw;
+    }
+    case 3:
+      f.pc = 4;
+      sysClose(m, mm, f.v.tz as number, 'the zone is loaded; time.Local is UTC.');
+      return COST.syscall;
+    case 4: {
+      f.pc = 5;
+      const line = `${logDate(m)}${f.v.msg as string}\n`;
+      sysWrite(
+        m,
+        mm,
+        2,
+        line,
+        () => 'log.Fatal writes the message, prefixed with the date and time, to stderr.',
+      );
+      return COST.rw;
+    }
+    default:
+      return procExit(m, mm, 1, f.v.msg as string);
+  }
+});
 
 // mirrors runtime/proc.go main: runtime init is done; run main.main, then exit.
 defGo('runtime.main', (m, mm, g, f) => {
@@ -95,7 +164,10 @@ defGo('main.main', (m, mm, g, f) => {
     f.pc++;
     return call(g, 'net/http.(*Server).ListenAndServe', {}, ['net/http.ListenAndServe']);
   }
-  if (g.ret.err) return procExit(m, mm, 1, g.ret.s);
+  if (g.ret.err && f.pc === routes.length + 1) {
+    f.pc++;
+    return call(g, 'log.Fatal', { msg: g.ret.s });
+  }
   return ret(g);
 });
 
@@ -585,9 +657,43 @@ defGo('net/http.(*response).finishRequest', (_m, _mm, g, f) => {
       if (g.ret.err) return ret(g, 0, g.ret.err);
       f.pc = 2;
       return 0;
+    case 4:
+      // w.reqBody.Close(): a body left unread (and not over the limit) is read to EOF now.
+      f.pc = 5;
+      if ((sv.left as number) > 0 && sv.limitHit !== 1)
+        return call(
+          g,
+          'net/http.(*body).Close',
+          { fd },
+          sv.expect === 1 ? ['net/http.(*expectContinueReader).Close'] : [],
+        );
+      return 0;
     default:
       return ret(g);
   }
+});
+
+// mirrors net/http/transfer.go (*body).Close for a server request (doEarlyClose): with less than
+// maxPostHandlerReadBytes left it reads the rest with io.CopyN(io.Discard, bodyLocked{b}, 256 KiB) —
+// straight from the conn's bufio.Reader, never through expectContinueReader, so no "100 Continue".
+// A client that got "Connection: close" closes instead of sending: the read ends at its FIN.
+defGo('net/http.(*body).Close', (m, mm, g, f) => {
+  const fd = f.v.fd as number;
+  if (f.pc === 1) return ret(g);
+  f.pc = 1;
+  const left = serveFrame(g).v.left as number;
+  emit(m, {
+    layer: 'app',
+    kind: 'http.conn',
+    g: g.id,
+    m: mm.id,
+    fd,
+    text: () =>
+      `finishRequest closes the request body: ${left} B of it were never read, less than maxPostHandlerReadBytes (${GO.maxPostHandlerReadBytes / 1024} KiB), so body.Close reads them into io.Discard until EOF — without sending "100 Continue".`,
+    fn: 'net/http.(*body).Close — src/net/http/transfer.go',
+  });
+  call(g, 'io.discard.ReadFrom', { fd, close: 1 }, ['io.CopyN', 'io.Copy', 'net/http.bodyLocked.Read']);
+  return COST.runtime;
 });
 
 // mirrors net/http/server.go (*chunkWriter).writeHeader's policy for a request body the handler did not
@@ -765,7 +871,7 @@ defGo('io.discard.ReadFrom', (m, mm, g, f) => {
       const left = sv.left as number;
       if (left === 0) {
         f.pc = 9;
-        if (sv.bg === 1) return 0;
+        if (sv.bg === 1 || f.v.close === 1) return 0;
         return call(
           g,
           'net/http.(*connReader).startBackgroundRead',
@@ -773,7 +879,7 @@ defGo('io.discard.ReadFrom', (m, mm, g, f) => {
           ['net/http.(*body).readLocked', 'net/http.(*body).registerOnHitEOF.func1'],
         );
       }
-      if (sv.expect === 1 && sv.sent100 === 0) {
+      if (sv.expect === 1 && sv.sent100 === 0 && f.v.close !== 1) {
         sv.sent100 = 1;
         f.pc = 3;
         return call(

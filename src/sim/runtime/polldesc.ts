@@ -196,3 +196,30 @@ export function pollWait(g: G, fd: number, mode: 'r' | 'w', reason: string): num
     'internal/poll.runtime_pollWait',
   ]);
 }
+
+/**
+ * internal/poll.(*pollDesc).prepare → runtime.poll_runtime_pollReset (runtime/netpoll.go): before an
+ * I/O call, netpollcheckerr (closing, deadline passed), then forget a readiness left over from an
+ * earlier edge (rg/wg := pdNil), so the call's EAGAIN parks at once instead of consuming a stale
+ * pdReady and failing a second time. Returns '' or the error ('closing', 'timeout').
+ */
+export function pollReset(m: Machine, mm: M, g: G, fd: number, mode: 'r' | 'w'): string {
+  const pd = m.rt.pds[fd];
+  const err = netpollcheckerr(m, pd, mode);
+  if (err || !pd) return err;
+  if ((mode === 'r' ? pd.rg : pd.wg) !== PD_READY) return '';
+  touch(m, 'pd', fd);
+  if (mode === 'r') pd.rg = PD_NIL;
+  else pd.wg = PD_NIL;
+  emit(m, {
+    layer: 'runtime',
+    kind: 'netpoll',
+    g: g.id,
+    m: mm.id,
+    fd,
+    text: () =>
+      `pollReset: before the ${mode === 'r' ? 'read' : 'write'}, fd ${fd}'s pollDesc ${mode}g goes from pdReady (an old edge nobody consumed) to nil; if the call finds nothing, G${g.id} will park at once rather than retry on stale news.`,
+    fn: 'runtime.poll_runtime_pollReset — src/runtime/netpoll.go',
+  });
+  return '';
+}
