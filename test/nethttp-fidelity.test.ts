@@ -123,3 +123,20 @@ describe('the netpoller keeps Go’s consistency checks (runtime.throw)', () => 
     );
   });
 });
+
+describe('epoll_pwait sleeps for the time left on the next timer (netpoll_epoll.go netpoll(delay))', () => {
+  it('upload-large: during the 500 ms linger once the timer is set the poller waits 499 ms (truncated, as Go does; was 500)', () => {
+    const { records } = runAll(builtin('upload-large'));
+    const shut = records.findIndex((r) => r.syscall === 'shutdown');
+    const close = records.findIndex((r, i) => i > shut && r.syscall === 'close' && r.fd === 4);
+    const waits = records
+      .slice(shut, close)
+      .filter((r) => r.syscall === 'epoll_pwait' && r.args?.[3] !== 0)
+      .map((r) => Number(r.args?.[3]))
+      // A poll entered before the timer existed (-1) is woken by netpollBreak, as in real Go.
+      .filter((w) => w !== -1);
+    expect(waits.length).toBeGreaterThan(0);
+    expect(waits[0]).toBe(499);
+    expect(Math.max(...waits)).toBeLessThan(500);
+  });
+});
