@@ -83,7 +83,7 @@ export function logDate(m: Machine): string {
 // mirrors log/log.go Fatal: format the line with the date (the first time.Now().Local() loads
 // /etc/localtime: time/zoneinfo_unix.go initLocal → loadTzinfoFromDirOrZip), write it to stderr in one
 // write, then os.Exit(1).
-defGo('log.Fatal', (m, mm, g, f) => {
+defGo('log.Fatal', (m, mm, _g, f) => {
   switch (f.pc) {
     case 0: {
       f.pc = 1;
