@@ -4,7 +4,9 @@
  * loopback. Set from what the simulation reaches today, with room for run-to-run scheduling noise:
  * measured 2026-11-30 on a 2-vCPU VM under load, Go 1.23.5, Linux 6.x: 85.2–86.4 % overall in three
  * runs (530/622, 535/628, 533/617), every case between 72.7 % (port-in-use) and 95.7 % (query); README "How faithful it is" has the per-case
- * figures. Raise them as divergences are fixed; the issue's aim is 95 %.
+ * figures. Raise them as divergences are fixed; the issue's aim is 95 %. After the issue-10 net/http and
+ * netpoller fixes (same VM, under load): 567/620 = 91.5 % overall, cases 82.1 % (upload-large) to 100 %
+ * (port-in-use); a second, partial run had cases from 84.9 % to 94.4 %. Set ~3-6 points below.
  */
-export const MIN_OVERALL_PERCENT = 78;
-export const MIN_CASE_PERCENT = 65;
+export const MIN_OVERALL_PERCENT = 86;
+export const MIN_CASE_PERCENT = 75;

@@ -16,7 +16,8 @@ import { exportTo } from './export-helpers.js';
 import { builtin, runAll, straceLine } from './helpers.js';
 
 const LINE = /^(?:\[pid +(\d+)\] )?(\d\d:\d\d:\d\d\.\d{6}) (.*)$/;
-const FULL = /^([a-z0-9_]+\(.*\)) = (-?\d+)(?: ([A-Z]+) \([^)]+\))? <(\d+\.\d{6})>$/;
+// exit_group never returns: strace prints `= ?` and no time.
+const FULL = /^([a-z0-9_]+\(.*\)) = (-?\d+|\?)(?: ([A-Z]+) \([^)]+\))?(?: <(\d+\.\d{6})>)?$/;
 const ENTRY = /^([a-z0-9_]+\(.*) <unfinished \.\.\.>$/;
 const RESUMED = /^<\.\.\. ([a-z0-9_]+) resumed>(.*\)) = (-?\d+)(?: ([A-Z]+) \([^)]+\))? <(\d+\.\d{6})>$/;
 

@@ -24,6 +24,9 @@ const STARTUP = [
   'socket(AF_INET6, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, IPPROTO_IP) = 3',
   'setsockopt(3, SOL_IPV6, IPV6_V6ONLY, [0]) = 0',
   'openat(AT_FDCWD, "/proc/sys/net/core/somaxconn", O_RDONLY|O_CLOEXEC) = 4',
+  // os.newFile (kindOpenFile) makes the file non-blocking before trying the poller (real Go 1.23.5 does).
+  'fcntl(4, F_GETFL) = 32768',
+  'fcntl(4, F_SETFL, O_RDONLY|O_NONBLOCK|O_LARGEFILE) = 0',
   'epoll_create1(EPOLL_CLOEXEC) = 5',
   'eventfd2(0, EFD_CLOEXEC|EFD_NONBLOCK) = 6',
   'epoll_ctl(5, EPOLL_CTL_ADD, 6, {EPOLLIN}) = 0',

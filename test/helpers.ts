@@ -35,7 +35,7 @@ export function runAll(
   return { records, m };
 }
 
-/** strace-style line for a syscall record: name(args) = ret [ERRNO]. */
+/** strace-style line for a syscall record: name(args) = ret [ERRNO]; a syscall record as strace prints it (exit_group, which never returns: `= ?`). */
 export function straceLine(r: TraceRecord): string {
-  return `${r.syscall}(${(r.args ?? []).join(', ')}) = ${r.errno ? `-1 ${r.errno}` : r.ret}`;
+  return `${r.syscall}(${(r.args ?? []).join(', ')}) = ${r.errno ? `-1 ${r.errno}` : (r.ret ?? '?')}`;
 }

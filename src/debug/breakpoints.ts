@@ -60,6 +60,8 @@ export const SYSCALL_NAMES = [
   'epoll_ctl',
   'epoll_pwait',
   'eventfd2',
+  'exit_group',
+  'fcntl',
   'futex',
   'getsockname',
   'listen',

@@ -95,7 +95,9 @@ export class StraceWriter implements Visitor {
         if (keep) {
           const result = r.errno
             ? `-1 ${r.errno}${STRERROR[r.errno] ? ` (${STRERROR[r.errno]})` : ''}`
-            : String(r.ret ?? 0);
+            : r.ret === undefined && r.syscall === 'exit_group'
+              ? '?'
+              : String(r.ret ?? 0);
           this.calls.push({
             tid: r.tid,
             step: r.step,
@@ -130,7 +132,7 @@ export class StraceWriter implements Visitor {
       const prefix = threads > 1 ? `[pid ${String(c.tid).padStart(5)}] ` : '';
       if (o.kind === 'full')
         lines.push(
-          `${prefix}${wallClock(c.start)} ${c.name}(${c.args.join(', ')}) = ${c.result} ${spent(c.end - c.start)}`,
+          `${prefix}${wallClock(c.start)} ${c.name}(${c.args.join(', ')}) = ${c.result}${c.result === '?' ? '' : ` ${spent(c.end - c.start)}`}`,
         );
       else {
         const first = RESULT_ARGS.has(c.name) ? 1 : c.args.length;

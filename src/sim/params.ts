@@ -154,3 +154,10 @@ export function resolveParams(s: Scenario): Params {
     irqDelay: m.nic?.irqDelay ?? 1_000,
   };
 }
+
+/**
+ * The wall clock of the simulated machine at virtual time 0, in ms since 1970: 2026-11-22 05:00:00 UTC
+ * (the machine's zone is UTC). A fixed epoch keeps runs deterministic; it shows in the HTTP Date header
+ * and in log.Fatal's "2026/11/22 05:00:00 listen tcp …" line.
+ */
+export const WALL_EPOCH_MS = Date.UTC(2026, 10, 22, 5, 0, 0);

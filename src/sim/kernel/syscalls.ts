@@ -26,6 +26,7 @@ const SYSCALL_FN: Record<string, string> = {
   epoll_pwait: 'do_epoll_wait — fs/eventpoll.c',
   eventfd2: 'do_eventfd — fs/eventfd.c',
   exit_group: 'do_group_exit — kernel/exit.c',
+  fcntl: 'do_fcntl — fs/fcntl.c',
   futex: 'do_futex — kernel/futex/syscalls.c',
   getsockname: '__sys_getsockname — net/socket.c',
   listen: '__sys_listen — net/socket.c',
@@ -45,6 +46,7 @@ const SOCK_CLOSE_FN = 'sock_close — net/socket.c';
 const EVENTFD_READ_FN = 'eventfd_read — fs/eventfd.c';
 const EVENTFD_WRITE_FN = 'eventfd_write — fs/eventfd.c';
 const PROCFS_READ_FN = 'proc_sys_read — fs/proc/proc_sysctl.c';
+const REGULAR_READ_FN = 'filemap_read — mm/filemap.c';
 
 /** What a syscall record may add to the strace fields. */
 export interface SysExtra {
@@ -238,8 +240,32 @@ export function sysGetsockname(m: Machine, mm: M, fd: number, why: string): SysR
 }
 
 const SOMAXCONN_PATH = '/proc/sys/net/core/somaxconn';
+/** The time zone file Go's time package loads for time.Local (time/zoneinfo_unix.go initLocal). */
+export const LOCALTIME_PATH = '/etc/localtime';
+/**
+ * /etc/localtime as Debian ships it for UTC (/usr/share/zoneinfo/Etc/UTC, 114 B): a TZif v2 file with
+ * one zone type, "UTC", twice (v1 and v2 bodies), and the POSIX TZ footer "UTC0". The simulated machine
+ * runs in UTC so the log line's date is the virtual clock's (params.ts LOG_EPOCH_S).
+ */
+const TZIF_HEADER = `TZif2${'\0'.repeat(15)}${'\0\0\0\0'.repeat(4)}\0\0\0\u0001\0\0\0\u0004`;
+const TZIF_UTC = `${TZIF_HEADER}${'\0'.repeat(6)}UTC\0${TZIF_HEADER}${'\0'.repeat(6)}UTC\0\nUTC0\n`;
 
-export function sysOpenat(m: Machine, mm: M, path: string, why: string): SysResult {
+/** The contents of the plain files the server opens: the somaxconn sysctl and the time zone. */
+function fileContent(m: Machine, name: string): string {
+  if (name === SOMAXCONN_PATH) return `${m.p.somaxconn}\n`;
+  if (name === LOCALTIME_PATH) return TZIF_UTC;
+  return '';
+}
+
+/** openat(2) of a plain file (do_sys_openat2); `flags` as strace prints them. */
+export function sysOpenat(
+  m: Machine,
+  mm: M,
+  path: string,
+  why: string,
+  o: { flags?: string } = {},
+): SysResult {
+  const flags = o.flags ?? 'O_RDONLY|O_CLOEXEC';
   const fd = fdAlloc(m);
   if (fd < 0) {
     const r = { ret: -1, errno: 'EMFILE' };
@@ -247,16 +273,78 @@ export function sysOpenat(m: Machine, mm: M, path: string, why: string): SysResu
       m,
       mm,
       'openat',
-      ['AT_FDCWD', JSON.stringify(path), 'O_RDONLY|O_CLOEXEC'],
+      ['AT_FDCWD', JSON.stringify(path), flags],
       r,
       'the open-file limit is reached.',
     );
     return r;
   }
-  fdInstall(m, fd, { type: 'procfs', obj: 0, name: path, nonblock: false, cloexec: true });
+  fdInstall(m, fd, {
+    type: 'procfs',
+    obj: 0,
+    name: path,
+    nonblock: false,
+    cloexec: flags.includes('O_CLOEXEC'),
+  });
   const r = { ret: fd };
-  sysRecord(m, mm, 'openat', ['AT_FDCWD', JSON.stringify(path), 'O_RDONLY|O_CLOEXEC'], r, why, { fd });
+  sysRecord(m, mm, 'openat', ['AT_FDCWD', JSON.stringify(path), flags], r, why, { fd });
   return r;
+}
+
+/** O_RDONLY|O_LARGEFILE: what F_GETFL reports for a file opened read-only on 64-bit Linux. */
+const O_LARGEFILE = 0x8000;
+const O_NONBLOCK = 0x800;
+
+/**
+ * fcntl(2) F_GETFL / F_SETFL on a plain file (do_fcntl → setfl): syscall.SetNonblock's pair, as
+ * os.newFile does for a file it hopes to poll (kindOpenFile).
+ */
+export function sysFcntl(
+  m: Machine,
+  mm: M,
+  fd: number,
+  cmd: 'F_GETFL' | 'F_SETFL',
+  why: string,
+  o: { nonblock?: boolean } = {},
+): SysResult {
+  const f = fileAt(m, fd);
+  if (!f) {
+    const r = { ret: -1, errno: 'EBADF' };
+    sysRecord(m, mm, 'fcntl', [fd, cmd], r, 'no such fd.');
+    return r;
+  }
+  if (cmd === 'F_GETFL') {
+    const r = { ret: O_LARGEFILE | (f.nonblock ? O_NONBLOCK : 0) };
+    sysRecord(m, mm, 'fcntl', [fd, cmd], r, why, { fd });
+    return r;
+  }
+  touch(m, 'file', f.id);
+  f.nonblock = o.nonblock ?? true;
+  const r = { ret: 0 };
+  sysRecord(m, mm, 'fcntl', [fd, cmd, `O_RDONLY${f.nonblock ? '|O_NONBLOCK' : ''}|O_LARGEFILE`], r, why, {
+    fd,
+  });
+  return r;
+}
+
+/**
+ * exit_group(2) (do_group_exit): every thread of the process ends. It never returns, so its record
+ * has no result (strace prints `= ?`). The caller has already written the process's exit state.
+ */
+export function sysExitGroup(m: Machine, mm: M, status: number, why: string): void {
+  const rec: RecordDraft = {
+    layer: 'kernel',
+    kind: 'syscall',
+    syscall: 'exit_group',
+    args: [status],
+    tid: mm.tid,
+    m: mm.id,
+    text: () => `exit_group(${status}) = ?: ${why}`,
+    fn: SYSCALL_FN.exit_group,
+  };
+  if (mm.p >= 0) rec.p = mm.p;
+  if (mm.curg >= 0) rec.g = mm.curg;
+  emit(m, rec);
 }
 
 /** read(2) on a procfs file, a socket or an eventfd. */
@@ -275,8 +363,8 @@ export function sysRead(
   let fn: string | undefined;
   if (!f) r = { ret: -1, errno: 'EBADF' };
   else if (f.type === 'procfs') {
-    fn = PROCFS_READ_FN;
-    const content = f.name === SOMAXCONN_PATH ? `${m.p.somaxconn}\n` : '';
+    fn = f.name === LOCALTIME_PATH ? REGULAR_READ_FN : PROCFS_READ_FN;
+    const content = fileContent(m, f.name);
     const data = content.slice(f.off, f.off + n);
     touch(m, 'file', f.id);
     f.off += data.length;
@@ -313,7 +401,7 @@ export function sysRead(
   return r;
 }
 
-/** write(2) on a socket (tcp_sendmsg) or an eventfd. */
+/** write(2) on a socket (tcp_sendmsg), an eventfd, or stdout/stderr (the terminal takes it all). */
 export function sysWrite(
   m: Machine,
   mm: M,
@@ -346,7 +434,8 @@ export function sysWrite(
       if (n > 0) tcpWriteXmit(m, s);
       return r;
     }
-  } else r = { ret: -1, errno: 'EINVAL' };
+  } else if (f.type === 'stdio') r = { ret: data.length };
+  else r = { ret: -1, errno: 'EINVAL' };
   const extra: SysExtra = { fd };
   if (f && f.type === 'eventfd') extra.fn = EVENTFD_WRITE_FN;
   sysRecord(m, mm, 'write', [fd, strBuf(data), data.length], r, () => why(r), extra);

@@ -7,6 +7,7 @@
  * GET also matches HEAD; a path that matches with another method → 405 with Allow; an unclean path or a
  * subtree root without its slash → 301; nothing → 404.
  */
+import { WALL_EPOCH_MS } from '../params.js';
 
 export interface Pattern {
   raw: string;
@@ -192,11 +193,10 @@ export const STATUS_TEXT: Record<number, string> = {
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** The simulated wall clock starts here (virtual time 0). */
-const EPOCH_MS = Date.UTC(2026, 10, 22, 5, 0, 0);
 
 /** http.TimeFormat of the virtual time: "Sun, 22 Nov 2026 05:00:00 GMT". */
 export function httpDate(nowNs: number): string {
-  const d = new Date(EPOCH_MS + Math.floor(nowNs / 1e9) * 1000);
+  const d = new Date(WALL_EPOCH_MS + Math.floor(nowNs / 1e9) * 1000);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${DAYS[d.getUTCDay()]}, ${p(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} GMT`;
 }

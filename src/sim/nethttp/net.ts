@@ -1,20 +1,8 @@
-/**
- * Package net, os and internal/poll as the seed server exercises them: net.Listen (the IPv4/IPv6 probe,
- * the listener socket, the somaxconn read), (*TCPListener).Accept, and internal/poll's FD read, write,
- * accept and close loops over the runtime's netpoller (internal/poll/fd_unix.go, fd_poll_runtime.go).
- *
- * The I/O loop every blocking-looking Go call hides: try the non-blocking syscall; on EAGAIN park in
- * netpollblock until netpoll reports the fd ready; retry.
- */
-import { emit, touch } from '../core.js';
-import { EPOLLIN, GO_EVENTS } from '../kernel/epoll.js';
 import {
   sysAccept4,
   sysBind,
   sysClose,
-  sysEpollCreate1,
-  sysEpollCtl,
-  sysEventfd2,
+  sysFcntl,
   sysGetsockname,
   sysListen,
   sysOpenat,
@@ -23,12 +11,10 @@ import {
   sysSocket,
   sysWrite,
 } from '../kernel/syscalls.js';
-import type { G, Machine } from '../machine.js';
-import { PD_NIL, PD_READY } from '../machine.js';
+import type { Frame, G, M, Machine } from '../machine.js';
 import { COST } from '../params.js';
 import { call, defGo, ret } from '../runtime/interp.js';
-import { netpollunblock } from '../runtime/netpoll.js';
-import { gopark, goready } from '../runtime/proc.js';
+import { pollReset, pollUnblockAndClose, pollWait } from '../runtime/polldesc.js';
 
 function sysCost(bytes = 0): number {
   return COST.rw + Math.round(bytes * COST.perByteNs);
@@ -203,7 +189,8 @@ defGo('net.maxListenerBacklog', (m, _mm, g, f) => {
   }
 });
 
-// mirrors os/file_unix.go openFileNolog + newFile: open, then register with the netpoller (kindOpenFile).
+// mirrors os/file_unix.go openFileNolog + newFile: open, make it non-blocking, then register with the
+// netpoller (kindOpenFile).
 defGo('os.Open', (m, mm, g, f) => {
   switch (f.pc) {
     case 0: {
@@ -218,7 +205,28 @@ defGo('os.Open', (m, mm, g, f) => {
       return COST.syscall;
     }
     case 1:
+      // newFile(kindOpenFile): a file that might be pollable is made non-blocking (syscall.SetNonblock).
       f.pc = 2;
+      sysFcntl(
+        m,
+        mm,
+        f.v.fd as number,
+        'F_GETFL',
+        'os.newFile tries to make the file pollable: syscall.SetNonblock first reads its flags (O_RDONLY|O_LARGEFILE).',
+      );
+      return COST.syscall;
+    case 2:
+      f.pc = 3;
+      sysFcntl(
+        m,
+        mm,
+        f.v.fd as number,
+        'F_SETFL',
+        '…and adds O_NONBLOCK, so reads can go through the netpoller like a socket’s.',
+      );
+      return COST.syscall;
+    case 3:
+      f.pc = 4;
       return call(g, 'internal/poll.(*FD).Init', { fd: f.v.fd });
     default:
       return ret(g, f.v.fd as number);
@@ -244,136 +252,14 @@ defGo('internal/poll.(*FD).Init', (m, _mm, g, f) => {
   }
 });
 
-// mirrors runtime/netpoll_epoll.go netpollinit: the epoll instance and the netpollBreak eventfd.
-defGo('runtime.netpollinit', (m, mm, g, f) => {
-  switch (f.pc++) {
-    case 0:
-      m.rt.epfd = sysEpollCreate1(m, mm).ret;
-      return COST.syscall;
-    case 1:
-      m.rt.evfd = sysEventfd2(m, mm).ret;
-      return COST.syscall;
-    case 2:
-      sysEpollCtl(
-        m,
-        mm,
-        m.rt.epfd,
-        'EPOLL_CTL_ADD',
-        m.rt.evfd,
-        EPOLLIN,
-        'the wake-up eventfd is watched level-triggered for EPOLLIN.',
-      );
-      return COST.syscall;
-    default:
-      return ret(g);
-  }
-});
-
-// mirrors runtime/netpoll.go poll_runtime_pollOpen + netpoll_epoll.go netpollopen.
-defGo('runtime.poll_runtime_pollOpen', (m, mm, g, f) => {
-  if (f.pc++ === 0) {
-    const fd = f.v.fd as number;
-    touch(m, 'pd', fd);
-    m.rt.pds[fd] = { fd, rg: PD_NIL, wg: PD_NIL, rd: 0, wd: 0, closing: false };
-    sysEpollCtl(
-      m,
-      mm,
-      m.rt.epfd,
-      'EPOLL_CTL_ADD',
-      fd,
-      GO_EVENTS,
-      `the runtime registers fd ${fd} with its netpoller once, edge-triggered, for both reading and writing.`,
-    );
-    return COST.syscall;
-  }
-  return ret(g);
-});
-
-// mirrors runtime/netpoll.go poll_runtime_pollWait → netpollblock: park until the fd is ready.
-defGo('runtime.netpollblock', (m, mm, g, f) => {
-  const fd = f.v.fd as number;
-  const mode = f.v.mode as 'r' | 'w';
-  const pd = m.rt.pds[fd];
-  if (f.pc === 0) {
-    if (!pd || pd.closing) return ret(g, 0, 'closing');
-    const dl = mode === 'r' ? pd.rd : pd.wd;
-    if (dl === -1 || (dl > 0 && dl <= m.now)) return ret(g, 0, 'timeout');
-    const cur = mode === 'r' ? pd.rg : pd.wg;
-    if (cur === PD_READY) {
-      touch(m, 'pd', fd);
-      if (mode === 'r') pd.rg = PD_NIL;
-      else pd.wg = PD_NIL;
-      emit(m, {
-        layer: 'runtime',
-        kind: 'netpoll',
-        g: g.id,
-        m: mm.id,
-        fd,
-        text: () =>
-          `netpollblock: fd ${fd}'s pollDesc ${mode}g is pdReady — an edge arrived while nobody waited — so G${g.id} consumes it and retries without parking.`,
-        fn: 'runtime.netpollblock — src/runtime/netpoll.go',
-      });
-      f.pc = 2;
-      return COST.runtime;
-    }
-    f.pc = 1;
-    touch(m, 'pd', fd);
-    if (mode === 'r') pd.rg = g.id;
-    else pd.wg = g.id;
-    m.rt.netpollWaiters++;
-    const reason = f.v.reason as string;
-    const what =
-      reason === 'accept'
-        ? 'no connection to accept'
-        : reason === 'write'
-          ? 'no room in the send buffer'
-          : 'no data to read';
-    return gopark(
-      m,
-      mm,
-      g,
-      'IO wait',
-      reason,
-      `fd ${fd} has ${what} yet; its pollDesc ${mode}g now holds G${g.id}`,
-      fd,
-    );
-  }
-  if (f.pc === 1) {
-    // Back from gopark: gpp.Swap(pdNil); pdReady means the I/O edge woke us (not a deadline or close).
-    const cur = mode === 'r' ? pd?.rg : pd?.wg;
-    const ok = cur === PD_READY;
-    if (pd && cur !== PD_NIL) {
-      touch(m, 'pd', fd);
-      if (mode === 'r') pd.rg = PD_NIL;
-      else pd.wg = PD_NIL;
-    }
-    if (!ok) return ret(g, 0, pd?.closing ? 'closing' : 'timeout');
-    emit(m, {
-      layer: 'runtime',
-      kind: 'netpoll',
-      g: g.id,
-      m: mm.id,
-      fd,
-      text: () =>
-        `netpollblock returns true: G${g.id} wakes to fd ${fd}'s pollDesc ${mode}g = pdReady, resets it to nil and retries the ${(f.v.reason as string) === 'accept' ? 'accept4' : mode === 'r' ? 'read' : 'write'}.`,
-      fn: 'runtime.netpollblock — src/runtime/netpoll.go',
-    });
-  }
-  return ret(g, 1);
-});
-
-function waitFor(g: G, fd: number, mode: 'r' | 'w', reason: string): number {
-  return call(g, 'runtime.netpollblock', { fd, mode, reason }, [
-    mode === 'r' ? 'internal/poll.(*pollDesc).waitRead' : 'internal/poll.(*pollDesc).waitWrite',
-    'internal/poll.runtime_pollWait',
-  ]);
-}
-
-function expired(m: Machine, fd: number, mode: 'r' | 'w'): boolean {
-  const pd = m.rt.pds[fd];
-  if (!pd) return false;
-  const dl = mode === 'r' ? pd.rd : pd.wd;
-  return dl === -1 || (dl > 0 && dl <= m.now);
+/**
+ * fd.pd.prepareRead / prepareWrite, once per FD call before its first syscall (not on the retries after
+ * a wait): poll_runtime_pollReset. Returns '' or the error the call returns at once.
+ */
+function prepare(m: Machine, mm: M, g: G, f: Frame, mode: 'r' | 'w'): string {
+  if (f.v.prepared === 1) return '';
+  f.v.prepared = 1;
+  return pollReset(m, mm, g, f.v.fd as number, mode);
 }
 
 // mirrors internal/poll/fd_unix.go (*FD).Read: read; on EAGAIN wait for the netpoller and retry.
@@ -383,7 +269,7 @@ defGo('internal/poll.(*FD).Read', (m, mm, g, f) => {
   switch (f.pc) {
     case 1:
       f.pc = 3;
-      return waitFor(g, fd, 'r', (f.v.reason as string) || 'read');
+      return pollWait(g, fd, 'r', (f.v.reason as string) || 'read');
     case 3:
       if (g.ret.err) return ret(g, 0, g.ret.err);
       f.pc = 0;
@@ -391,7 +277,8 @@ defGo('internal/poll.(*FD).Read', (m, mm, g, f) => {
     case 2:
       return ret(g, f.v.res as number, f.v.err as string, f.v.data as string);
   }
-  if (expired(m, fd, 'r')) return ret(g, 0, 'timeout');
+  const perr = prepare(m, mm, g, f, 'r');
+  if (perr) return ret(g, 0, perr);
   const n = f.v.n as number;
   const why = f.v.why as string | undefined;
   const r = sysRead(
@@ -431,7 +318,7 @@ defGo('internal/poll.(*FD).Write', (m, mm, g, f) => {
   switch (f.pc) {
     case 1:
       f.pc = 3;
-      return waitFor(g, fd, 'w', 'write');
+      return pollWait(g, fd, 'w', 'write');
     case 3:
       if (g.ret.err) return ret(g, done, g.ret.err);
       f.pc = 0;
@@ -440,7 +327,8 @@ defGo('internal/poll.(*FD).Write', (m, mm, g, f) => {
       return ret(g, done, (f.v.err as string) ?? '');
   }
   if (done >= data.length) return ret(g, done);
-  if (expired(m, fd, 'w')) return ret(g, done, 'timeout');
+  const perr = prepare(m, mm, g, f, 'w');
+  if (perr) return ret(g, done, perr);
   const chunk = data.slice(done);
   const r = sysWrite(m, mm, fd, chunk, (r) =>
     r.errno === 'EAGAIN'
@@ -471,7 +359,7 @@ defGo('internal/poll.(*FD).Accept', (m, mm, g, f) => {
   switch (f.pc) {
     case 1:
       f.pc = 3;
-      return waitFor(g, fd, 'r', 'accept');
+      return pollWait(g, fd, 'r', 'accept');
     case 3:
       if (g.ret.err) return ret(g, -1, g.ret.err);
       f.pc = 0;
@@ -479,6 +367,8 @@ defGo('internal/poll.(*FD).Accept', (m, mm, g, f) => {
     case 2:
       return ret(g, f.v.res as number, f.v.err as string, String(f.v.conn));
   }
+  const perr = prepare(m, mm, g, f, 'r');
+  if (perr) return ret(g, -1, perr);
   const r = sysAccept4(m, mm, fd);
   if (r.errno === 'EAGAIN') {
     f.pc = 1;
@@ -497,28 +387,7 @@ defGo('internal/poll.(*FD).Close', (m, mm, g, f) => {
   switch (f.pc) {
     case 0: {
       f.pc = 1;
-      const pd = m.rt.pds[fd];
-      if (pd) {
-        pd.closing = true;
-        for (const mode of ['r', 'w'] as const) {
-          const gid = netpollunblock(m, pd, mode, false);
-          if (gid)
-            goready(m, mm, gid, `fd ${fd} is being closed, so the G waiting on it wakes with ErrNetClosing`);
-        }
-        // runtime_pollClose: netpollclose (epoll_ctl DEL), then the pollDesc goes back to pollcache.
-        touch(m, 'pd', fd);
-        delete m.rt.pds[fd];
-        sysEpollCtl(
-          m,
-          mm,
-          m.rt.epfd,
-          'EPOLL_CTL_DEL',
-          fd,
-          0,
-          `runtime_pollClose: the runtime stops watching fd ${fd} and frees its pollDesc before closing it.`,
-        );
-        return COST.syscall;
-      }
+      if (pollUnblockAndClose(m, mm, fd)) return COST.syscall;
       return 0;
     }
     case 1:

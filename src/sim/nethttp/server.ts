@@ -6,9 +6,17 @@
  * one write, aborts the background read, and waits for the next request (keep-alive) until EOF.
  */
 import { emit, touch } from '../core.js';
-import { sysShutdown } from '../kernel/syscalls.js';
+import {
+  LOCALTIME_PATH,
+  sysClose,
+  sysExitGroup,
+  sysOpenat,
+  sysRead,
+  sysShutdown,
+  sysWrite,
+} from '../kernel/syscalls.js';
 import type { Frame, G, HttpConn, M, Machine } from '../machine.js';
-import { COST, GO } from '../params.js';
+import { COST, GO, WALL_EPOCH_MS } from '../params.js';
 import { call, defGo, goexit, HANDLER, newG, ret, timeSleep } from '../runtime/interp.js';
 import { netpollunblock } from '../runtime/netpoll.js';
 import { gopark, goready, runqput, wakep } from '../runtime/proc.js';
@@ -43,6 +51,14 @@ export function procExit(m: Machine, mm: M, status: number, message: string): nu
     x.gen++;
     x.curg = -1;
   }
+  sysExitGroup(
+    m,
+    mm,
+    status,
+    status
+      ? 'os.Exit(1): the process ends with all its threads; the kernel closes whatever fds are left.'
+      : 'main returned: the process ends with all its threads.',
+  );
   emit(m, {
     layer: 'app',
     kind: 'proc.exit',
@@ -57,6 +73,59 @@ export function procExit(m: Machine, mm: M, status: number, message: string): nu
   });
   return -3;
 }
+
+/** A log line's date, "YYYY/MM/DD hh:mm:ss " (log.LstdFlags), from the virtual clock (params.ts WALL_EPOCH_MS). */
+export function logDate(m: Machine): string {
+  const iso = new Date(WALL_EPOCH_MS + Math.floor(m.now / 1e6)).toISOString();
+  return `${iso.slice(0, 10).replaceAll('-', '/')} ${iso.slice(11, 19)} `;
+}
+
+// mirrors log/log.go Fatal: format the line with the date (the first time.Now().Local() loads
+// /etc/localtime: time/zoneinfo_unix.go initLocal → loadTzinfoFromDirOrZip), write it to stderr in one
+// write, then os.Exit(1).
+defGo('log.Fatal', (m, mm, _g, f) => {
+  switch (f.pc) {
+    case 0: {
+      f.pc = 1;
+      const r = sysOpenat(
+        m,
+        mm,
+        LOCALTIME_PATH,
+        'log.Fatal formats the time in the local zone, so the time package loads it now, on first use: /etc/localtime.',
+        { flags: 'O_RDONLY' },
+      );
+      f.v.tz = r.ret;
+      return COST.syscall;
+    }
+    case 1:
+    case 2: {
+      const first = f.pc === 1;
+      f.pc++;
+      sysRead(m, mm, f.v.tz as number, 4096, (r) =>
+        first ? `the zone file is ${r.ret} B of TZif data: UTC, no transitions.` : 'end of file.',
+      );
+      return COST.rw;
+    }
+    case 3:
+      f.pc = 4;
+      sysClose(m, mm, f.v.tz as number, 'the zone is loaded; time.Local is UTC.');
+      return COST.syscall;
+    case 4: {
+      f.pc = 5;
+      const line = `${logDate(m)}${f.v.msg as string}\n`;
+      sysWrite(
+        m,
+        mm,
+        2,
+        line,
+        () => 'log.Fatal writes the message, prefixed with the date and time, to stderr.',
+      );
+      return COST.rw;
+    }
+    default:
+      return procExit(m, mm, 1, f.v.msg as string);
+  }
+});
 
 // mirrors runtime/proc.go main: runtime init is done; run main.main, then exit.
 defGo('runtime.main', (m, mm, g, f) => {
@@ -95,7 +164,10 @@ defGo('main.main', (m, mm, g, f) => {
     f.pc++;
     return call(g, 'net/http.(*Server).ListenAndServe', {}, ['net/http.ListenAndServe']);
   }
-  if (g.ret.err) return procExit(m, mm, 1, g.ret.s);
+  if (g.ret.err && f.pc === routes.length + 1) {
+    f.pc++;
+    return call(g, 'log.Fatal', { msg: g.ret.s });
+  }
   return ret(g);
 });
 
@@ -240,9 +312,19 @@ export function withClose(resp: string): string {
   return `${resp.slice(0, i + 2)}Connection: close\r\n${resp.slice(i + 2)}`;
 }
 
-/** connReader.startBackgroundRead: `go cr.backgroundRead()`, a 1-byte read that notices a hang-up. */
-function startBackgroundRead(m: Machine, mm: M, g: G, hc: HttpConn, when: string): number {
+/** The outermost frame of a c.serve G: the connection and the current request's state (Go's *response). */
+function serveFrame(g: G): Frame {
+  return g.frames[0];
+}
+
+// mirrors net/http/server.go (*connReader).startBackgroundRead: `go cr.backgroundRead()`, a 1-byte read
+// that notices a hang-up while the handler runs.
+defGo('net/http.(*connReader).startBackgroundRead', (m, mm, g, f) => {
+  if (f.pc === 1) return ret(g);
+  f.pc = 1;
+  const hc = hcOf(m, g);
   const fd = hc.fd;
+  const when = f.v.when as string;
   hc.inRead = true;
   hc.aborted = false;
   serveFrame(g).v.bg = 1;
@@ -263,21 +345,15 @@ function startBackgroundRead(m: Machine, mm: M, g: G, hc: HttpConn, when: string
   });
   wakep(m, mm);
   return COST.runtime;
-}
+});
 
-/** The outermost frame of a c.serve G: per-request state the handler's body reads share. */
-function serveFrame(g: G): Frame {
-  return g.frames[0];
-}
-
-// mirrors net/http/server.go (*conn).serve: one G per connection.
-// pc: 0 set up; 1–2 read until a whole header is buffered; 5 parse; 6 background read; 7 route;
-// 8–9 handler; 9 writeHeader's body policy (15 after draining); 16–18 write the response;
-// 10–12 finishRequest; 13–14 wait for the next request; 20–21 close; 25–26 closeWriteAndWait.
+// mirrors net/http/server.go (*conn).serve: one G per connection. The keep-alive loop: readRequest,
+// serverHandler.ServeHTTP, finishRequest, then idle until the next request's first bytes (bufr.Peek(4)).
 defGo('net/http.(*conn).serve', (m, mm, g, f) => {
   const fd = f.v.fd as number;
   switch (f.pc) {
     case 0: {
+      // newConn: the connection's state (conn, connReader, bufio.Reader) lives as long as this G.
       const hc: HttpConn = {
         id: g.id,
         fd,
@@ -296,14 +372,93 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
       f.pc = 1;
       return 0;
     }
-    case 1: {
-      // readRequest: a whole header in the buffer? Otherwise bufio fills: ask for the free space.
+    case 1:
+      f.pc = 2;
+      return call(g, 'net/http.(*conn).readRequest', { fd });
+    case 2:
+      if (g.ret.err) return serveClose(g, f);
+      f.pc = 3;
+      // With a body, the background read starts only once the body hits EOF (registerOnHitEOF).
+      if ((f.v.clen as number) > 0) return 0;
+      return call(g, 'net/http.(*connReader).startBackgroundRead', {
+        when: 'the request has no body, so right away',
+      });
+    case 3:
+      f.pc = 4;
+      return call(g, 'net/http.serverHandler.ServeHTTP', { fd });
+    case 4:
+      f.v.resp = g.ret.s;
+      f.pc = 5;
+      return call(g, 'net/http.(*response).finishRequest', { fd });
+    case 5: {
+      if (g.ret.err) return serveClose(g, f);
       const hc = hcOf(m, g);
-      if (parseRequest(hc.bufData)) {
-        f.pc = 5;
+      // The next readRequest starts with a zero read deadline (c.rwc.SetReadDeadline(hdrDeadline)).
+      const pd = m.rt.pds[fd];
+      if (pd) pd.rd = 0;
+      hc.aborted = false;
+      if (f.v.closeAfter === 1) {
+        // shouldReuseConnection is false: a body left unread on purpose is half-closed first.
+        if (f.v.limitHit !== 1) return serveClose(g, f);
+        f.pc = 8;
+        return call(g, 'net/http.(*conn).closeWriteAndWait', { fd });
+      }
+      f.pc = 6;
+      return call(g, 'net/http.(*conn).setState', { fd, state: 'StateIdle' });
+    }
+    case 6: {
+      const hc = hcOf(m, g);
+      if (hc.buf >= 4) {
+        f.pc = 1;
         return 0;
       }
-      f.pc = 2;
+      f.pc = 7;
+      return call(g, 'internal/poll.(*FD).Read', { fd, n: GO.bufSize - hc.buf, reason: 'read' }, [
+        'bufio.(*Reader).Peek',
+        'bufio.(*Reader).fill',
+        ...READ_WRAPPERS,
+      ]);
+    }
+    case 7: {
+      const hc = hcOf(m, g);
+      if (g.ret.err || g.ret.n === 0) {
+        hc.sawEOF = true;
+        return serveClose(g, f);
+      }
+      hc.buf += g.ret.n;
+      hc.bufData += g.ret.s;
+      f.pc = 1;
+      return 0;
+    }
+    case 8:
+      return serveClose(g, f);
+    case 9:
+      delete m.hconns[g.id];
+      return goexit(m, mm, g, 'returns from c.serve: the connection is closed');
+    default:
+      return ret(g);
+  }
+});
+
+/** c.serve's deferred c.close(): close the connection, then the G exits (pc 9). */
+function serveClose(g: G, f: Frame): number {
+  f.pc = 9;
+  return call(g, 'net/http.(*conn).close', { fd: f.v.fd as number });
+}
+
+// mirrors net/http/server.go (*conn).readRequest: fill the bufio.Reader until a whole header is
+// buffered, then parse it (http.readRequest → textproto.(*Reader).ReadMIMEHeader).
+defGo('net/http.(*conn).readRequest', (m, mm, g, f) => {
+  const fd = f.v.fd as number;
+  const hc = hcOf(m, g);
+  switch (f.pc) {
+    case 0: {
+      // A whole header in the buffer? Otherwise bufio fills: ask for the free space.
+      if (parseRequest(hc.bufData)) {
+        f.pc = 2;
+        return 0;
+      }
+      f.pc = 1;
       const held = unconsumed(hc.bufData);
       return call(
         g,
@@ -318,17 +473,14 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
               }
             : {}),
         },
-        ['net/http.(*conn).readRequest', 'bufio.(*Reader).fill', ...READ_WRAPPERS],
+        ['bufio.(*Reader).fill', ...READ_WRAPPERS],
       );
     }
-    case 2: {
-      const hc = hcOf(m, g);
-      if (g.ret.err || g.ret.n === 0) {
-        f.pc = 20;
-        return 0;
-      }
+    case 1: {
+      if (g.ret.err || g.ret.n === 0) return ret(g, 0, g.ret.err || 'EOF');
       hc.buf += g.ret.n;
       hc.bufData += g.ret.s;
+      f.pc = 0;
       if (!parseRequest(hc.bufData)) {
         const have = hc.bufData.length;
         emit(m, {
@@ -341,29 +493,27 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
             `readRequest: ${have} B are buffered but the blank line that ends the header has not arrived; textproto keeps reading lines, so bufio.Reader must fill again.`,
           fn: 'net/textproto.(*Reader).ReadMIMEHeader — src/net/textproto/reader.go',
         });
-        f.pc = 1;
         return COST.runtime;
       }
-      f.pc = 1;
       return 0;
     }
-    case 5: {
-      const hc = hcOf(m, g);
+    case 2: {
       const req = parseRequest(hc.bufData)!;
+      const sv = serveFrame(g).v;
       hc.requests++;
       hc.bufData = hc.bufData.slice(req.headerLen);
       hc.buf -= req.headerLen;
-      f.v.method = req.method;
-      f.v.path = req.path;
-      f.v.clen = req.clen;
-      f.v.left = req.clen;
-      f.v.expect = req.expect ? 1 : 0;
-      f.v.sent100 = 0;
-      f.v.closeAfter = req.close ? 1 : 0;
-      f.v.limitHit = 0;
-      f.v.bg = 0;
-      delete f.v.status;
-      delete f.v.route;
+      sv.method = req.method;
+      sv.path = req.path;
+      sv.clen = req.clen;
+      sv.left = req.clen;
+      sv.expect = req.expect ? 1 : 0;
+      sv.sent100 = 0;
+      sv.closeAfter = req.close ? 1 : 0;
+      sv.limitHit = 0;
+      sv.bg = 0;
+      delete sv.status;
+      delete sv.route;
       emit(m, {
         layer: 'app',
         kind: 'http.request',
@@ -375,42 +525,54 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
           `readRequest parses request ${hc.requests} on this connection from the bufio.Reader: ${JSON.stringify(req.line)} (${req.headerLen} B of header${req.clen ? `, ${req.clen} B of body to follow, ${Math.min(hc.buf, req.clen)} B of it already buffered` : ''}${req.expect ? ', Expect: 100-continue' : ''}${req.close ? ', Connection: close' : ''}).`,
         fn: 'net/http.(*conn).readRequest — src/net/http/server.go',
       });
-      f.pc = 6;
+      f.pc = 3;
       return COST.parseRequest;
     }
-    case 6: {
-      f.pc = 7;
-      const hc = hcOf(m, g);
-      // With a body, the background read starts only once the body hits EOF (registerOnHitEOF).
-      if ((f.v.clen as number) > 0) return 0;
-      return startBackgroundRead(m, mm, g, hc, 'the request has no body, so right away');
-    }
-    case 7: {
-      const res = muxMatch(patterns(m), f.v.method as string, f.v.path as string);
+    default:
+      return ret(g);
+  }
+});
+
+// mirrors net/http/server.go serverHandler.ServeHTTP: hand the request to the server's handler, the mux.
+defGo('net/http.serverHandler.ServeHTTP', (_m, _mm, g, f) => {
+  if (f.pc === 0) {
+    f.pc = 1;
+    return call(g, 'net/http.(*ServeMux).ServeHTTP', { fd: f.v.fd as number });
+  }
+  return ret(g, 0, '', g.ret.s);
+});
+
+// mirrors net/http/server.go (*ServeMux).ServeHTTP: findHandler picks the handler, which then runs.
+defGo('net/http.(*ServeMux).ServeHTTP', (m, mm, g, f) => {
+  const fd = f.v.fd as number;
+  const sv = serveFrame(g).v;
+  switch (f.pc) {
+    case 0: {
+      const res = muxMatch(patterns(m), sv.method as string, sv.path as string);
       const routes = m.sc.server?.routes ?? [];
       let text: string | (() => string);
       if (res.kind === 'route') {
-        f.v.route = res.pattern.route;
-        f.v.handler = `main.main.func${res.pattern.route + 1}`;
+        sv.route = res.pattern.route;
+        sv.handler = `main.main.func${res.pattern.route + 1}`;
         text = () =>
-          `ServeMux matches ${f.v.method} ${f.v.path} to pattern ${JSON.stringify(routes[res.pattern.route].pattern)}, the most specific that fits; its handler is ${f.v.handler}.`;
+          `ServeMux matches ${sv.method} ${sv.path} to pattern ${JSON.stringify(routes[res.pattern.route].pattern)}, the most specific that fits; its handler is ${sv.handler}.`;
       } else if (res.kind === 'method') {
-        f.v.handler = 'net/http.(*ServeMux).findHandler.func1';
-        f.v.status = 405;
-        f.v.allow = res.allow;
+        sv.handler = 'net/http.(*ServeMux).findHandler.func1';
+        sv.status = 405;
+        sv.allow = res.allow;
         text = () =>
-          `ServeMux: the path ${f.v.path} matches, but no pattern accepts ${f.v.method}: 405 Method Not Allowed, Allow: ${res.allow}.`;
+          `ServeMux: the path ${sv.path} matches, but no pattern accepts ${sv.method}: 405 Method Not Allowed, Allow: ${res.allow}.`;
       } else if (res.kind === 'redirect') {
-        f.v.handler = 'net/http.(*redirectHandler).ServeHTTP';
-        f.v.status = 301;
-        f.v.location = res.to;
+        sv.handler = 'net/http.(*redirectHandler).ServeHTTP';
+        sv.status = 301;
+        sv.location = res.to;
         text = () =>
-          `ServeMux: ${f.v.path} is not canonical here; it answers 301 Moved Permanently to ${res.to}.`;
+          `ServeMux: ${sv.path} is not canonical here; it answers 301 Moved Permanently to ${res.to}.`;
       } else {
-        f.v.handler = 'net/http.NotFound';
-        f.v.status = 404;
+        sv.handler = 'net/http.NotFound';
+        sv.status = 404;
         text = () =>
-          `ServeMux: no pattern matches ${f.v.method} ${f.v.path}: the NotFound handler answers 404.`;
+          `ServeMux: no pattern matches ${sv.method} ${sv.path}: the NotFound handler answers 404.`;
       }
       emit(m, {
         layer: 'app',
@@ -421,49 +583,139 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
         text,
         fn: 'net/http.(*ServeMux).findHandler — src/net/http/server.go',
       });
-      f.pc = 8;
+      f.pc = 1;
       return COST.muxMatch;
     }
-    case 8:
-      f.pc = 9;
+    case 1:
+      f.pc = 2;
       // The handler's frame carries its Go name (main.main.func1 for the first route's closure), as a
       // real stack shows it; all of them run the one model registered as HANDLER_MODEL.
       return call(
         g,
-        f.v.handler as string,
+        sv.handler as string,
         {
           fd,
-          method: f.v.method,
-          route: f.v.route ?? -1,
-          handler: f.v.handler,
-          status: f.v.status ?? 0,
-          allow: f.v.allow ?? '',
-          location: f.v.location ?? '',
+          method: sv.method,
+          route: sv.route ?? -1,
+          handler: sv.handler,
+          status: sv.status ?? 0,
+          allow: sv.allow ?? '',
+          location: sv.location ?? '',
         },
-        f.v.status === 301
-          ? ['net/http.serverHandler.ServeHTTP', 'net/http.(*ServeMux).ServeHTTP']
-          : [
-              'net/http.serverHandler.ServeHTTP',
-              'net/http.(*ServeMux).ServeHTTP',
-              'net/http.HandlerFunc.ServeHTTP',
-            ],
+        sv.status === 301 ? [] : ['net/http.HandlerFunc.ServeHTTP'],
       );
-    case 9: {
-      // finishRequest → chunkWriter.writeHeader: what to do with a body the handler did not read.
-      f.v.resp = g.ret.s;
-      f.pc = 16;
-      const left = f.v.left as number;
-      if ((f.v.clen as number) === 0 || left === 0) return 0;
+    default:
+      return ret(g, 0, '', g.ret.s);
+  }
+});
+
+// mirrors net/http/server.go (*response).finishRequest: flush the response through chunkWriter (whose
+// writeHeader decides about an unread body) and conn.bufw, then abortPendingRead. Returns an error if
+// the write failed (c.serve then closes without more).
+defGo('net/http.(*response).finishRequest', (_m, _mm, g, f) => {
+  const fd = f.v.fd as number;
+  const sv = serveFrame(g).v;
+  switch (f.pc) {
+    case 0:
+      f.pc = 1;
+      return call(g, 'net/http.(*chunkWriter).writeHeader', { fd }, [
+        'bufio.(*Writer).Flush',
+        'net/http.(*chunkWriter).Write',
+      ]);
+    case 1:
+      if (sv.closeAfter === 1) sv.resp = withClose(sv.resp as string);
+      f.v.woff = 0;
+      f.pc = 2;
+      return 0;
+    case 2: {
+      // conn.bufw is a 4096-byte bufio.Writer: a response that fits leaves in one write at the flush;
+      // a longer one fills the buffer (header first) and flushes 4096 B, then bufio passes the rest of
+      // the body straight through in one large write (bufio.(*Writer).Write with an empty buffer).
+      const resp = sv.resp as string;
+      const off = f.v.woff as number;
+      if (off >= resp.length) {
+        f.pc = 4;
+        return call(g, 'net/http.(*connReader).abortPendingRead', { fd });
+      }
+      const big = resp.length > BUFW;
+      const chunk = big && off === 0 ? resp.slice(0, BUFW) : resp.slice(off);
+      f.v.woff = off + chunk.length;
+      f.pc = 3;
+      const why = !big
+        ? `finishRequest flushes the response — status line, headers and body together — in one write of ${chunk.length} B; the kernel queues it on the socket and sends it at once.`
+        : off === 0
+          ? `the handler's Write fills conn's ${BUFW}-byte bufio.Writer — the header, then the first ${BUFW - resp.indexOf('\r\n\r\n') - 4} B of body — and flushes it in one write.`
+          : `bufio.Writer is empty and the rest of the body (${chunk.length} B) is bigger than its buffer, so it passes it straight to the socket in one write.`;
+      return call(g, 'internal/poll.(*FD).Write', { fd, data: chunk, why }, [
+        'bufio.(*Writer).Flush',
+        'net/http.checkConnErrorWriter.Write',
+        'net.(*conn).Write',
+        'net.(*netFD).Write',
+      ]);
+    }
+    case 3:
+      if (g.ret.err) return ret(g, 0, g.ret.err);
+      f.pc = 2;
+      return 0;
+    case 4:
+      // w.reqBody.Close(): a body left unread (and not over the limit) is read to EOF now.
+      f.pc = 5;
+      if ((sv.left as number) > 0 && sv.limitHit !== 1)
+        return call(
+          g,
+          'net/http.(*body).Close',
+          { fd },
+          sv.expect === 1 ? ['net/http.(*expectContinueReader).Close'] : [],
+        );
+      return 0;
+    default:
+      return ret(g);
+  }
+});
+
+// mirrors net/http/transfer.go (*body).Close for a server request (doEarlyClose): with less than
+// maxPostHandlerReadBytes left it reads the rest with io.CopyN(io.Discard, bodyLocked{b}, 256 KiB) —
+// straight from the conn's bufio.Reader, never through expectContinueReader, so no "100 Continue".
+// A client that got "Connection: close" closes instead of sending: the read ends at its FIN.
+defGo('net/http.(*body).Close', (m, mm, g, f) => {
+  const fd = f.v.fd as number;
+  if (f.pc === 1) return ret(g);
+  f.pc = 1;
+  const left = serveFrame(g).v.left as number;
+  emit(m, {
+    layer: 'app',
+    kind: 'http.conn',
+    g: g.id,
+    m: mm.id,
+    fd,
+    text: () =>
+      `finishRequest closes the request body: ${left} B of it were never read, less than maxPostHandlerReadBytes (${GO.maxPostHandlerReadBytes / 1024} KiB), so body.Close reads them into io.Discard until EOF — without sending "100 Continue".`,
+    fn: 'net/http.(*body).Close — src/net/http/transfer.go',
+  });
+  call(g, 'io.discard.ReadFrom', { fd, close: 1 }, ['io.CopyN', 'io.Copy', 'net/http.bodyLocked.Read']);
+  return COST.runtime;
+});
+
+// mirrors net/http/server.go (*chunkWriter).writeHeader's policy for a request body the handler did not
+// read: drain a small one, close after a large one or after an unanswered "Expect: 100-continue".
+defGo('net/http.(*chunkWriter).writeHeader', (m, mm, g, f) => {
+  const fd = f.v.fd as number;
+  const sv = serveFrame(g).v;
+  switch (f.pc) {
+    case 0: {
+      f.pc = 2;
+      const left = sv.left as number;
+      if ((sv.clen as number) === 0 || left === 0) return 0;
       let text: string;
-      if (f.v.expect === 1 && f.v.sent100 === 0) {
-        f.v.closeAfter = 1;
+      if (sv.expect === 1 && sv.sent100 === 0) {
+        sv.closeAfter = 1;
         text = `writeHeader: the client sent "Expect: 100-continue" and the handler never read the body, so no 100 Continue was sent; the body will not come, and the connection closes after this response.`;
       } else if (left >= GO.maxPostHandlerReadBytes) {
-        f.v.closeAfter = 1;
-        f.v.limitHit = 1;
+        sv.closeAfter = 1;
+        sv.limitHit = 1;
         text = `writeHeader: ${left} B of request body are unread — at least maxPostHandlerReadBytes (${GO.maxPostHandlerReadBytes / 1024} KiB) — so Go will not drain it: requestTooLarge sets "Connection: close", and the connection will be half-closed and closed after the response.`;
       } else {
-        f.pc = 15;
+        f.pc = 1;
         emit(m, {
           layer: 'app',
           kind: 'http.conn',
@@ -474,12 +726,7 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
             `writeHeader: the handler left ${left} B of request body unread (less than ${GO.maxPostHandlerReadBytes / 1024} KiB), so before answering Go drains it with io.CopyN(io.Discard, body, 256 KiB + 1) to keep the connection usable.`,
           fn: 'net/http.(*chunkWriter).writeHeader — src/net/http/server.go',
         });
-        call(g, 'io.discard.ReadFrom', { fd }, [
-          'net/http.(*response).finishRequest',
-          'net/http.(*chunkWriter).writeHeader',
-          'io.CopyN',
-          'io.Copy',
-        ]);
+        call(g, 'io.discard.ReadFrom', { fd }, ['io.CopyN', 'io.Copy']);
         return COST.runtime;
       }
       emit(m, {
@@ -493,159 +740,100 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
       });
       return COST.runtime;
     }
-    case 15:
+    case 1:
       // Back from draining: an error (the client went away mid-body) means the bytes left on the wire
       // cannot be parsed as the next request.
-      if (g.ret.err) f.v.closeAfter = 1;
-      f.pc = 16;
+      if (g.ret.err) sv.closeAfter = 1;
+      f.pc = 2;
       return 0;
-    case 16: {
-      let resp = f.v.resp as string;
-      if (f.v.closeAfter === 1) resp = withClose(resp);
-      f.v.resp = resp;
-      f.v.woff = 0;
-      f.pc = 17;
-      return 0;
-    }
-    case 17: {
-      // conn.bufw is a 4096-byte bufio.Writer: a response that fits leaves in one write at the flush;
-      // a longer one fills the buffer (header first) and flushes 4096 B, then bufio passes the rest of
-      // the body straight through in one large write (bufio.(*Writer).Write with an empty buffer).
-      const resp = f.v.resp as string;
-      const off = f.v.woff as number;
-      if (off >= resp.length) {
-        f.pc = 10;
-        return 0;
-      }
-      const big = resp.length > BUFW;
-      const chunk = big && off === 0 ? resp.slice(0, BUFW) : resp.slice(off);
-      f.v.woff = off + chunk.length;
-      f.pc = 18;
-      const why = !big
-        ? `finishRequest flushes the response — status line, headers and body together — in one write of ${chunk.length} B; the kernel queues it on the socket and sends it at once.`
-        : off === 0
-          ? `the handler's Write fills conn's ${BUFW}-byte bufio.Writer — the header, then the first ${BUFW - resp.indexOf('\r\n\r\n') - 4} B of body — and flushes it in one write.`
-          : `bufio.Writer is empty and the rest of the body (${chunk.length} B) is bigger than its buffer, so it passes it straight to the socket in one write.`;
-      return call(g, 'internal/poll.(*FD).Write', { fd, data: chunk, why }, [
-        'net/http.(*response).finishRequest',
-        'bufio.(*Writer).Flush',
-        'net/http.checkConnErrorWriter.Write',
-        'net.(*conn).Write',
-        'net.(*netFD).Write',
-      ]);
-    }
-    case 18:
-      if (g.ret.err) {
-        f.pc = 20;
-        return 0;
-      }
-      f.pc = 17;
-      return 0;
-    case 10: {
-      const hc = hcOf(m, g);
-      f.pc = 11;
-      if (!hc.inRead) return 0;
-      // abortPendingRead: SetReadDeadline(aLongTimeAgo) wakes the background read; wait for it.
-      hc.aborted = true;
-      const pd = m.rt.pds[fd];
-      if (pd) pd.rd = -1;
-      // SetReadDeadline → poll_runtime_pollSetDeadline → netpollunblock: the parked reader leaves rg.
-      const gid = pd ? netpollunblock(m, pd, 'r', false) : 0;
-      emit(m, {
-        layer: 'app',
-        kind: 'http.conn',
-        g: g.id,
-        m: mm.id,
-        fd,
-        text: () =>
-          `abortPendingRead: the response is done, so c.serve stops the background read by setting fd ${fd}'s read deadline in the past (no syscall: the deadline lives in the pollDesc)${gid ? `; the expired deadline takes G${gid} off fd ${fd}'s pollDesc (rg: G${gid} → nil)` : ''}.`,
-        fn: 'net/http.(*connReader).abortPendingRead — src/net/http/server.go',
-      });
-      if (gid) goready(m, mm, gid, `the read deadline of fd ${fd} expired`);
-      return COST.runtime;
-    }
-    case 11: {
-      const hc = hcOf(m, g);
-      if (hc.inRead)
-        return gopark(
-          m,
-          mm,
-          g,
-          'sync.Cond.Wait',
-          'cond',
-          'abortPendingRead waits until the background read has returned',
-        );
-      f.pc = 12;
-      return 0;
-    }
-    case 12: {
-      const hc = hcOf(m, g);
-      const pd = m.rt.pds[fd];
-      if (pd) pd.rd = 0;
-      hc.aborted = false;
-      if (f.v.closeAfter === 1) {
-        // shouldReuseConnection is false: a body left unread on purpose is half-closed first.
-        f.pc = f.v.limitHit === 1 ? 25 : 20;
-        return 0;
-      }
-      emit(m, {
-        layer: 'app',
-        kind: 'http.conn',
-        g: g.id,
-        m: mm.id,
-        fd,
-        text: () =>
-          `The request is finished; the connection goes idle (StateIdle) and c.serve waits for the next request in bufr.Peek(4).`,
-        fn: 'net/http.(*conn).serve — src/net/http/server.go',
-      });
-      f.pc = 13;
-      return COST.finish;
-    }
-    case 13: {
-      const hc = hcOf(m, g);
-      if (hc.buf >= 4) {
-        f.pc = 1;
-        return 0;
-      }
-      f.pc = 14;
-      return call(g, 'internal/poll.(*FD).Read', { fd, n: GO.bufSize - hc.buf, reason: 'read' }, [
-        'bufio.(*Reader).Peek',
-        'bufio.(*Reader).fill',
-        ...READ_WRAPPERS,
-      ]);
-    }
-    case 14: {
-      const hc = hcOf(m, g);
-      if (g.ret.err || g.ret.n === 0) {
-        hc.sawEOF = true;
-        f.pc = 20;
-        return 0;
-      }
-      hc.buf += g.ret.n;
-      hc.bufData += g.ret.s;
+    default:
+      return ret(g);
+  }
+});
+
+// mirrors net/http/server.go (*connReader).abortPendingRead: stop the background read and wait for it.
+defGo('net/http.(*connReader).abortPendingRead', (m, mm, g, f) => {
+  const fd = f.v.fd as number;
+  const hc = hcOf(m, g);
+  if (f.pc === 0) {
+    f.pc = 1;
+    if (!hc.inRead) return 0;
+    // SetReadDeadline(aLongTimeAgo) wakes the background read.
+    hc.aborted = true;
+    const pd = m.rt.pds[fd];
+    if (pd) pd.rd = -1;
+    // SetReadDeadline → poll_runtime_pollSetDeadline → netpollunblock: the parked reader leaves rg.
+    const gid = pd ? netpollunblock(m, pd, 'r', false) : 0;
+    emit(m, {
+      layer: 'app',
+      kind: 'http.conn',
+      g: g.id,
+      m: mm.id,
+      fd,
+      text: () =>
+        `abortPendingRead: the response is done, so c.serve stops the background read by setting fd ${fd}'s read deadline in the past (no syscall: the deadline lives in the pollDesc)${gid ? `; the expired deadline takes G${gid} off fd ${fd}'s pollDesc (rg: G${gid} → nil)` : ''}.`,
+      fn: 'net/http.(*connReader).abortPendingRead — src/net/http/server.go',
+    });
+    if (gid) goready(m, mm, gid, `the read deadline of fd ${fd} expired`);
+    return COST.runtime;
+  }
+  // for cr.inRead { cr.cond.Wait() }
+  if (hc.inRead)
+    return gopark(
+      m,
+      mm,
+      g,
+      'sync.Cond.Wait',
+      'cond',
+      'abortPendingRead waits until the background read has returned',
+    );
+  return ret(g);
+});
+
+// mirrors net/http/server.go (*conn).setState: the connection's state as ConnState hooks see it; here,
+// StateIdle between keep-alive requests.
+defGo('net/http.(*conn).setState', (m, mm, g, f) => {
+  if (f.pc === 1) return ret(g);
+  f.pc = 1;
+  emit(m, {
+    layer: 'app',
+    kind: 'http.conn',
+    g: g.id,
+    m: mm.id,
+    fd: f.v.fd as number,
+    text: () =>
+      `The request is finished; the connection goes idle (${f.v.state}) and c.serve waits for the next request in bufr.Peek(4).`,
+    fn: 'net/http.(*conn).serve — src/net/http/server.go',
+  });
+  return COST.finish;
+});
+
+// mirrors net/http/server.go (*conn).close: close the connection (c.rwc.Close).
+defGo('net/http.(*conn).close', (_m, _mm, g, f) => {
+  if (f.pc === 1) return ret(g);
+  f.pc = 1;
+  const fd = f.v.fd as number;
+  return call(
+    g,
+    'internal/poll.(*FD).Close',
+    {
+      fd,
+      why:
+        serveFrame(g).v.limitHit === 1
+          ? `the ${GO.rstAvoidanceDelay / 1e6} ms are up: fd ${fd} is closed. Our FIN already went out at shutdown; whatever the client sent that nobody read goes away with the socket.`
+          : `c.serve is done with the connection: fd ${fd} is closed and the kernel sends our FIN.`,
+    },
+    ['net.(*conn).Close', 'net.(*netFD).Close'],
+  );
+});
+
+// mirrors net/http/server.go (*conn).closeWriteAndWait: FIN first, then linger so the client can read
+// the response before close.
+defGo('net/http.(*conn).closeWriteAndWait', (m, mm, g, f) => {
+  const fd = f.v.fd as number;
+  switch (f.pc) {
+    case 0:
       f.pc = 1;
-      return 0;
-    }
-    case 20:
-      f.pc = 21;
-      return call(
-        g,
-        'internal/poll.(*FD).Close',
-        {
-          fd,
-          why:
-            f.v.limitHit === 1
-              ? `the ${GO.rstAvoidanceDelay / 1e6} ms are up: fd ${fd} is closed. Our FIN already went out at shutdown; whatever the client sent that nobody read goes away with the socket.`
-              : `c.serve is done with the connection: fd ${fd} is closed and the kernel sends our FIN.`,
-        },
-        ['net/http.(*conn).close', 'net.(*conn).Close', 'net.(*netFD).Close'],
-      );
-    case 21:
-      delete m.hconns[g.id];
-      return goexit(m, mm, g, 'returns from c.serve: the connection is closed');
-    case 25:
-      // closeWriteAndWait: FIN first, then linger so the client can read the response before close.
-      f.pc = 26;
       sysShutdown(
         m,
         mm,
@@ -653,8 +841,8 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
         `closeWriteAndWait: the unread body made the response "Connection: close"; c.serve half-closes (our FIN goes out) and waits ${GO.rstAvoidanceDelay / 1e6} ms before close, so the client reads the response before any RST for the unread bytes.`,
       );
       return COST.syscall;
-    case 26:
-      f.pc = 20;
+    case 1:
+      f.pc = 2;
       return timeSleep(
         m,
         mm,
@@ -683,10 +871,15 @@ defGo('io.discard.ReadFrom', (m, mm, g, f) => {
       const left = sv.left as number;
       if (left === 0) {
         f.pc = 9;
-        if (sv.bg === 1) return 0;
-        return startBackgroundRead(m, mm, g, hc, 'the request body hit EOF (registerOnHitEOF)');
+        if (sv.bg === 1 || f.v.close === 1) return 0;
+        return call(
+          g,
+          'net/http.(*connReader).startBackgroundRead',
+          { when: 'the request body hit EOF (registerOnHitEOF)' },
+          ['net/http.(*body).readLocked', 'net/http.(*body).registerOnHitEOF.func1'],
+        );
       }
-      if (sv.expect === 1 && sv.sent100 === 0) {
+      if (sv.expect === 1 && sv.sent100 === 0 && f.v.close !== 1) {
         sv.sent100 = 1;
         f.pc = 3;
         return call(

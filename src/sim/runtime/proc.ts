@@ -567,7 +567,9 @@ export function findRunnable(m: Machine, mm: M): void {
       }
       const due = rt.timers.length > 0 ? Math.min(...rt.timers.map((t) => t.when)) : 0;
       if (rt.epfd >= 0 && (rt.netpollWaiters > 0 || due > 0) && rt.lastpoll !== 0) {
-        const delayMs = due > 0 ? Math.max(0, Math.ceil((due - m.now) / 1e6)) : -1;
+        // netpoll_epoll.go netpoll(delay): waitms = delay / 1e6 truncated (1 under 1 ms): 499 for 499.9 ms left.
+        const left = due - m.now;
+        const delayMs = due > 0 ? (left <= 0 ? 0 : left < 1e6 ? 1 : Math.floor(left / 1e6)) : -1;
         return netpollBlock(m, mm, { delayMs, dropped });
       }
       return stopm(m, mm, { dropped, why: 'findRunnable found no G to run anywhere' });
