@@ -219,7 +219,7 @@ export class DebugSession<M> implements Session {
 
     // The one full run.
     const m = engine.boot(scenario, opts.seed);
-    this.cps.push({ m: engine.clone(m), next: 0, lo: 0, events: 0 });
+    this.cps.push({ m: this.snap(m), next: 0, lo: 0, events: 0 });
     let events = 0;
     let lastCp = 0;
     /** Events applied when the last record was emitted (later events emit none). */
@@ -237,6 +237,8 @@ export class DebugSession<M> implements Session {
     let cpBytes = 0;
     /** Thinning doubles K; measurement may not lower it again. */
     let kFloor = MIN_K;
+    const shared = engine.snapshot && engine.sharedBytes;
+    let sharedAt = 0;
     let t0 = performance.now();
     const out = this.out;
     const quiet = { text: false };
@@ -257,7 +259,7 @@ export class DebugSession<M> implements Session {
       if (events - lastCp < this.K) continue;
       const t1 = performance.now();
       stepTime += t1 - t0;
-      const cp: Snap<M> = { m: engine.clone(m), next, lo, events };
+      const cp: Snap<M> = { m: this.snap(m), next, lo, events };
       this.cps.push(cp);
       t0 = performance.now();
       const dt = t0 - t1;
@@ -265,7 +267,13 @@ export class DebugSession<M> implements Session {
       clones++;
       lastCp = events;
       if (fixedK) continue;
-      if (
+      if (shared) {
+        // Snapshots that share: a checkpoint costs its containers and the copies written since the last.
+        const now = shared(m);
+        sampleBytes = now - sharedAt;
+        sharedAt = now;
+        maxBytes = Math.max(maxBytes, sampleBytes);
+      } else if (
         sampleAt === 0 ||
         clones - sampleAt >= SIZE_SAMPLE_EVERY ||
         dt > 2 * sampleMs ||
@@ -315,11 +323,12 @@ export class DebugSession<M> implements Session {
     // sysmon ticks up to the time limit); then it is no state of the trace at all.
     const atLast = events === lastEmit;
     if (this.total > 0 && atLast && this.cps[this.cps.length - 1].next !== next) {
-      this.cps.push({ m: engine.clone(m), next, lo, events, bytes: sampleBytes });
+      this.cps.push({ m: this.snap(m), next, lo, events, bytes: sampleBytes });
     }
+    if (!atLast) this.drop(m);
     this.w = atLast
       ? { m, next, lo, events, log: null, recs: [] }
-      : { m: engine.clone(this.cps[0].m), next: 0, lo: 0, events: 0, log: null, recs: [] };
+      : { m: this.snap(this.cps[0].m), next: 0, lo: 0, events: 0, log: null, recs: [] };
     if (this.total > 0) {
       this.ensure(0, false);
       this.fillAhead();
@@ -334,6 +343,16 @@ export class DebugSession<M> implements Session {
         matcher: r.bp.type === 'event' ? this.trace.compile(r.bp) : undefined,
       });
     }
+  }
+
+  /** A copy of m for a checkpoint or a machine to step: shares what it can (engine.snapshot). */
+  private snap(m: M): M {
+    return this.engine.snapshot ? this.engine.snapshot(m) : this.engine.clone(m);
+  }
+
+  /** m is no longer used (its shared parts need no protection from the others' writes). */
+  private drop(m: M): void {
+    this.engine.release?.(m);
   }
 
   get cursor(): number {
@@ -408,7 +427,7 @@ export class DebugSession<M> implements Session {
     const start = b * BLOCK;
     const end = Math.min(this.total, start + BLOCK);
     const from = this.snapBefore(start);
-    const m = this.engine.clone(from.m);
+    const m = this.snap(from.m);
     let next = from.next;
     const res: TraceRecord[] = [];
     const out = this.out;
@@ -423,6 +442,7 @@ export class DebugSession<M> implements Session {
       }
       next += out.length;
     }
+    this.drop(m);
     this.blocks.set(b, res);
     if (this.blocks.size > BLOCKS_KEPT) this.blocks.delete(this.blocks.keys().next().value!);
     return res;
@@ -451,7 +471,7 @@ export class DebugSession<M> implements Session {
     while (have < need && this.shown(have + 1)) have++;
     if (have >= need) return;
     const w = this.w;
-    const m = this.engine.clone(w.m);
+    const m = this.snap(w.m);
     this.aheadClones++;
     const until = Math.min(this.total - 1, this.cur + AHEAD_FILL);
     const out = this.out;
@@ -465,6 +485,7 @@ export class DebugSession<M> implements Session {
       next += out.length;
       this.remember(out);
     }
+    this.drop(m);
   }
 
   /** A replayed record must be the one the first run made: same kind, same time. */
@@ -498,7 +519,7 @@ export class DebugSession<M> implements Session {
     this.ensure(this.cur, false);
     const keys = new Set(whyKeys(this.w.log ? at(this.w.m, this.cur, this.w.log) : this.w.m, p.why));
     // One tracked replay from boot to the cursor, keeping the last change of any of those names.
-    const m = this.engine.clone(this.cps[0].m);
+    const m = this.snap(this.cps[0].m);
     const log = newStepLog();
     const recs: TraceRecord[] = [];
     let best: { step: number; change: Change } | null = null;
@@ -510,6 +531,7 @@ export class DebugSession<M> implements Session {
         else for (const c of r.changes ?? []) if (keys.has(c.what)) best = { step: r.step, change: c };
       }
     }
+    this.drop(m);
     return best;
   }
 
@@ -553,6 +575,7 @@ export class DebugSession<M> implements Session {
     if (!forward) this.restore(from);
     const fill = denseFill && !forward && fromMain && this.D < this.K;
     if (fill && this.denseWindow !== k) {
+      for (const d of this.dense) this.drop(d.m);
       this.dense = [];
       this.denseWindow = k;
     }
@@ -561,7 +584,8 @@ export class DebugSession<M> implements Session {
   }
 
   private restore(s: Snap<M>): void {
-    this.w = { m: this.engine.clone(s.m), next: s.next, lo: s.lo, events: s.events, log: null, recs: [] };
+    this.drop(this.w.m);
+    this.w = { m: this.snap(s.m), next: s.next, lo: s.lo, events: s.events, log: null, recs: [] };
     this.clones++;
   }
 
@@ -592,7 +616,7 @@ export class DebugSession<M> implements Session {
         const at = lastByEvents(this.dense, w.events);
         if (at < 0 || this.dense[at].events !== w.events) {
           this.dense.splice(at + 1, 0, {
-            m: this.engine.clone(w.m),
+            m: this.snap(w.m),
             next: w.next,
             lo: w.lo,
             events: w.events,
@@ -674,6 +698,7 @@ export class DebugSession<M> implements Session {
 
   private thin(): void {
     // Keep the boot checkpoint and every other one after it.
+    for (let j = 1; j < this.cps.length; j += 2) this.drop(this.cps[j].m);
     this.cps.splice(0, this.cps.length, ...this.cps.filter((_, j) => j % 2 === 0));
     this.K = Math.min(MAX_K, this.K * 2);
   }
@@ -861,7 +886,7 @@ export class DebugSession<M> implements Session {
 
   /** Where each watch becomes true over the whole run: one replay from boot. */
   private watchHits(ws: WatchBreakpoint[]): Int32Array[] {
-    const m = this.engine.clone(this.cps[0].m);
+    const m = this.snap(this.cps[0].m);
     const prev = ws.map((w) => watchHolds(w, this.engine, m));
     const hits: number[][] = ws.map(() => []);
     const at = this.engine.at;
@@ -880,6 +905,7 @@ export class DebugSession<M> implements Session {
         prev[j] = now;
       }
     }
+    this.drop(m);
     return hits.map((h) => Int32Array.from(h));
   }
 

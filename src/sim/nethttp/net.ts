@@ -7,6 +7,7 @@
  * netpollblock until netpoll reports the fd ready; retry.
  */
 import { emit, touch } from '../core.js';
+import { own } from '../cow.js';
 import { EPOLLIN, GO_EVENTS } from '../kernel/epoll.js';
 import {
   sysAccept4,
@@ -497,6 +498,7 @@ defGo('internal/poll.(*FD).Close', (m, mm, g, f) => {
   switch (f.pc) {
     case 0: {
       f.pc = 1;
+      own(m, 'pd', fd);
       const pd = m.rt.pds[fd];
       if (pd) {
         pd.closing = true;

@@ -6,6 +6,7 @@
  * one write, aborts the background read, and waits for the next request (keep-alive) until EOF.
  */
 import { emit, touch } from '../core.js';
+import { own } from '../cow.js';
 import { sysShutdown } from '../kernel/syscalls.js';
 import type { Frame, G, HttpConn, M, Machine } from '../machine.js';
 import { COST, GO } from '../params.js';
@@ -194,6 +195,7 @@ const READ_WRAPPERS = ['net/http.(*connReader).Read', 'net.(*conn).Read', 'net.(
 const BUFW = 4096;
 
 function hcOf(m: Machine, g: G): HttpConn {
+  own(m, 'hconn', g.frames[0].v.hc as number);
   return m.hconns[g.frames[0].v.hc as number];
 }
 
@@ -547,6 +549,7 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
       if (!hc.inRead) return 0;
       // abortPendingRead: SetReadDeadline(aLongTimeAgo) wakes the background read; wait for it.
       hc.aborted = true;
+      own(m, 'pd', fd);
       const pd = m.rt.pds[fd];
       if (pd) pd.rd = -1;
       // SetReadDeadline → poll_runtime_pollSetDeadline → netpollunblock: the parked reader leaves rg.
@@ -580,6 +583,7 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
     }
     case 12: {
       const hc = hcOf(m, g);
+      own(m, 'pd', fd);
       const pd = m.rt.pds[fd];
       if (pd) pd.rd = 0;
       hc.aborted = false;
@@ -767,6 +771,7 @@ defGo('io.discard.ReadFrom', (m, mm, g, f) => {
 
 // mirrors net/http/server.go (*connReader).backgroundRead.
 defGo('net/http.(*connReader).backgroundRead', (m, mm, g, f) => {
+  own(m, 'hconn', f.v.hc as number);
   const hc = m.hconns[f.v.hc as number];
   switch (f.pc) {
     case 0:
