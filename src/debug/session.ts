@@ -4,8 +4,12 @@
  * On creation the scenario runs once to the end. Two things are kept:
  *   - the compact trace (./compact.ts): the facts of every record, for event breakpoints and hit
  *     counts by scanning memory;
- *   - checkpoints: a clone of the machine every K engine events, each taken just after an event that
- *     emitted records, so a checkpoint *is* the state at a record.
+ *   - checkpoints: a snapshot of the machine every K engine events, each taken just after an event that
+ *     emitted records, so a checkpoint *is* the state at a record. With an engine that has
+ *     `snapshot` (the real one: src/sim/cow.ts), checkpoints, dense snaps and the working machine share
+ *     every entity nobody wrote since (copy-on-write through the sim's write barrier): a checkpoint
+ *     costs its containers plus what was written after it, and the budget counts exactly that
+ *     (`sharedBytes`). Every machine the Session stops using is released. Other engines: deep clones.
  * Records are steps; the state at step i is the machine right after record i — not after the whole
  * event that emitted it. W, the working machine, is kept right after the event of the cursor's record,
  * stepped *tracked* (the engine's step log), so the view of any record of that event rewinds the

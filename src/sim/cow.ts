@@ -10,9 +10,9 @@
  *
  * A family is the set of machines that may share entities: a booted machine and every snapshot made
  * from it or from its snapshots. Each member has a version (creation order). `privAt` remembers, for an
- * object a member made private, the family's version then and that member: only that member and members
- * created later can hold it, so `own` scans those only (and nothing at all when no member was created
- * since). `release` takes a member out of the family (a dropped checkpoint, a replaced working machine).
+ * object made private or handed out as a copy, the versions of the members that held it then [lo, hi]
+ * and the family's version then: only those and members created later can hold it, so `own` scans
+ * those only (and nothing at all when the writer alone held it and no member was created since). `release` takes a member out of the family (a dropped checkpoint, a replaced working machine).
  *
  * What is shared (entity objects, copy-on-write): SHARED below. Everything else is copied by value when
  * the snapshot is taken: containers of plain values (fd table, heap arrays, ring slots, whose Ev and Seg
@@ -79,12 +79,14 @@ interface Family {
   members: Member[];
   ver: number;
   /** For an object made private by a member: the family's version then, and that member. */
-  privAt: WeakMap<object, { ver: number; by: Machine }>;
+  privAt: WeakMap<object, { lo: number; hi: number; after: number }>;
   /** Estimated bytes allocated for snapshots and copies-on-write, ever (the Session's budget reads it). */
   bytes: number;
 }
 
 const families = new WeakMap<Machine, Family>();
+/** A member's version. */
+const vers = new WeakMap<Machine, number>();
 /** One-entry cache of the last lookup: touch runs several times per event. */
 let lastM: Machine | null = null;
 let lastF: Family | undefined;
@@ -141,39 +143,58 @@ export function own(m: Machine, kind: EntKind | 'hconn', id: number): void {
   const idx = k === 'client' ? id - 1 : id;
   const obj = slots(m, k)[idx];
   if (typeof obj !== 'object' || obj === null) return;
+  const mv = vers.get(m) ?? -1;
   const p = f.privAt.get(obj);
-  if (p !== undefined && p.ver === f.ver && p.by === m) return;
+  if (p !== undefined && p.after === f.ver && p.lo === mv && p.hi === mv) return;
   const members = f.members;
-  // Members that can hold obj: the one that made it private (if any) and those created since.
-  let from = 0;
-  if (p !== undefined) {
-    let lo = 0;
-    let hi = members.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (members[mid].ver <= p.ver) lo = mid + 1;
-      else hi = mid;
-    }
-    from = lo;
-  }
   let dup: unknown;
+  let dlo = Number.POSITIVE_INFINITY;
+  let dhi = -1;
   const before = copiedBytes();
-  const give = (x: Machine) => {
-    if (x === m) return;
-    const s = slots(x, k);
-    if (s[idx] === obj) {
-      dup ??= copy(obj);
-      s[idx] = dup;
+  const scan = (from: number, to: number) => {
+    for (let i = firstAtLeast(members, from); i < members.length && members[i].ver <= to; i++) {
+      const x = members[i];
+      if (x.m === m) continue;
+      const sl = slots(x.m, k);
+      if (sl[idx] === obj) {
+        dup ??= copy(obj);
+        sl[idx] = dup;
+        if (x.ver < dlo) dlo = x.ver;
+        if (x.ver > dhi) dhi = x.ver;
+      }
     }
   };
-  if (p !== undefined && p.by !== m && families.get(p.by) === f) give(p.by);
-  for (let i = from; i < members.length; i++) give(members[i].m);
-  f.bytes += copiedBytes() - before;
-  if (p === undefined) f.privAt.set(obj, { ver: f.ver, by: m });
+  // The members that can hold obj: those in [lo, hi] (who held it when it was last made private or
+  // copied) and those created since (snapshots of a holder).
+  if (p === undefined) scan(0, f.ver);
   else {
-    p.ver = f.ver;
-    p.by = m;
+    if (p.after <= p.hi) scan(Math.min(p.lo, p.after + 1), f.ver);
+    else {
+      scan(p.lo, p.hi);
+      scan(p.after + 1, f.ver);
+    }
   }
+  f.bytes += copiedBytes() - before;
+  if (dup !== undefined && typeof dup === 'object' && dup !== null)
+    f.privAt.set(dup, { lo: dlo, hi: dhi, after: f.ver });
+  if (p === undefined) f.privAt.set(obj, { lo: mv, hi: mv, after: f.ver });
+  else {
+    p.lo = mv;
+    p.hi = mv;
+    p.after = f.ver;
+  }
+}
+
+/** Index of the first member whose ver is ≥ v (members ascending by ver). */
+function firstAtLeast(members: Member[], v: number): number {
+  let lo = 0;
+  let hi = members.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (members[mid].ver < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -185,6 +206,7 @@ export function snapshot(m: Machine): Machine {
   if (f === undefined) {
     f = { members: [{ m, ver: 0 }], ver: 0, privAt: new WeakMap(), bytes: 0 };
     families.set(m, f);
+    vers.set(m, 0);
     if (lastM === m) lastF = f;
   }
   const before = copiedBytes();
@@ -243,6 +265,7 @@ export function snapshot(m: Machine): Machine {
   f.ver++;
   f.members.push({ m: out, ver: f.ver });
   families.set(out, f);
+  vers.set(out, f.ver);
   f.bytes += copiedBytes() - before;
   return out;
 }
