@@ -23,6 +23,7 @@ import { engine as realEngine } from '../src/sim/engine.js';
 import { type Change, newStepLog } from '../src/sim/steplog.js';
 import type { TraceRecord } from '../src/sim/trace.js';
 import type { StateView } from '../src/sim/viewtypes.js';
+import { guarded } from './cow-guard.js';
 import { fakeEngine, fakeScenario } from './fake-engine.js';
 
 /** Everything about a run, computed the slow, obvious way. */
@@ -523,7 +524,10 @@ describe('Session over the real engine', () => {
     ['busy, measured K, seed 5', busy, { seed: 5 }],
   ];
   it.each(cases)('model-based: %s', (_name, sc, opts) => {
-    modelTest(() => world(realEngine, sc, opts), REAL_SPECS, { numRuns: 12, maxCommands: 40 });
+    // Checkpoints share entities with the working machine (cow.ts): none may change after it is taken.
+    const g = guarded(realEngine);
+    modelTest(() => world(g.engine, sc, opts), REAL_SPECS, { numRuns: 12, maxCommands: 40 });
+    expect(g.verify()).toBeGreaterThan(0);
   });
 
   it('a checkpoint budget thins checkpoints by the sum of their sampled sizes, and every state stays right', () => {
@@ -592,5 +596,66 @@ describe('watch hit counts on a long run', () => {
     expect(s.breakpoints().map((b) => b.hits)).toEqual([-1]);
     const ev = s.addBreakpoint('syscall');
     expect(ev.ok && ev.bp.hits).toBeGreaterThanOrEqual(0);
+  });
+});
+
+/**
+ * Shared checkpoints against deep copies on a many-connection run: the same random navigation on a
+ * session whose checkpoints share entities (cow.ts) and on one that deep-copies them (the reference)
+ * shows the same view, changes and records everywhere, and no checkpoint changes after it is taken.
+ * CI: 150 connections. RUN_LARGE=1: c10k itself (every connection, ~1M records).
+ */
+describe('shared checkpoints on a many-connection run', () => {
+  const large = process.env.RUN_LARGE === '1';
+  it(`navigate like deep-copied checkpoints do${large ? ' (c10k)' : ''}`, {
+    timeout: large ? 1_800_000 : 120_000,
+  }, () => {
+    const c10k = builtin('c10k');
+    const sc: Scenario = large
+      ? c10k
+      : {
+          ...c10k,
+          name: 'c150',
+          clients: c10k.clients!.map((c) => ({ ...c, count: Math.min(c.count ?? 1, 150) })),
+        };
+    const g = guarded(realEngine);
+    const deep: SimEngine<unknown> = {
+      ...(realEngine as SimEngine<unknown>),
+      snapshot: undefined,
+      release: undefined,
+    };
+    const s = createSession(g.engine, sc, {});
+    const ref = createSession(deep, sc, {});
+    expect(s.total).toBe(ref.total);
+    expect(s.stats().checkpoints).toBeGreaterThan(3);
+    let seed = 11;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    const moves = large ? 60 : 120;
+    for (let k = 0; k < moves; k++) {
+      const r = rnd();
+      let what: string;
+      if (r < 0.4) {
+        const n = Math.floor(rnd() * s.total);
+        what = `goto ${n}`;
+        s.goto(n);
+        ref.goto(n);
+      } else if (r < 0.8) {
+        what = 'back';
+        s.back();
+        ref.back();
+      } else {
+        what = 'step';
+        s.step();
+        ref.step();
+      }
+      expect(s.cursor, what).toBe(ref.cursor);
+      expect(s.view(), what).toEqual(ref.view());
+      expect(s.changes(), what).toEqual(ref.changes());
+      expect(s.records(s.cursor - 6, s.cursor + 4), what).toEqual(ref.records(s.cursor - 6, s.cursor + 4));
+    }
+    if (!large) expect(g.verify()).toBeGreaterThan(3);
   });
 });

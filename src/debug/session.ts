@@ -179,6 +179,8 @@ interface Recording<M> {
   cpBytes: number;
   /** Thinning doubles K; measurement may not lower it again. */
   kFloor: number;
+  /** Bytes the shared snapshots had allocated at the last checkpoint (engine.sharedBytes). */
+  sharedAt: number;
 }
 
 interface Bp {
@@ -256,7 +258,7 @@ export class DebugSession<M> implements Session {
     this.full = [];
     this.opts = opts;
     const m = engine.boot(scenario, opts.seed);
-    this.cps.push({ m: engine.clone(m), next: 0, lo: 0, events: 0 });
+    this.cps.push({ m: this.snap(m), next: 0, lo: 0, events: 0 });
     this.rec = {
       m,
       fixedK,
@@ -276,9 +278,10 @@ export class DebugSession<M> implements Session {
       maxBytes: 0,
       cpBytes: 0,
       kFloor: MIN_K,
+      sharedAt: 0,
     };
     // W stays a machine of its own while the run records (the recording machine moves on).
-    this.w = { m: engine.clone(m), next: 0, lo: 0, events: 0, log: null, recs: [] };
+    this.w = { m: this.snap(m), next: 0, lo: 0, events: 0, log: null, recs: [] };
     for (const n of scenario.notes ?? []) {
       const r = parseBreakpoint(n.at);
       if (r.ok) this.notes.push({ bp: r.bp, text: n.text });
@@ -331,7 +334,7 @@ export class DebugSession<M> implements Session {
       if (rec.events - rec.lastCp < this.K) continue;
       const t1 = performance.now();
       rec.stepTime += t1 - t0;
-      const cp: Snap<M> = { m: engine.clone(m), next: rec.next, lo: rec.lo, events: rec.events };
+      const cp: Snap<M> = { m: this.snap(m), next: rec.next, lo: rec.lo, events: rec.events };
       this.cps.push(cp);
       t0 = performance.now();
       const dt = t0 - t1;
@@ -339,7 +342,14 @@ export class DebugSession<M> implements Session {
       rec.clones++;
       rec.lastCp = rec.events;
       if (rec.fixedK) continue;
-      if (
+      const shared = engine.snapshot && engine.sharedBytes;
+      if (shared) {
+        // Snapshots that share: a checkpoint costs its containers and the copies written since the last.
+        const now = shared(m);
+        rec.sampleBytes = now - rec.sharedAt;
+        rec.sharedAt = now;
+        rec.maxBytes = Math.max(rec.maxBytes, rec.sampleBytes);
+      } else if (
         rec.sampleAt === 0 ||
         rec.clones - rec.sampleAt >= SIZE_SAMPLE_EVERY ||
         dt > 2 * rec.sampleMs ||
@@ -363,6 +373,7 @@ export class DebugSession<M> implements Session {
         rec.cpBytes = this.cps.reduce((sum, x) => sum + (x.bytes ?? 0), 0);
         rec.kFloor = this.K;
         // Dense snaps belong to a window of the old layout.
+        for (const d of this.dense) this.drop(d.m);
         this.dense = [];
         this.denseWindow = -1;
       }
@@ -383,7 +394,7 @@ export class DebugSession<M> implements Session {
 
   /** The whole run is recorded: measured costs, the final checkpoint, W, and the breakpoints' matches. */
   private finishRecording(rec: Recording<M>): void {
-    const { engine, opts } = this;
+    const { opts } = this;
     const { m, events, next, lo } = rec;
     this.rec = null;
     this.trace.finish();
@@ -407,18 +418,21 @@ export class DebugSession<M> implements Session {
     // sysmon ticks up to the time limit); then it is no state of the trace at all.
     const atLast = events === rec.lastEmit;
     if (this.total > 0 && atLast && this.cps[this.cps.length - 1].next !== next) {
-      this.cps.push({ m: engine.clone(m), next, lo, events, bytes: rec.sampleBytes });
+      this.cps.push({ m: this.snap(m), next, lo, events, bytes: rec.sampleBytes });
     }
     this.compileMatchers();
     if (this.partial) {
+      this.drop(m); // W is a machine of its own: the recording machine is no longer used
       // Navigated while recording: W is at the cursor; the records after it may now go further.
       for (const b of this.bps) if (b.matcher) b.hits = this.trace.count(b.matcher);
       if (this.total > 0) this.fillAhead();
       return;
     }
+    if (!atLast) this.drop(m);
+    this.drop(this.w.m); // the boot copy W held while nothing was navigated
     this.w = atLast
       ? { m, next, lo, events, log: null, recs: [] }
-      : { m: engine.clone(this.cps[0].m), next: 0, lo: 0, events: 0, log: null, recs: [] };
+      : { m: this.snap(this.cps[0].m), next: 0, lo: 0, events: 0, log: null, recs: [] };
     if (this.total > 0) {
       this.ensure(0, false);
       this.fillAhead();
@@ -507,7 +521,7 @@ export class DebugSession<M> implements Session {
     const start = b * BLOCK;
     const end = Math.min(this.total, start + BLOCK);
     const from = this.snapBefore(start);
-    const m = this.engine.clone(from.m);
+    const m = this.snap(from.m);
     let next = from.next;
     const res: TraceRecord[] = [];
     const out = this.out;
@@ -522,6 +536,7 @@ export class DebugSession<M> implements Session {
       }
       next += out.length;
     }
+    this.drop(m);
     this.blocks.set(b, res);
     if (this.blocks.size > BLOCKS_KEPT) this.blocks.delete(this.blocks.keys().next().value!);
     return res;
@@ -550,7 +565,7 @@ export class DebugSession<M> implements Session {
     while (have < need && this.shown(have + 1)) have++;
     if (have >= need) return;
     const w = this.w;
-    const m = this.engine.clone(w.m);
+    const m = this.snap(w.m);
     this.aheadClones++;
     const until = Math.min(this.total - 1, this.cur + AHEAD_FILL);
     const out = this.out;
@@ -564,6 +579,7 @@ export class DebugSession<M> implements Session {
       next += out.length;
       this.remember(out);
     }
+    this.drop(m);
   }
 
   /** A replayed record must be the one the first run made: same kind, same time. */
@@ -597,7 +613,7 @@ export class DebugSession<M> implements Session {
     this.ensure(this.cur, false);
     const keys = new Set(whyKeys(this.w.log ? at(this.w.m, this.cur, this.w.log) : this.w.m, p.why));
     // One tracked replay from boot to the cursor, keeping the last change of any of those names.
-    const m = this.engine.clone(this.cps[0].m);
+    const m = this.snap(this.cps[0].m);
     const log = newStepLog();
     const recs: TraceRecord[] = [];
     let best: { step: number; change: Change } | null = null;
@@ -609,6 +625,7 @@ export class DebugSession<M> implements Session {
         else for (const c of r.changes ?? []) if (keys.has(c.what)) best = { step: r.step, change: c };
       }
     }
+    this.drop(m);
     return best;
   }
 
@@ -652,6 +669,7 @@ export class DebugSession<M> implements Session {
     if (!forward) this.restore(from);
     const fill = denseFill && !forward && fromMain && this.D < this.K;
     if (fill && this.denseWindow !== k) {
+      for (const d of this.dense) this.drop(d.m);
       this.dense = [];
       this.denseWindow = k;
     }
@@ -659,8 +677,19 @@ export class DebugSession<M> implements Session {
     this.trackedStep();
   }
 
+  /** A copy of m for a checkpoint or a machine to step: shares what it can (engine.snapshot). */
+  private snap(m: M): M {
+    return this.engine.snapshot ? this.engine.snapshot(m) : this.engine.clone(m);
+  }
+
+  /** m is no longer used (its shared parts need no protection from the others' writes). */
+  private drop(m: M): void {
+    this.engine.release?.(m);
+  }
+
   private restore(s: Snap<M>): void {
-    this.w = { m: this.engine.clone(s.m), next: s.next, lo: s.lo, events: s.events, log: null, recs: [] };
+    this.drop(this.w.m);
+    this.w = { m: this.snap(s.m), next: s.next, lo: s.lo, events: s.events, log: null, recs: [] };
     this.clones++;
   }
 
@@ -691,7 +720,7 @@ export class DebugSession<M> implements Session {
         const at = lastByEvents(this.dense, w.events);
         if (at < 0 || this.dense[at].events !== w.events) {
           this.dense.splice(at + 1, 0, {
-            m: this.engine.clone(w.m),
+            m: this.snap(w.m),
             next: w.next,
             lo: w.lo,
             events: w.events,
@@ -772,6 +801,7 @@ export class DebugSession<M> implements Session {
   }
 
   private thin(): void {
+    for (let j = 1; j < this.cps.length; j += 2) this.drop(this.cps[j].m);
     // Keep the boot checkpoint and every other one after it.
     this.cps.splice(0, this.cps.length, ...this.cps.filter((_, j) => j % 2 === 0));
     this.K = Math.min(MAX_K, this.K * 2);
@@ -962,7 +992,7 @@ export class DebugSession<M> implements Session {
 
   /** Where each watch becomes true over the whole run: one replay from boot. */
   private watchHits(ws: WatchBreakpoint[]): Int32Array[] {
-    const m = this.engine.clone(this.cps[0].m);
+    const m = this.snap(this.cps[0].m);
     const prev = ws.map((w) => watchHolds(w, this.engine, m));
     const hits: number[][] = ws.map(() => []);
     const at = this.engine.at;
@@ -981,6 +1011,7 @@ export class DebugSession<M> implements Session {
         prev[j] = now;
       }
     }
+    this.drop(m);
     return hits.map((h) => Int32Array.from(h));
   }
 

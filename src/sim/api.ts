@@ -51,6 +51,15 @@ export interface SimEngine<M> {
   /** A deep, independent copy. */
   clone(m: M): M;
   /**
+   * An independent copy that shares unchanged parts with `m` (copy-on-write through the write barrier,
+   * cow.ts): cheap to take, costs memory only for what either machine writes later. `release` it when
+   * dropped. Engines without it: the debugger uses `clone`.
+   */
+  snapshot?(m: M): M;
+  release?(m: M): void;
+  /** Estimated bytes snapshots of m's family and their copies-on-write have allocated so far. */
+  sharedBytes?(m: M): number;
+  /**
    * The view model at record `step` (-1: before any). `m` is the machine after the event that emitted
    * `step`; when that event emitted later records too, `log` (from its tracked step) rewinds to `step`.
    */

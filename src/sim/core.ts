@@ -5,6 +5,7 @@
  *
  * Also here: the record sink (`emit`) and the seeded PRNG, both kept deterministic.
  */
+import { own } from './cow.js';
 import type { Ev, EvKind, Machine, Seg } from './machine.js';
 import {
   type Change,
@@ -100,11 +101,13 @@ function flatOf(m: Machine, k: EntKind, id: number): Flat {
 }
 
 /**
- * The write barrier: call before writing an entity. In a tracked step it keeps the entity's image from
- * before the first write since the last record (the record that follows claims the change); otherwise
- * it does nothing. Touching an open file touches its fd slot too.
+ * The write barrier: call before writing an entity. When the machine shares entities with snapshots
+ * (cow.ts), the others get their own copy of this one first. In a tracked step it also keeps the
+ * entity's image from before the first write since the last record (the record that follows claims the
+ * change). Touching an open file touches its fd slot too.
  */
 export function touch(m: Machine, kind: EntKind, id: number): void {
+  own(m, kind, id);
   if (log === null) return;
   const key = `${kind}:${id}`;
   if (pending.has(key)) return;
@@ -138,8 +141,10 @@ export function emit(m: Machine, r: RecordDraft): void {
   if (g) {
     if (rec.kind === 'go.run' && rec.cause === undefined && g.readyStep !== undefined)
       rec.cause = g.readyStep;
-    else if (rec.kind === 'go.ready' || rec.kind === 'go.create' || rec.kind === 'sched.steal')
+    else if (rec.kind === 'go.ready' || rec.kind === 'go.create' || rec.kind === 'sched.steal') {
+      own(m, 'g', g.id);
       g.readyStep = rec.step;
+    }
   }
   if (rec.cause === undefined && ctx >= 0) rec.cause = ctx;
   ctx = rec.step;

@@ -9,6 +9,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { Gauge, GaugeFilter, SimEngine, StepOptions } from './api.js';
 import { cloneMachine } from './clone.js';
 import { beginEvent, emit, endEvent, pop, resetCause, schedule } from './core.js';
+import { familyBytes, release, snapshot } from './cow.js';
 import { clientArrive, clientNew, clientNext, clientRead, clientRto, clientStart } from './hw/client.js';
 import { napiPoll, nicDmaDone, nicIrq, nicRxArrive, nicXmit, ringNew } from './hw/nic.js';
 import { sysRecord } from './kernel/syscalls.js';
@@ -81,8 +82,8 @@ export function boot(sc: Scenario, seed?: number): Machine {
       qdisc: [],
       txBusyUntil: 0,
     },
-    socks: {},
-    files: {},
+    socks: [],
+    files: [],
     eps: {},
     evcount: {},
     proc: {
@@ -97,7 +98,7 @@ export function boot(sc: Scenario, seed?: number): Machine {
       log: [],
     },
     rt: {
-      gs: {},
+      gs: [],
       ms: [],
       ps: [],
       globrunq: [],
@@ -109,7 +110,7 @@ export function boot(sc: Scenario, seed?: number): Machine {
       epfd: -1,
       evfd: -1,
       pollUntil: 0,
-      pds: {},
+      pds: [],
       timers: [],
       nextG: 6,
       nextTid: 1001,
@@ -117,7 +118,7 @@ export function boot(sc: Scenario, seed?: number): Machine {
       sysmonDelay: COST.sysmonMin,
       sysmonWait: false,
     },
-    hconns: {},
+    hconns: [],
     clients: [],
     stats: {
       framesSent: 0,
@@ -130,7 +131,7 @@ export function boot(sc: Scenario, seed?: number): Machine {
       listenDrops: 0,
       retransmits: 0,
     },
-    connSock: {},
+    connSock: [],
     listeners: {},
     // instances: 2 — another copy of the program already holds the port; the simulated one starts second.
     taken: (sc.server?.instances ?? 1) > 1 ? [Number((sc.server?.listen ?? ':3000').split(':').pop())] : [],
@@ -349,6 +350,9 @@ export const engine: SimEngine<Machine> = {
   boot,
   step,
   clone: cloneMachine,
+  snapshot,
+  release,
+  sharedBytes: familyBytes,
   view: (m, stepNo, log) => viewOf(log ? machineAt(m, log, stepNo) : m, stepNo),
   at: (m, stepNo, log) => machineAt(m, log, stepNo),
   whyKeys,

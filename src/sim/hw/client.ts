@@ -8,6 +8,7 @@
 
 import type { RequestSpec } from '../../scenario/schema.js';
 import { emit, random, schedule, touch } from '../core.js';
+import { own } from '../cow.js';
 import { flagNames, quote, segSummary } from '../kernel/tcp.js';
 import { ACK, type Client, FIN, type Machine, PSH, RST, type Seg, SYN } from '../machine.js';
 import { COST } from '../params.js';
@@ -51,6 +52,7 @@ function clientWin(m: Machine, c: Client): number {
 /** client.read: a slow client's application reads everything its socket holds, then parses it. */
 export function clientRead(m: Machine, conn: number): void {
   const c = m.clients[conn - 1];
+  own(m, 'client', conn);
   c.readPending = false;
   if (c.unread.length === 0 || c.state === 'done') return;
   const n = c.unread.length;

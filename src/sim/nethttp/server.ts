@@ -6,6 +6,7 @@
  * one write, aborts the background read, and waits for the next request (keep-alive) until EOF.
  */
 import { emit, touch } from '../core.js';
+import { own } from '../cow.js';
 import {
   LOCALTIME_PATH,
   sysClose,
@@ -266,6 +267,7 @@ const READ_WRAPPERS = ['net/http.(*connReader).Read', 'net.(*conn).Read', 'net.(
 const BUFW = 4096;
 
 function hcOf(m: Machine, g: G): HttpConn {
+  own(m, 'hconn', g.frames[0].v.hc as number);
   return m.hconns[g.frames[0].v.hc as number];
 }
 
@@ -394,6 +396,7 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
       if (g.ret.err) return serveClose(g, f);
       const hc = hcOf(m, g);
       // The next readRequest starts with a zero read deadline (c.rwc.SetReadDeadline(hdrDeadline)).
+      own(m, 'pd', fd);
       const pd = m.rt.pds[fd];
       if (pd) pd.rd = 0;
       hc.aborted = false;
@@ -760,6 +763,7 @@ defGo('net/http.(*connReader).abortPendingRead', (m, mm, g, f) => {
     if (!hc.inRead) return 0;
     // SetReadDeadline(aLongTimeAgo) wakes the background read.
     hc.aborted = true;
+    own(m, 'pd', fd);
     const pd = m.rt.pds[fd];
     if (pd) pd.rd = -1;
     // SetReadDeadline → poll_runtime_pollSetDeadline → netpollunblock: the parked reader leaves rg.
@@ -960,6 +964,7 @@ defGo('io.discard.ReadFrom', (m, mm, g, f) => {
 
 // mirrors net/http/server.go (*connReader).backgroundRead.
 defGo('net/http.(*connReader).backgroundRead', (m, mm, g, f) => {
+  own(m, 'hconn', f.v.hc as number);
   const hc = m.hconns[f.v.hc as number];
   switch (f.pc) {
     case 0:

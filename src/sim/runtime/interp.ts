@@ -9,6 +9,7 @@
  * only forward their callee's result (thin wrappers like net.(*conn).Read).
  */
 import { emit, invariant, schedule, touch } from '../core.js';
+import { own } from '../cow.js';
 import type { G, M, Machine } from '../machine.js';
 import { COST, GO } from '../params.js';
 import { netpollBreak } from './netpoll.js';
@@ -112,6 +113,7 @@ export function mExec(m: Machine, mm: M): void {
   if (mm.curg < 0) return findRunnable(m, mm);
   for (let i = 0; i < 500; i++) {
     const g = m.rt.gs[mm.curg];
+    own(m, 'g', g.id);
     while (g.frames.length > 0 && g.frames[g.frames.length - 1].v.pass === 1) g.frames.pop();
     const f = g.frames[g.frames.length - 1];
     if (!f) invariant(false, `G${g.id} ran off the end of its stack`);

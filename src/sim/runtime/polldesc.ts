@@ -8,6 +8,7 @@
  * the model, and it stops the simulation rather than being papered over.
  */
 import { emit, touch } from '../core.js';
+import { own } from '../cow.js';
 import { EPOLLIN, GO_EVENTS } from '../kernel/epoll.js';
 import { sysEpollCreate1, sysEpollCtl, sysEventfd2 } from '../kernel/syscalls.js';
 import type { G, M, Machine, PollDesc } from '../machine.js';
@@ -166,6 +167,7 @@ defGo('runtime.netpollblock', (m, mm, g, f) => {
  * on it, take the fd out of epoll (epoll_ctl DEL) and free the pollDesc. False if the fd has none.
  */
 export function pollUnblockAndClose(m: Machine, mm: M, fd: number): boolean {
+  own(m, 'pd', fd);
   const pd = m.rt.pds[fd];
   if (!pd) return false;
   pd.closing = true;

@@ -1,0 +1,300 @@
+/**
+ * Snapshots by structural sharing: the debugger's checkpoints cost what changed, not what exists.
+ *
+ * `snapshot(m)` copies the machine's *containers* (the id-keyed records and arrays: socks, files, Gs …)
+ * but not the entities in them: the snapshot and `m` hold the same socket objects. The sim calls
+ * `touch(m, kind, id)` (core.ts) before it writes an entity; `own` (called from there) makes sure no
+ * other machine of the family sees the write: every other machine that holds the very same object gets
+ * a deep copy of it in its slot first, and the writer keeps the object (so the sim's local references
+ * stay valid; nothing in the sim changes). An entity is copied once per snapshot epoch, only if written.
+ *
+ * A family is the set of machines that may share entities: a booted machine and every snapshot made
+ * from it or from its snapshots. Each member has a version (creation order). `privAt` remembers, for an
+ * object made private or handed out as a copy, the versions of the members that held it then [lo, hi]
+ * and the family's version then: only those and members created later can hold it, so `own` scans
+ * those only (and nothing at all when the writer alone held it and no member was created since). `release` takes a member out of the family (a dropped checkpoint, a replaced working machine).
+ *
+ * What is shared (entity objects, copy-on-write): SHARED below. Everything else is copied by value when
+ * the snapshot is taken: containers of plain values (fd table, heap arrays, ring slots, whose Ev and Seg
+ * objects are never written after they are made) by a shallow copy, the rest (http conns, timers,
+ * counters, anything added later) deeply. A write that skips the barrier would leak into snapshots:
+ * `fingerprint` (tests) gives a snapshot's content as text so a test can check it never changed.
+ *
+ * Who touches it: core.ts (touch → own), engine.ts (SimEngine.snapshot/release), the debugger's
+ * Session (checkpoints, dense snaps, the working machine), tests.
+ */
+import type { Machine } from './machine.js';
+import type { EntKind } from './steplog.js';
+
+/** The kinds whose entities are shared between snapshots (every write to them passes `touch`). */
+type SharedKind = 'sock' | 'file' | 'ep' | 'g' | 'pd' | 'client' | 'hconn';
+
+/** The container a shared kind's entity lives in, and its index there. */
+function slots(m: Machine, k: SharedKind): Record<number, unknown> {
+  switch (k) {
+    case 'sock':
+      return m.socks;
+    case 'file':
+      return m.files;
+    case 'ep':
+      return m.eps;
+    case 'g':
+      return m.rt.gs;
+    case 'pd':
+      return m.rt.pds;
+    case 'client':
+      return m.clients;
+    case 'hconn':
+      return m.hconns;
+  }
+}
+
+const SHARED: Record<EntKind | 'hconn', boolean> = {
+  sock: true,
+  file: true,
+  ep: true,
+  g: true,
+  m: false,
+  p: false,
+  pd: true,
+  client: true,
+  hconn: true,
+  fd: false,
+  evfd: false,
+  globrunq: false,
+  nic: false,
+  rxslot: false,
+  txslot: false,
+  stats: false,
+  proc: false,
+};
+
+interface Member {
+  m: Machine;
+  ver: number;
+}
+
+interface Family {
+  /** Members in creation order (ascending ver). */
+  members: Member[];
+  ver: number;
+  /** For an object made private by a member: the family's version then, and that member. */
+  privAt: WeakMap<object, { lo: number; hi: number; after: number }>;
+  /** Estimated bytes allocated for snapshots and copies-on-write, ever (the Session's budget reads it). */
+  bytes: number;
+}
+
+const families = new WeakMap<Machine, Family>();
+/** A member's version. */
+const vers = new WeakMap<Machine, number>();
+/** One-entry cache of the last lookup: touch runs several times per event. */
+let lastM: Machine | null = null;
+let lastF: Family | undefined;
+
+function familyOf(m: Machine): Family | undefined {
+  if (m === lastM) return lastF;
+  lastM = m;
+  lastF = families.get(m);
+  return lastF;
+}
+
+/** Slots and objects copied by `copy` (a byte estimate: ~16 bytes a slot, ~32 an object). */
+let copiedSlots = 0;
+let copiedObjects = 0;
+
+/** Deep copy of plain data (no cycles, no shared subtrees inside one entity). */
+export function copy(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  copiedObjects++;
+  if (ArrayBuffer.isView(v)) return (v as unknown as Float64Array).slice();
+  if (Array.isArray(v)) {
+    const n = v.length;
+    copiedSlots += n;
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = v[i];
+      // An id-indexed container has holes (freed ids): they stay holes.
+      if (x === undefined && !(i in v)) continue;
+      out[i] = typeof x === 'object' && x !== null ? copy(x) : x;
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in v as Record<string, unknown>) {
+    const x = (v as Record<string, unknown>)[k];
+    copiedSlots++;
+    out[k] = typeof x === 'object' && x !== null ? copy(x) : x;
+  }
+  return out;
+}
+
+function copiedBytes(): number {
+  return 16 * copiedSlots + 32 * copiedObjects;
+}
+
+/**
+ * The write barrier's sharing half (called by `touch` before the sim writes entity `id` of `kind`):
+ * every other member of m's family that holds the same object gets a copy of it first.
+ */
+export function own(m: Machine, kind: EntKind | 'hconn', id: number): void {
+  const f = familyOf(m);
+  if (f === undefined || !SHARED[kind]) return;
+  const k = kind as SharedKind;
+  const idx = k === 'client' ? id - 1 : id;
+  const obj = slots(m, k)[idx];
+  if (typeof obj !== 'object' || obj === null) return;
+  const mv = vers.get(m) ?? -1;
+  const p = f.privAt.get(obj);
+  if (p !== undefined && p.after === f.ver && p.lo === mv && p.hi === mv) return;
+  const members = f.members;
+  let dup: unknown;
+  let dlo = Number.POSITIVE_INFINITY;
+  let dhi = -1;
+  const before = copiedBytes();
+  const scan = (from: number, to: number) => {
+    for (let i = firstAtLeast(members, from); i < members.length && members[i].ver <= to; i++) {
+      const x = members[i];
+      if (x.m === m) continue;
+      const sl = slots(x.m, k);
+      if (sl[idx] === obj) {
+        dup ??= copy(obj);
+        sl[idx] = dup;
+        if (x.ver < dlo) dlo = x.ver;
+        if (x.ver > dhi) dhi = x.ver;
+      }
+    }
+  };
+  // The members that can hold obj: those in [lo, hi] (who held it when it was last made private or
+  // copied) and those created since (snapshots of a holder).
+  if (p === undefined) scan(0, f.ver);
+  else {
+    if (p.after <= p.hi) scan(Math.min(p.lo, p.after + 1), f.ver);
+    else {
+      scan(p.lo, p.hi);
+      scan(p.after + 1, f.ver);
+    }
+  }
+  f.bytes += copiedBytes() - before;
+  if (dup !== undefined && typeof dup === 'object' && dup !== null)
+    f.privAt.set(dup, { lo: dlo, hi: dhi, after: f.ver });
+  if (p === undefined) f.privAt.set(obj, { lo: mv, hi: mv, after: f.ver });
+  else {
+    p.lo = mv;
+    p.hi = mv;
+    p.after = f.ver;
+  }
+}
+
+/** Index of the first member whose ver is ≥ v (members ascending by ver). */
+function firstAtLeast(members: Member[], v: number): number {
+  let lo = 0;
+  let hi = members.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (members[mid].ver < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A copy of m that shares m's entities until either writes one (see the file comment). Both are members
+ * of one family from here on; `release` the copy when it is dropped.
+ */
+export function snapshot(m: Machine): Machine {
+  let f = families.get(m);
+  if (f === undefined) {
+    f = { members: [{ m, ver: 0 }], ver: 0, privAt: new WeakMap(), bytes: 0 };
+    families.set(m, f);
+    vers.set(m, 0);
+    if (lastM === m) lastF = f;
+  }
+  const before = copiedBytes();
+  const { sc, socks, files, eps, clients, heap, heapT, heapS, connSock, evcount, listeners, hconns } = m;
+  const { gs, pds, globrunq, pidle, midle } = m.rt;
+  const { rx, tx, qdisc } = m.nic;
+  // Everything not handled below is copied deeply (a field added later is safe by default).
+  const out = copy({
+    ...m,
+    sc: null,
+    socks: null,
+    files: null,
+    eps: null,
+    clients: null,
+    heap: null,
+    heapT: null,
+    heapS: null,
+    connSock: null,
+    evcount: null,
+    listeners: null,
+    hconns: null,
+    proc: { ...m.proc, fds: null, log: null },
+    rt: { ...m.rt, gs: null, pds: null, globrunq: null, pidle: null, midle: null },
+    nic: {
+      ...m.nic,
+      qdisc: null,
+      rx: { ...rx, state: null, segs: null },
+      tx: { ...tx, state: null, segs: null },
+    },
+  }) as Machine;
+  out.sc = sc;
+  out.socks = shallow(socks);
+  out.files = shallow(files);
+  out.eps = shallow(eps);
+  out.clients = clients.slice();
+  out.heap = heap.slice();
+  out.heapT = heapT.slice();
+  out.heapS = heapS.slice();
+  out.connSock = shallow(connSock);
+  out.evcount = shallow(evcount);
+  out.listeners = shallow(listeners);
+  out.hconns = shallow(hconns);
+  out.proc.fds = m.proc.fds.slice();
+  out.proc.log = m.proc.log.slice();
+  out.rt.gs = shallow(gs);
+  out.rt.pds = shallow(pds);
+  out.rt.globrunq = globrunq.slice();
+  out.rt.pidle = pidle.slice();
+  out.rt.midle = midle.slice();
+  out.nic.qdisc = qdisc.slice();
+  out.nic.rx.state = rx.state.slice();
+  out.nic.rx.segs = rx.segs.slice();
+  out.nic.tx.state = tx.state.slice();
+  out.nic.tx.segs = tx.segs.slice();
+  copiedSlots += heap.length * 3 + 6 * clients.length;
+  f.ver++;
+  f.members.push({ m: out, ver: f.ver });
+  families.set(out, f);
+  vers.set(out, f.ver);
+  f.bytes += copiedBytes() - before;
+  return out;
+}
+
+/** A container's copy: the same entries, the same kind (id-indexed arrays stay arrays). */
+function shallow<T extends object>(c: T): T {
+  copiedSlots += Array.isArray(c) ? c.length : 0;
+  return (Array.isArray(c) ? c.slice() : { ...c }) as T;
+}
+
+/** Takes m out of its family: its entities need no protection from the others' writes any more. */
+export function release(m: Machine): void {
+  const f = families.get(m);
+  if (f === undefined) return;
+  families.delete(m);
+  if (lastM === m) lastM = null;
+  const i = f.members.findIndex((x) => x.m === m);
+  if (i >= 0) f.members.splice(i, 1);
+}
+
+/** Estimated bytes allocated for m's family's snapshots and copies so far (0 without a family). */
+export function familyBytes(m: Machine): number {
+  return families.get(m)?.bytes ?? 0;
+}
+
+/**
+ * The machine's content as text (tests: a snapshot must never change). JSON, not v8.serialize: a copy
+ * given to a snapshot has the same content but not the same aliasing, which serialize would encode.
+ */
+export function fingerprint(m: Machine): string {
+  return JSON.stringify({ ...m, sc: null });
+}
