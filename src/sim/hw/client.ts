@@ -614,6 +614,9 @@ export function clientArrive(m: Machine, seg: Seg): void {
       c.sndUna = seg.ack;
       c.cwnd = Math.min(c.cwnd + 1, 1000);
       c.retries = 0;
+      // tcp_ack_update_rtt → tcp_set_rto: an ACK of new data is a valid RTT sample, so the backed-off
+      // timeout returns to the measured one (icsk_backoff = 0, RFC 6298 §5.7).
+      c.rto = m.p.rtoMin;
       c.dupAcks = 0;
       if (c.sndUna >= c.sndNxt) c.rtoGen++;
       else armRto(m, c);
