@@ -281,7 +281,7 @@ export class DebugSession<M> implements Session {
       sharedAt: 0,
     };
     // W stays a machine of its own while the run records (the recording machine moves on).
-    this.w = { m: this.snap(m), next: 0, lo: 0, events: 0, log: null, recs: [] };
+    this.w = { m: engine.clone(m), next: 0, lo: 0, events: 0, log: null, recs: [] };
     for (const n of scenario.notes ?? []) {
       const r = parseBreakpoint(n.at);
       if (r.ok) this.notes.push({ bp: r.bp, text: n.text });
@@ -679,6 +679,9 @@ export class DebugSession<M> implements Session {
 
   /** A copy of m for a checkpoint or a machine to step: shares what it can (engine.snapshot). */
   private snap(m: M): M {
+    // While a run records in slices, only the recording machine's checkpoints share with it; a machine
+    // to step (W, a replay) is a deep copy then, so no two machines of one family are stepped at once.
+    if (this.rec && m !== this.rec.m) return this.engine.clone(m);
     return this.engine.snapshot ? this.engine.snapshot(m) : this.engine.clone(m);
   }
 
