@@ -36,6 +36,16 @@ export function pdState(v: number): string {
 }
 
 /**
+ * One side of a pollDesc, taken for writing: Go's `gpp := &pd.rg; if mode == 'w' { gpp = &pd.wg }`
+ * then `gpp.Store(v)` (runtime/netpoll.go). Every write to rg/wg goes through here, after the barrier.
+ */
+export function gppStore(m: Machine, pd: PollDesc, mode: 'r' | 'w', v: number): void {
+  touch(m, 'pd', pd.fd);
+  if (mode === 'r') pd.rg = v;
+  else pd.wg = v;
+}
+
+/**
  * netpollunblock (runtime/netpoll.go): returns the G parked on this side, if any. With ioready the
  * side becomes pdReady (an edge to consume); without (deadline, close) it becomes pdNil.
  */
@@ -43,10 +53,7 @@ export function netpollunblock(m: Machine, pd: PollDesc, mode: 'r' | 'w', ioread
   const old = mode === 'r' ? pd.rg : pd.wg;
   if (old === PD_READY) return 0;
   if (old === PD_NIL && !ioready) return 0;
-  touch(m, 'pd', pd.fd);
-  const next = ioready ? PD_READY : PD_NIL;
-  if (mode === 'r') pd.rg = next;
-  else pd.wg = next;
+  gppStore(m, pd, mode, ioready ? PD_READY : PD_NIL);
   if (old > 0) {
     m.rt.netpollWaiters--;
     return old;

@@ -15,7 +15,7 @@ import type { G, M, Machine, PollDesc } from '../machine.js';
 import { PD_NIL, PD_READY, PD_WAIT } from '../machine.js';
 import { COST } from '../params.js';
 import { call, defGo, ret } from './interp.js';
-import { netpollunblock, pdState } from './netpoll.js';
+import { gppStore, netpollunblock, pdState } from './netpoll.js';
 import { gopark, goready } from './proc.js';
 
 /** runtime.throw (src/runtime/panic.go): a fatal runtime error; the simulated process cannot go on. */
@@ -95,9 +95,7 @@ defGo('runtime.netpollblock', (m, mm, g, f) => {
     if (err) return ret(g, 0, err);
     const cur = mode === 'r' ? pd.rg : pd.wg;
     if (cur === PD_READY) {
-      touch(m, 'pd', fd);
-      if (mode === 'r') pd.rg = PD_NIL;
-      else pd.wg = PD_NIL;
+      gppStore(m, pd, mode, PD_NIL);
       emit(m, {
         layer: 'runtime',
         kind: 'netpoll',
@@ -114,9 +112,7 @@ defGo('runtime.netpollblock', (m, mm, g, f) => {
     // Only one G may wait on each side of a pollDesc (internal/poll's fdMutex guarantees it).
     if (cur !== PD_NIL) runtimeThrow(`runtime: double wait (fd ${fd} ${mode}g = ${pdState(cur)})`);
     f.pc = 1;
-    touch(m, 'pd', fd);
-    if (mode === 'r') pd.rg = g.id;
-    else pd.wg = g.id;
+    gppStore(m, pd, mode, g.id);
     m.rt.netpollWaiters++;
     const reason = f.v.reason as string;
     const what =
@@ -141,11 +137,7 @@ defGo('runtime.netpollblock', (m, mm, g, f) => {
     if (cur !== undefined && cur > PD_WAIT && cur !== PD_NIL && cur !== PD_READY)
       runtimeThrow(`runtime: corrupted polldesc (fd ${fd} ${mode}g = ${pdState(cur)} after the wake)`);
     const ok = cur === PD_READY;
-    if (pd && cur !== PD_NIL) {
-      touch(m, 'pd', fd);
-      if (mode === 'r') pd.rg = PD_NIL;
-      else pd.wg = PD_NIL;
-    }
+    if (pd && cur !== PD_NIL) gppStore(m, pd, mode, PD_NIL);
     if (!ok) return ret(g, 0, pd?.closing ? 'closing' : 'timeout');
     emit(m, {
       layer: 'runtime',
@@ -210,9 +202,7 @@ export function pollReset(m: Machine, mm: M, g: G, fd: number, mode: 'r' | 'w'):
   const err = netpollcheckerr(m, pd, mode);
   if (err || !pd) return err;
   if ((mode === 'r' ? pd.rg : pd.wg) !== PD_READY) return '';
-  touch(m, 'pd', fd);
-  if (mode === 'r') pd.rg = PD_NIL;
-  else pd.wg = PD_NIL;
+  gppStore(m, pd, mode, PD_NIL);
   emit(m, {
     layer: 'runtime',
     kind: 'netpoll',
