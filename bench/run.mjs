@@ -14,6 +14,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { inkfast } from '../scripts/inkfast-plugin.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -73,6 +74,8 @@ await build({
   target: 'node20',
   define: { 'process.env.NODE_ENV': '"production"' },
   external: ['react-devtools-core'],
+  // As the CLI bundle: Ink's width and ANSI helpers through src/tui/inkfast/.
+  plugins: [inkfast],
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { inkfast } from './inkfast-plugin.mjs';
 
 const dist = new URL('../dist', import.meta.url).pathname;
 const common = {
@@ -26,6 +27,8 @@ await build({
   outdir: dist,
   splitting: true,
   sourcemap: 'linked',
+  // Ink's width and ANSI helpers through remembered fast paths (src/tui/inkfast/).
+  plugins: [inkfast],
 });
 
 // The compiler runs bundled under node_modules/.cache (inside the package, so it finds scenarios/).

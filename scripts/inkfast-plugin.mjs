@@ -1,0 +1,49 @@
+// An esbuild plugin for the bundles (scripts/build.mjs, bench/run.mjs): Ink's dependencies get
+// `string-width` and `@alcalzone/ansi-tokenize` through the fast paths of src/tui/inkfast/, which wrap
+// the very copies they would have loaded (each importer's own version) and give the same answers,
+// remembered across frames. Ink itself is unchanged; without the bundle (vitest, tsx) the packages
+// load as they are.
+import { fileURLToPath } from 'node:url';
+
+const shims = fileURLToPath(new URL('../src/tui/inkfast/', import.meta.url));
+const NS = 'inkfast';
+
+/** Module text that wraps the real package at `real` (an absolute path). */
+const wrappers = {
+  'string-width': (real) => `
+import real from ${JSON.stringify(real)};
+import { fastStringWidth } from ${JSON.stringify(`${shims}string-width.ts`)};
+export default fastStringWidth(real);
+`,
+  '@alcalzone/ansi-tokenize': (real) => `
+import * as real from ${JSON.stringify(real)};
+import { fastAnsiTokenize } from ${JSON.stringify(`${shims}ansi-tokenize.ts`)};
+export * from ${JSON.stringify(real)};
+const fast = fastAnsiTokenize(real);
+export const tokenize = fast.tokenize;
+export const styledCharsFromTokens = fast.styledCharsFromTokens;
+export const styledCharsToString = fast.styledCharsToString;
+`,
+};
+
+export const inkfast = {
+  name: 'inkfast',
+  setup(build) {
+    build.onResolve({ filter: /^(string-width|@alcalzone\/ansi-tokenize)$/ }, async (args) => {
+      if (args.pluginData?.inkfast) return undefined;
+      const r = await build.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: { inkfast: true },
+      });
+      if (r.errors.length > 0) return { errors: r.errors };
+      return { path: r.path, namespace: NS, pluginData: { pkg: args.path } };
+    });
+    build.onLoad({ filter: /.*/, namespace: NS }, (args) => ({
+      contents: wrappers[args.pluginData.pkg](args.path),
+      resolveDir: shims,
+      loader: 'js',
+    }));
+  },
+};

@@ -1,0 +1,100 @@
+/**
+ * Fast paths in front of `@alcalzone/ansi-tokenize`, which Ink's Output uses on every frame: each line
+ * of each Text is tokenised into styled characters (`tokenize` + `styledCharsFromTokens`), and each of
+ * the screen's rows is turned back into a string (`styledCharsToString`), diffing the styles of every
+ * pair of neighbouring cells. Ink caches the first per frame only; a key press redrew ~8,000 cells
+ * from scratch (tokenising, styling and diffing: ~27 % of a hello key press's CPU, profiled).
+ *
+ * Here:
+ * - a line's styled characters are remembered across frames (a bounded memo), and neighbouring
+ *   characters with the same styles share one styles array;
+ * - turning a row into a string skips the diff where two neighbours' styles are the same codes (the
+ *   diff of equal reduced styles is empty, so the output is the same string).
+ * Ink's Output only reads these arrays (it places the character objects in its grid), so sharing them
+ * between frames is safe. `test/inkfast.test.ts` checks the answers against the real functions.
+ * The bundle (scripts/inkfast-plugin.mjs) puts this module in place of the package for Ink.
+ */
+import { GenerationMemo } from './memo.js';
+
+export interface AnsiCode {
+  type: 'ansi';
+  code: string;
+  endCode: string;
+}
+export interface Char {
+  type: 'char';
+  value: string;
+  fullWidth: boolean;
+}
+export type Token = AnsiCode | Char;
+export interface StyledChar extends Char {
+  styles: AnsiCode[];
+}
+
+/** The package's functions this module speeds up (the rest it re-exports unchanged). */
+export interface AnsiTokenize {
+  tokenize: (str: string, endChar?: number) => Token[];
+  styledCharsFromTokens: (tokens: Token[]) => StyledChar[];
+  ansiCodesToString: (codes: AnsiCode[]) => string;
+  diffAnsiCodes: (from: AnsiCode[], to: AnsiCode[]) => AnsiCode[];
+}
+
+/** Lines whose styled characters are remembered per generation (a 160×50 frame has ~400). */
+const STYLED_MEMO_LINES = 4096;
+
+/** The same codes in the same order (two reduced styles that draw the same). */
+function sameStyles(a: AnsiCode[], b: AnsiCode[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].code !== b[i].code || a[i].endCode !== b[i].endCode) return false;
+  }
+  return true;
+}
+
+export function fastAnsiTokenize(real: AnsiTokenize) {
+  const memo = new GenerationMemo<string, Token[]>(STYLED_MEMO_LINES);
+  const tokenLines = new WeakMap<Token[], StyledChar[]>();
+
+  /** Styled characters whose neighbours with equal styles share one array. */
+  const styledCharsFromTokens = (tokens: Token[]): StyledChar[] => {
+    const known = tokenLines.get(tokens);
+    if (known) return known;
+    const chars = real.styledCharsFromTokens(tokens);
+    for (let i = 1; i < chars.length; i++) {
+      if (sameStyles(chars[i - 1].styles, chars[i].styles)) chars[i].styles = chars[i - 1].styles;
+    }
+    tokenLines.set(tokens, chars);
+    return chars;
+  };
+
+  /**
+   * `tokenize(line)`, remembered: Ink calls `styledCharsFromTokens(tokenize(line))`, so a remembered
+   * line's tokens (the same array) find its styled characters by identity.
+   */
+  const tokenize = (str: string, endChar?: number): Token[] => {
+    if (endChar !== undefined) return real.tokenize(str, endChar);
+    let tokens = memo.get(str);
+    if (tokens === undefined) {
+      tokens = real.tokenize(str);
+      memo.set(str, tokens);
+    }
+    return tokens;
+  };
+
+  /** A row of styled cells as a string, with the fewest style changes (same output as the package). */
+  const styledCharsToString = (chars: StyledChar[]): string => {
+    let out = '';
+    let prev: AnsiCode[] = [];
+    for (let i = 0; i < chars.length; i++) {
+      const c = chars[i];
+      if (!sameStyles(prev, c.styles)) out += real.ansiCodesToString(real.diffAnsiCodes(prev, c.styles));
+      out += c.value;
+      prev = c.styles;
+    }
+    if (chars.length > 0 && prev.length > 0) out += real.ansiCodesToString(real.diffAnsiCodes(prev, []));
+    return out;
+  };
+
+  return { tokenize, styledCharsFromTokens, styledCharsToString };
+}

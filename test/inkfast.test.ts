@@ -1,0 +1,129 @@
+/**
+ * The bundle's fast paths in front of Ink's width and ANSI helpers (src/tui/inkfast/) must give the
+ * real packages' answers: checked on the lines real frames of built-in scenarios draw, and on random
+ * lines mixing colour codes, box drawing, wide characters, emoji, combining marks and controls.
+ */
+import * as realTokenize from '@alcalzone/ansi-tokenize';
+import fc from 'fast-check';
+import { renderToString } from 'ink';
+import realStringWidth from 'string-width';
+import { describe, expect, it } from 'vitest';
+import { createSession } from '../src/debug/session.js';
+import { engine } from '../src/sim/engine.js';
+import { appElement } from '../src/tui/app.js';
+import { fastAnsiTokenize } from '../src/tui/inkfast/ansi-tokenize.js';
+import { fastStringWidth } from '../src/tui/inkfast/string-width.js';
+import { makeTheme } from '../src/tui/theme.js';
+import { builtin } from './helpers.js';
+
+const width = fastStringWidth(realStringWidth);
+const fast = fastAnsiTokenize(realTokenize);
+
+/** Lines of real frames: hello and keepalive at a few steps, in colour, 160 columns. */
+function realFrameLines(): string[] {
+  const lines: string[] = [];
+  for (const name of ['hello', 'keepalive']) {
+    const session = createSession(engine, builtin(name));
+    for (const at of [0, Math.floor(session.total / 3), session.total - 1]) {
+      session.goto(at);
+      const frame = renderToString(appElement({ session, theme: makeTheme(3), columns: 160, rows: 50 }), {
+        columns: 160,
+      });
+      lines.push(...frame.split('\n'));
+    }
+  }
+  return lines;
+}
+
+const pieces = [
+  'a',
+  'Z',
+  ' ',
+  '│',
+  '─',
+  '╔',
+  '·',
+  '…',
+  '→',
+  '≠',
+  '✓',
+  '▶',
+  '█',
+  'é',
+  'e\u0301',
+  '漢',
+  'ｱ',
+  '😀',
+  '👩‍💻',
+  '1\u20e3',
+  '\u200b',
+  '\u00ad',
+  '\t',
+  '\x07',
+  '\u{1f1eb}\u{1f1f7}',
+  '\u1100\u1161',
+  '\x1b[1m',
+  '\x1b[2m',
+  '\x1b[22m',
+  '\x1b[31m',
+  '\x1b[39m',
+  '\x1b[38;5;208m',
+  '\x1b[48;2;1;2;3m',
+  '\x1b[0m',
+  '\x1b[m',
+  '\x1b[4m',
+  '\x1b[24m',
+  '\x1b]8;;http://x\x07',
+  '\x1b[2K',
+];
+const line = fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((xs) => xs.join(''));
+
+describe('Ink fast paths (the bundle only)', () => {
+  const frames = realFrameLines();
+
+  it('measure every line of real frames as string-width does', () => {
+    expect(frames.length).toBeGreaterThan(200);
+    for (const l of frames) expect(width(l)).toBe(realStringWidth(l));
+  });
+
+  it('measure random lines as string-width does, twice (the memo)', () => {
+    fc.assert(
+      fc.property(line, (s) => {
+        const want = realStringWidth(s);
+        return width(s) === want && width(s) === want;
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('turn real and random lines into the same styled cells and row strings', () => {
+    const check = (s: string) => {
+      const want = realTokenize.styledCharsFromTokens(realTokenize.tokenize(s));
+      const got = fast.styledCharsFromTokens(fast.tokenize(s));
+      expect(got).toEqual(want);
+      // Asked again (remembered), the answer is the same.
+      expect(fast.styledCharsFromTokens(fast.tokenize(s))).toBe(got);
+      expect(fast.styledCharsToString(got)).toBe(realTokenize.styledCharsToString(want));
+    };
+    for (const l of frames) check(l);
+    fc.assert(
+      fc.property(line, (s) => {
+        check(s);
+        return true;
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('join cells of different lines into a row as the package does', () => {
+    // Ink's rows mix the cells of neighbouring panes' lines: styles change at each boundary.
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 4 }), (parts) => {
+        const row = parts.flatMap((p) => fast.styledCharsFromTokens(fast.tokenize(p)));
+        const realRow = parts.flatMap((p) => realTokenize.styledCharsFromTokens(realTokenize.tokenize(p)));
+        return fast.styledCharsToString(row) === realTokenize.styledCharsToString(realRow);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
