@@ -4,13 +4,21 @@
 // other side at the same virtual time (or step), marks the first divergence, `d` jumps to the next
 // point where the traces start to differ, and `2` makes the fork the main run.
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSession } from '../src/debug/session.js';
 import type { Session } from '../src/debug/types.js';
 import { resolveScenario } from '../src/scenario/builtin.js';
 import { engine } from '../src/sim/engine.js';
 import { recordToJson } from '../src/sim/trace.js';
-import { type ForkSplit, follow, forkArgs, forkKey, nextDivergence, openFork } from '../src/tui/fork.js';
+import {
+  type ForkSplit,
+  follow,
+  forkArgs,
+  forkKey,
+  loadWhatIf,
+  nextDivergence,
+  openFork,
+} from '../src/tui/fork.js';
 import { ForkHost } from '../src/tui/forkhost.js';
 import type { KeyEvent } from '../src/tui/keymap.js';
 import { startTui } from '../src/tui/main.js';
@@ -44,6 +52,9 @@ function fork(name: string, text: string): ForkSplit {
 
 const ch = (c: string): KeyEvent => ({ kind: 'char', ch: c });
 const sameAt = (a: Session, b: Session, i: number) => recordToJson(a.record(i)) === recordToJson(b.record(i));
+
+// The TUI loads the --set reader after its first frame; these tests fork at once.
+beforeAll(() => loadWhatIf());
 
 describe('fork: where the runs part, and following', () => {
   it('nextDivergence finds where the traces start to differ; follow keeps the other side in step', () => {

@@ -18,11 +18,10 @@ import { readFileSync } from 'node:fs';
 import { createSession } from '../debug/session.js';
 import type { Session } from '../debug/types.js';
 import { resolveScenario } from '../scenario/builtin.js';
-import { ScenarioError } from '../scenario/load.js';
+import { ScenarioError } from '../scenario/problem.js';
 import type { Scenario } from '../scenario/schema.js';
 import { engine } from '../sim/engine.js';
 import { recordToJson } from '../sim/trace.js';
-import { applyChanges, SET_FILE } from '../whatif/set.js';
 import { type KeyEvent, keyId, keyLabel, matchKey } from './keymap.js';
 
 /** Records `d` compares at most in one search (a c10k run has 1.4 M: a search must stay interactive). */
@@ -119,6 +118,17 @@ export function forkArgs(text: string): { arg: string; at: number }[] {
   return out;
 }
 
+/** The `--set` applier (../whatif/set.ts: yaml and zod), once loaded; see loadWhatIf. */
+let whatIf: typeof import('../whatif/set.js') | undefined;
+
+/**
+ * Loads what forking needs to parse changes (yaml and zod, ~70 ms of imports): the TUI calls it after
+ * its first frame (a fork is never the first thing drawn), `diff --tui` before (it opens with a fork).
+ */
+export async function loadWhatIf(): Promise<void> {
+  whatIf ??= await import('../whatif/set.js');
+}
+
 /**
  * Makes the fork of `main` with the prompt's changes; or the first problem, with its 1-based column in
  * the prompt's text (absent when the problem is not in what was typed).
@@ -142,6 +152,8 @@ export function forkWith(
   args: readonly { arg: string; at: number }[],
 ): ForkSplit | { error: string; column?: number } {
   const sets = [...base.sets, ...args.map((a) => a.arg)];
+  if (!whatIf) return { error: 'still loading the scenario reader: press Enter again' };
+  const { applyChanges, SET_FILE } = whatIf;
   let forkScenario: Scenario;
   try {
     const path = resolveScenario(base.scenarioPath);

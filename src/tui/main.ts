@@ -132,13 +132,16 @@ export async function startTui(opts: TuiOptions): Promise<void> {
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
 
-  const [{ render }, host, { makeTheme }, { default: chalk }, { gaugeSource }] = await Promise.all([
-    import('ink'),
+  const [{ render }, host, { makeTheme }, { default: chalk }, { gaugeSource }, fork] = await Promise.all([
+    importInk(),
     import('./forkhost.js'),
     import('./theme.js'),
     import('chalk'),
     import('./gauges.js'),
+    import('./fork.js'),
   ]);
+  // `diff --tui` opens with a fork: its reader first. Otherwise it loads after the first frame.
+  if (opts.fork) await fork.loadWhatIf();
   const gauges = gaugeSource(engine, scenario, opts.seed);
   // The bin maps NO_COLOR to FORCE_COLOR=0 before chalk loads; do it here too for other entry points
   // (`tsx src/cli.ts`), where chalk may have decided its level already.
@@ -235,6 +238,7 @@ export async function startTui(opts: TuiOptions): Promise<void> {
       maxFps: 30,
     });
     recordRest(session, () => (restored ? undefined : instance), element);
+    setImmediate(() => void fork.loadWhatIf());
     await instance.waitUntilExit();
     restore();
   } catch (err) {
@@ -270,6 +274,21 @@ function recordRest(session: Session, target: () => Instance | undefined, elemen
     if (!done) setImmediate(slice);
   };
   setImmediate(slice);
+}
+
+/**
+ * `import('ink')` without `fetch`: Ink's layout engine (yoga-layout) instantiates its WebAssembly from
+ * a `data:` URL with `fetch` when there is one, and Node's first `fetch` loads undici (~100 ms of a
+ * first frame, profiled); without it yoga decodes the same bytes itself. `fetch` is put back at once.
+ */
+async function importInk(): Promise<typeof import('ink')> {
+  const fetch = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  if (fetch?.configurable) delete (globalThis as { fetch?: unknown }).fetch;
+  try {
+    return await import('ink');
+  } finally {
+    if (fetch?.configurable) Object.defineProperty(globalThis, 'fetch', fetch);
+  }
 }
 
 /** A crash's message; the stack only with NETFLOW_DEBUG set (a user gets one line, not a trace). */
