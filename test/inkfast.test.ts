@@ -12,7 +12,7 @@ import { createSession } from '../src/debug/session.js';
 import { engine } from '../src/sim/engine.js';
 import { appElement } from '../src/tui/app.js';
 import { fastAnsiTokenize } from '../src/tui/inkfast/ansi-tokenize.js';
-import { fastStringWidth } from '../src/tui/inkfast/string-width.js';
+import { fastStringWidth, standaloneWidth, standsAlone } from '../src/tui/inkfast/string-width.js';
 import { makeTheme } from '../src/tui/theme.js';
 import { builtin } from './helpers.js';
 
@@ -86,6 +86,24 @@ describe('Ink fast paths (the bundle only)', () => {
     for (const l of frames) expect(width(l)).toBe(realStringWidth(l));
   });
 
+  it('measure every code point of the fast ranges alone as string-width does', () => {
+    const wrong: string[] = [];
+    let n = 0;
+    for (let cp = 0; cp < 0x3000; cp++) {
+      if (!standsAlone(cp)) continue;
+      n++;
+      const want = realStringWidth(String.fromCharCode(cp));
+      if (standaloneWidth(cp) !== want)
+        wrong.push(`U+${cp.toString(16)}: ${standaloneWidth(cp)} not ${want}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(n).toBe(3589);
+    // Tokenised alone, each is one character token with the package's fullWidth.
+    const all = Array.from({ length: 0x3000 }, (_, cp) => cp).filter(standsAlone);
+    const line = String.fromCharCode(...all);
+    expect(fast.tokenize(line)).toEqual(realTokenize.tokenize(line));
+  });
+
   it('measure random lines as string-width does, twice (the memo)', () => {
     fc.assert(
       fc.property(line, (s) => {
@@ -98,6 +116,7 @@ describe('Ink fast paths (the bundle only)', () => {
 
   it('turn real and random lines into the same styled cells and row strings', () => {
     const check = (s: string) => {
+      expect(fast.tokenize(s)).toEqual(realTokenize.tokenize(s));
       const want = realTokenize.styledCharsFromTokens(realTokenize.tokenize(s));
       const got = fast.styledCharsFromTokens(fast.tokenize(s));
       expect(got).toEqual(want);

@@ -6,11 +6,15 @@
  * (11 % of a key press's CPU time on hello, profiled).
  *
  * Here a line made only of colour codes (`ESC [ … m`) and code points that are each a grapheme cluster
- * of their own (ranges below) is measured by summing per-code-point widths, each width asked of the
- * real `string-width` once and remembered; anything else goes to the real function, memoised. So the
- * answer is the real function's by construction: `test/inkfast.test.ts` checks it on random lines.
+ * of their own (ranges below) is measured by summing per-code-point widths: zero for the invisible
+ * classes `string-width` skips, else the East Asian Width it would look up (the same package, ambiguous
+ * as narrow). None of these code points is an emoji or a Hangul jamo, the cases where `string-width`
+ * decides otherwise, so the sum is its answer: `test/inkfast.test.ts` checks every code point of the
+ * ranges and random lines against it. Anything else goes to the real function, memoised. (Asking the
+ * real function even once compiles its emoji regex: ~130 ms of a first frame, profiled.)
  * The bundle (scripts/inkfast-plugin.mjs) wraps each copy of `string-width` Ink's dependencies load.
  */
+import { eastAsianWidth } from 'get-east-asian-width';
 import { GenerationMemo } from './memo.js';
 
 export type StringWidth = (s: string, options?: StringWidthOptions) => number;
@@ -39,6 +43,15 @@ export function standsAlone(cp: number): boolean {
   );
 }
 
+/** What `string-width` skips as printing nothing (its `visibleCharacterRegex`, negated). */
+const INVISIBLE =
+  /[\p{Default_Ignorable_Code_Point}\p{Control}\p{Format}\p{Nonspacing_Mark}\p{Enclosing_Mark}\p{Surrogate}]/u;
+
+/** The width of a code point for which standsAlone(cp) holds, as `string-width` measures it alone. */
+export function standaloneWidth(cp: number): number {
+  return INVISIBLE.test(String.fromCharCode(cp)) ? 0 : eastAsianWidth(cp, { ambiguousAsWide: false });
+}
+
 /** `string-width` with a per-code-point fast path and a memo; same answers as `real`. */
 export function fastStringWidth(real: StringWidth): StringWidth {
   const perCodePoint = new Map<number, number>();
@@ -46,7 +59,7 @@ export function fastStringWidth(real: StringWidth): StringWidth {
   const cpWidth = (cp: number): number => {
     let w = perCodePoint.get(cp);
     if (w === undefined) {
-      w = real(String.fromCharCode(cp));
+      w = standaloneWidth(cp);
       perCodePoint.set(cp, w);
     }
     return w;
