@@ -134,6 +134,20 @@ describe('Ink fast paths (the bundle only)', () => {
     );
   });
 
+  it('a row of the same cells (blank fillers new each frame) is the same string; another cell changes it', () => {
+    const red = fast.styledCharsFromTokens(fast.tokenize('\x1b[31mab\x1b[39m cd'));
+    const green = fast.styledCharsFromTokens(fast.tokenize('\x1b[32mab\x1b[39m cd'));
+    const filler = () => ({ type: 'char' as const, value: ' ', fullWidth: false, styles: [] });
+    const row = () => [...red, filler(), filler()];
+    const first = fast.styledCharsToString(row());
+    expect(first).toBe(realTokenize.styledCharsToString(row()));
+    expect(fast.styledCharsToString(row())).toBe(first);
+    // Same first cell, a different second one: not the remembered row.
+    const changed = [red[0]!, green[1]!, ...red.slice(2), filler(), filler()];
+    expect(fast.styledCharsToString(changed)).toBe(realTokenize.styledCharsToString(changed));
+    expect(fast.styledCharsToString(changed)).not.toBe(first);
+  });
+
   it('join cells of different lines into a row as the package does', () => {
     // Ink's rows mix the cells of neighbouring panes' lines: styles change at each boundary.
     fc.assert(

@@ -12,7 +12,8 @@
  * - a line's tokens and styled characters are remembered across frames (a bounded memo), and
  *   neighbouring characters with the same styles share one styles array;
  * - turning a row into a string skips the diff where two neighbours' styles are the same codes (the
- *   diff of equal reduced styles is empty, so the output is the same string).
+ *   diff of equal reduced styles is empty, so the output is the same string), and a row made of the
+ *   very cells of a row turned before (the same remembered lines in the same places) is that string.
  * Ink's Output only reads these arrays (it places the character objects in its grid), so sharing them
  * between frames is safe. `test/inkfast.test.ts` checks the answers against the real functions.
  * The bundle (scripts/inkfast-plugin.mjs) puts this module in place of the package for Ink.
@@ -39,13 +40,16 @@ export interface StyledChar extends Char {
 /** The package's functions this module speeds up (the rest it re-exports unchanged). */
 export interface AnsiTokenize {
   tokenize: (str: string, endChar?: number) => Token[];
-  styledCharsFromTokens: (tokens: Token[]) => StyledChar[];
+  reduceAnsiCodesIncremental: (codes: AnsiCode[], newCodes: AnsiCode[]) => AnsiCode[];
   ansiCodesToString: (codes: AnsiCode[]) => string;
   diffAnsiCodes: (from: AnsiCode[], to: AnsiCode[]) => AnsiCode[];
 }
 
 /** Lines whose styled characters are remembered per generation (a 160×50 frame has ~400). */
 const STYLED_MEMO_LINES = 4096;
+/** Screen rows remembered per generation, by first cell (a frame has 50), and rows per first cell. */
+const ROW_MEMO_ROWS = 1024;
+const ROWS_PER_FIRST_CELL = 8;
 
 /** The same codes in the same order (two reduced styles that draw the same). */
 function sameStyles(a: AnsiCode[], b: AnsiCode[]): boolean {
@@ -61,13 +65,19 @@ export function fastAnsiTokenize(real: AnsiTokenize) {
   const memo = new GenerationMemo<string, Token[]>(STYLED_MEMO_LINES);
   const tokenLines = new WeakMap<Token[], StyledChar[]>();
 
-  /** Styled characters whose neighbours with equal styles share one array. */
+  /**
+   * The package's styled characters, built as it does (each code reduced into the styles in force,
+   * with its own reducer), except that characters between two codes share one styles array where
+   * the package copies it per character: the reducer returns a new array, so none is ever changed.
+   */
   const styledCharsFromTokens = (tokens: Token[]): StyledChar[] => {
     const known = tokenLines.get(tokens);
     if (known) return known;
-    const chars = real.styledCharsFromTokens(tokens);
-    for (let i = 1; i < chars.length; i++) {
-      if (sameStyles(chars[i - 1].styles, chars[i].styles)) chars[i].styles = chars[i - 1].styles;
+    const chars: StyledChar[] = [];
+    let codes: AnsiCode[] = [];
+    for (const t of tokens) {
+      if (t.type === 'ansi') codes = real.reduceAnsiCodesIncremental(codes, [t]);
+      else chars.push({ type: 'char', value: t.value, fullWidth: t.fullWidth, styles: codes });
     }
     tokenLines.set(tokens, chars);
     return chars;
@@ -129,8 +139,37 @@ export function fastAnsiTokenize(real: AnsiTokenize) {
     return tokens;
   };
 
+  /**
+   * Rows already turned into strings, by their first cell: a row whose cells are the same objects
+   * (remembered lines drawn where they were) is the same string. Ink's blank filler cells are new
+   * objects each frame: any two of them are the same cell.
+   */
+  const rows = new GenerationMemo<StyledChar, { cells: StyledChar[]; text: string }[]>(ROW_MEMO_ROWS);
+  const blank = (c: StyledChar) => c.value === ' ' && c.styles.length === 0;
+  const sameCells = (a: StyledChar[], b: StyledChar[]): boolean => {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      if (x !== y && !(blank(x) && blank(y))) return false;
+    }
+    return true;
+  };
+
   /** A row of styled cells as a string, with the fewest style changes (same output as the package). */
   const styledCharsToString = (chars: StyledChar[]): string => {
+    if (chars.length === 0) return '';
+    const seen = rows.get(chars[0]);
+    if (seen) for (const r of seen) if (sameCells(r.cells, chars)) return r.text;
+    const text = rowText(chars);
+    if (seen) {
+      if (seen.length >= ROWS_PER_FIRST_CELL) seen.shift();
+      seen.push({ cells: chars, text });
+    } else rows.set(chars[0], [{ cells: chars, text }]);
+    return text;
+  };
+
+  const rowText = (chars: StyledChar[]): string => {
     let out = '';
     let prev: AnsiCode[] = [];
     for (let i = 0; i < chars.length; i++) {
