@@ -7,4 +7,4 @@ import { compileBuiltins } from '../src/scenario/compile.js';
 
 const out = process.argv[2];
 if (!out) throw new Error('usage: builtins-json OUT.json');
-writeFileSync(out, JSON.stringify(compileBuiltins()));
+writeFileSync(out, JSON.stringify(await compileBuiltins()));

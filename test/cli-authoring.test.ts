@@ -25,7 +25,7 @@ beforeAll(async () => {
   const result = await buildCli(out, { metafile: true });
   metafile = result.metafile!;
   // As scripts/build.mjs does: the built-ins validated, next to the bundle.
-  compiled = JSON.stringify(compileBuiltins());
+  compiled = JSON.stringify(await compileBuiltins());
   writeFileSync(join(out, COMPILED_BUILTINS_FILE), compiled);
   fixtures = join(out, 'fixtures');
   mkdirSync(fixtures);

@@ -285,8 +285,8 @@ describe('built-in scenarios', () => {
 });
 
 describe('built-ins compiled at build time (dist/builtins.json)', () => {
-  it('each is exactly what the YAML loader gives, after a JSON round trip', () => {
-    const compiled = JSON.parse(JSON.stringify(compileBuiltins()));
+  it('each is exactly what the YAML loader gives, after a JSON round trip', async () => {
+    const compiled = JSON.parse(JSON.stringify(await compileBuiltins()));
     expect(Object.keys(compiled)).toEqual(builtinNames());
     for (const name of builtinNames())
       expect(compiled[name].scenario, name).toStrictEqual(loadScenarioFile(resolveScenario(name)));

@@ -12,7 +12,6 @@
  * else goes through the YAML loader (./load.ts), imported only then. Each path is parsed once per
  * process: the CLI opens the scenario to report its problems, and the command reuses that result.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,13 +90,17 @@ export const COMPILED_BUILTINS_FILE = 'builtins.json';
 let compiled: CompiledBuiltins | null | undefined;
 const opened = new Map<string, Scenario>();
 
-/** Hash of a scenario file's text, as the build recorded it. */
-export function scenarioTextHash(text: string | Buffer): string {
+/**
+ * Hash of a scenario file's text, as the build recorded it. node:crypto loads here, not with this
+ * module: `--help` and the other commands that open no scenario do without it (~20 ms, profiled).
+ */
+export async function scenarioTextHash(text: string | Buffer): Promise<string> {
+  const { createHash } = await import('node:crypto');
   return createHash('sha256').update(text).digest('hex');
 }
 
 /** The built-in at `path` as the build validated it, if `path` is a built-in whose text is unchanged. */
-function compiledBuiltin(path: string): Scenario | undefined {
+async function compiledBuiltin(path: string): Promise<Scenario | undefined> {
   if (dirname(path) !== scenariosDir() || !path.endsWith('.yaml')) return undefined;
   if (compiled === undefined) {
     try {
@@ -110,7 +113,7 @@ function compiledBuiltin(path: string): Scenario | undefined {
   const entry = compiled?.[basename(path, '.yaml')];
   if (!entry) return undefined;
   try {
-    return scenarioTextHash(readFileSync(path)) === entry.sha256 ? entry.scenario : undefined;
+    return (await scenarioTextHash(readFileSync(path))) === entry.sha256 ? entry.scenario : undefined;
   } catch {
     return undefined;
   }
@@ -132,7 +135,7 @@ export function rememberScenario(path: string, scenario: Scenario): Scenario {
  * built-in comes from the build's JSON; anything else loads the YAML loader (yaml, zod) on first use.
  */
 export async function openScenario(path: string): Promise<Scenario> {
-  const known = opened.get(path) ?? compiledBuiltin(path);
+  const known = opened.get(path) ?? (await compiledBuiltin(path));
   if (known) return rememberScenario(path, known);
   // Quiz items' `at` specs are checked at load by the breakpoint grammar (../quiz/spec.ts).
   const [{ loadScenarioFile }] = await Promise.all([import('./load.js'), import('../quiz/spec.js')]);

@@ -11,7 +11,7 @@ import { builtinNames, type CompiledBuiltins, scenariosDir, scenarioTextHash } f
 import { loadScenarioFile } from './load.js';
 
 /** Every built-in, validated. Throws if one does not load or would not survive JSON unchanged. */
-export function compileBuiltins(): CompiledBuiltins {
+export async function compileBuiltins(): Promise<CompiledBuiltins> {
   const all: CompiledBuiltins = {};
   for (const name of builtinNames()) {
     const file = `${scenariosDir()}/${name}.yaml`;
@@ -19,7 +19,7 @@ export function compileBuiltins(): CompiledBuiltins {
     // undefined, Infinity or a function in the loader's output would not come back from JSON.
     if (!isDeepStrictEqual(JSON.parse(JSON.stringify(scenario)), scenario))
       throw new Error(`${file}: the loaded scenario does not survive JSON`);
-    all[name] = { sha256: scenarioTextHash(readFileSync(file)), scenario };
+    all[name] = { sha256: await scenarioTextHash(readFileSync(file)), scenario };
   }
   return all;
 }
