@@ -66,17 +66,56 @@ export function fastAnsiTokenize(real: AnsiTokenize) {
   const tokenLines = new WeakMap<Token[], StyledChar[]>();
 
   /**
+   * Styles in force, one array per state reached: the package's reducer applied once per (state,
+   * code), so equal paths give the same array everywhere (lines, frames) and comparing styles is
+   * mostly comparing identities. The reducer returns a new array, so none is ever changed.
+   */
+  const EMPTY: AnsiCode[] = [];
+  const reduced = new WeakMap<AnsiCode[], Map<string, AnsiCode[]>>();
+  const reduce = (codes: AnsiCode[], t: AnsiCode): AnsiCode[] => {
+    let next = reduced.get(codes);
+    if (next === undefined) {
+      next = new Map();
+      reduced.set(codes, next);
+    }
+    let r = next.get(t.code);
+    if (r === undefined) {
+      r = real.reduceAnsiCodesIncremental(codes, [t]);
+      if (r.length === 0) r = EMPTY;
+      next.set(t.code, r);
+    }
+    return r;
+  };
+  /** The style change from one state to the next, as the package writes it, remembered per pair. */
+  const diffs = new WeakMap<AnsiCode[], WeakMap<AnsiCode[], string>>();
+  const diffText = (from: AnsiCode[], to: AnsiCode[]): string => {
+    const f = from.length === 0 ? EMPTY : from;
+    const t = to.length === 0 ? EMPTY : to;
+    let row = diffs.get(f);
+    if (row === undefined) {
+      row = new WeakMap();
+      diffs.set(f, row);
+    }
+    let d = row.get(t);
+    if (d === undefined) {
+      d = real.ansiCodesToString(real.diffAnsiCodes(f, t));
+      row.set(t, d);
+    }
+    return d;
+  };
+
+  /**
    * The package's styled characters, built as it does (each code reduced into the styles in force,
-   * with its own reducer), except that characters between two codes share one styles array where
-   * the package copies it per character: the reducer returns a new array, so none is ever changed.
+   * with its own reducer), except that characters share their state's styles array (reduce) where
+   * the package copies it per character.
    */
   const styledCharsFromTokens = (tokens: Token[]): StyledChar[] => {
     const known = tokenLines.get(tokens);
     if (known) return known;
     const chars: StyledChar[] = [];
-    let codes: AnsiCode[] = [];
+    let codes = EMPTY;
     for (const t of tokens) {
-      if (t.type === 'ansi') codes = real.reduceAnsiCodesIncremental(codes, [t]);
+      if (t.type === 'ansi') codes = reduce(codes, t);
       else chars.push({ type: 'char', value: t.value, fullWidth: t.fullWidth, styles: codes });
     }
     tokenLines.set(tokens, chars);
@@ -174,11 +213,11 @@ export function fastAnsiTokenize(real: AnsiTokenize) {
     let prev: AnsiCode[] = [];
     for (let i = 0; i < chars.length; i++) {
       const c = chars[i];
-      if (!sameStyles(prev, c.styles)) out += real.ansiCodesToString(real.diffAnsiCodes(prev, c.styles));
+      if (!sameStyles(prev, c.styles)) out += diffText(prev, c.styles);
       out += c.value;
       prev = c.styles;
     }
-    if (chars.length > 0 && prev.length > 0) out += real.ansiCodesToString(real.diffAnsiCodes(prev, []));
+    if (chars.length > 0 && prev.length > 0) out += diffText(prev, EMPTY);
     return out;
   };
 
