@@ -2,11 +2,13 @@
 // `string-width` and `@alcalzone/ansi-tokenize` through the fast paths of src/tui/inkfast/, which wrap
 // the top-level copies they would have loaded and give the same answers, remembered across frames. Ink itself is unchanged; without the bundle (vitest, tsx) the packages
 // load as they are.
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const shims = fileURLToPath(new URL('../src/tui/inkfast/', import.meta.url));
 const NS = 'inkfast';
-const topLevel = fileURLToPath(new URL('../node_modules/', import.meta.url));
+// Real path: esbuild resolves symlinks (a git worktree's node_modules may be one).
+const topLevel = `${realpathSync(fileURLToPath(new URL('../node_modules/', import.meta.url)))}/`;
 
 /** Module text that wraps the real package at `real` (an absolute path). */
 const wrappers = {

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { inkfast } from '../scripts/inkfast-plugin.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -26,5 +27,6 @@ export async function buildCli(outdir: string, opts: { metafile?: boolean } = {}
     },
     logLevel: 'warning',
     metafile: opts.metafile === true,
+    plugins: [inkfast],
   });
 }

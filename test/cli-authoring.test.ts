@@ -251,6 +251,9 @@ describe('start-up', () => {
       staticInputs(i),
     );
     expect(inputs.some((i) => i.includes('src/tui/app.tsx'))).toBe(true);
+    // Ink's width and ANSI helpers come through the fast paths (scripts/inkfast-plugin.mjs).
+    for (const shim of ['src/tui/inkfast/string-width.ts', 'src/tui/inkfast/ansi-tokenize.ts'])
+      expect(inputs.filter((i) => i.endsWith(shim))).toHaveLength(1);
     expect(inputs.some((i) => i.includes('src/debug/session.ts'))).toBe(true);
     expect(
       inputs.filter((i) => /node_modules\/(yaml|zod)\/|src\/scenario\/(load|schema)\.ts/.test(i)),
