@@ -54,19 +54,24 @@ interface FdInputs {
  * rebuilding all of them made most of a frame's garbage). Reused views are frozen: views only read them.
  * Whatever machine is viewed, an entry is reused only when its content matches, field by field.
  */
-const reuse = {
-  socks: [] as SocketView[],
-  fds: [] as FdView[],
-  fdIn: [] as FdInputs[],
-  interest: [] as EpollView['interest'],
-  interestEvents: [] as number[],
-  gs: [] as GView[],
-  pds: [] as StateView['sched']['pollDescs'],
-  pdRg: [] as number[],
-  pdWg: [] as number[],
-  clients: [] as ClientView[],
-  clientIn: [] as { addr: string; port: number }[],
-};
+function newReuse() {
+  return {
+    socks: [] as SocketView[],
+    fds: [] as FdView[],
+    fdIn: [] as FdInputs[],
+    interest: [] as EpollView['interest'],
+    interestEvents: [] as number[],
+    gs: [] as GView[],
+    pds: [] as StateView['sched']['pollDescs'],
+    pdRg: [] as number[],
+    pdWg: [] as number[],
+    clients: [] as ClientView[],
+    clientIn: [] as { addr: string; port: number }[],
+  };
+}
+
+type Reuse = ReturnType<typeof newReuse>;
+const shared: Reuse = newReuse();
 
 const freeze = <T>(v: T): T => Object.freeze(v);
 
@@ -116,7 +121,9 @@ function sameClient(v: ClientView, c: Client, inp: { addr: string; port: number 
   );
 }
 
-export function viewOf(m: Machine, step: number): StateView {
+export function viewOf(m: Machine, step: number, opts: { fresh?: boolean } = {}): StateView {
+  // `fresh`: build every entity's view (tests compare it with the reusing build).
+  const reuse = opts.fresh ? newReuse() : shared;
   // Built with plain loops and objects written key by key in one order (no spreads of conditional
   // parts): on c10k this runs for 10k sockets, fds, Gs and pollDescs on every step the TUI shows.
   const fdOfFile: number[] = [];
