@@ -15,7 +15,7 @@ import {
   type WatchBreakpoint,
   watchHolds,
 } from '../src/debug/breakpoints.js';
-import { createSession, type DebugSession, type SessionOptions } from '../src/debug/session.js';
+import { createSession, type DebugSession, FINE_SNAPS, type SessionOptions } from '../src/debug/session.js';
 import type { BreakpointInfo } from '../src/debug/types.js';
 import { type Scenario, ScenarioSchema } from '../src/scenario/schema.js';
 import type { SimEngine } from '../src/sim/api.js';
@@ -118,7 +118,7 @@ function checkState<M>(w: World<M>, model: Model, real: Real): void {
 function checkBounded<M>(w: World<M>, real: Real): void {
   const st = real.s.stats();
   expect(st.replayed).toBeLessThanOrEqual(st.checkpointEvery + w.ref.quietRun + Math.ceil(st.cloneEq) + 1);
-  expect(st.clones).toBeLessThanOrEqual(1 + Math.ceil(st.checkpointEvery / st.denseEvery));
+  expect(st.clones).toBeLessThanOrEqual(1 + Math.ceil(st.checkpointEvery / st.denseEvery) + FINE_SNAPS);
 }
 
 function commands<M>(w: World<M>, specs: string[]) {
@@ -298,6 +298,13 @@ describe('Session over the fake engine', () => {
     ['K=7, records regenerated, dense=1', 5, 300, { checkpointEvery: 7, denseEvery: 1, keepRecordsUpTo: 10 }],
     ['measured K', 6, 500, {}],
     ['seed override', 1, 200, { checkpointEvery: 9, seed: 77 }],
+    ['K=60, fine snaps every 2 behind a back', 7, 500, { checkpointEvery: 60, fineEvery: 2 }],
+    [
+      'K=40 dense=10, fine every 3, records regenerated',
+      8,
+      500,
+      { checkpointEvery: 40, denseEvery: 10, fineEvery: 3, keepRecordsUpTo: 0 },
+    ],
   ];
   it.each(configs)('model-based: %s', (_name, seed, events, opts) => {
     modelTest(() => world(fakeEngine(events), fakeScenario(seed), opts), FAKE_SPECS, {
@@ -377,7 +384,7 @@ describe('Session over the fake engine', () => {
     for (let i = 0; i < 300; i++) {
       s.back();
       if (i > 0) maxReplay = Math.max(maxReplay, s.stats().replayed);
-      expect(s.stats().clones).toBeLessThanOrEqual(1 + 400 / 50);
+      expect(s.stats().clones).toBeLessThanOrEqual(1 + 400 / 50 + FINE_SNAPS);
     }
     expect(s.view()).toEqual(ref.views[2700]);
     expect(maxReplay).toBeLessThanOrEqual(400 + ref.quietRun);
@@ -390,6 +397,28 @@ describe('Session over the fake engine', () => {
       next.push(s.stats().replayed);
     }
     expect(Math.max(...next)).toBeLessThanOrEqual(50 + ref.quietRun);
+  });
+
+  it('stepping back keeps fine snaps just behind the cursor: after the first back, each replays at most fineEvery events', () => {
+    const s = createSession(fakeEngine(5000), fakeScenario(8), {
+      checkpointEvery: 400,
+      denseEvery: 100,
+      fineEvery: 6,
+    });
+    const ref = reference(fakeEngine(5000), fakeScenario(8));
+    s.goto(3390);
+    s.back();
+    // The refill: the replay from the nearest snap, and a fine snap every 6 events behind the target.
+    expect(s.stats().clones).toBeGreaterThan(FINE_SNAPS / 2);
+    const next: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      s.back();
+      next.push(s.stats().replayed);
+      expect(s.view()).toEqual(ref.views[s.cursor]);
+      expect(s.changes()).toEqual(ref.changes[s.cursor]);
+    }
+    expect(s.cursor).toBe(3389 - 60);
+    expect(Math.max(...next)).toBeLessThanOrEqual(6 + ref.quietRun);
   });
 
   it('continue with no breakpoints goes to the end, reverseContinue to the start', () => {
@@ -637,15 +666,25 @@ describe('shared checkpoints on a many-connection run', () => {
     for (let k = 0; k < moves; k++) {
       const r = rnd();
       let what: string;
-      if (r < 0.4) {
+      if (r < 0.35) {
         const n = Math.floor(rnd() * s.total);
         what = `goto ${n}`;
         s.goto(n);
         ref.goto(n);
-      } else if (r < 0.8) {
+      } else if (r < 0.6) {
         what = 'back';
         s.back();
         ref.back();
+      } else if (r < 0.8) {
+        // A run of backs: the first refills the fine snaps behind the cursor, the next restore them.
+        const n = 1 + Math.floor(rnd() * 40);
+        what = `${n} backs`;
+        for (let j = 0; j < n; j++) {
+          s.back();
+          ref.back();
+          expect(s.cursor, what).toBe(ref.cursor);
+          expect(s.changes(), what).toEqual(ref.changes());
+        }
       } else {
         what = 'step';
         s.step();

@@ -15,7 +15,9 @@
  * forward) clones the nearest checkpoint at or before the target and replays, so any jump replays at
  * most K events (plus any record-less events right after the checkpoint). Stepping back repeatedly
  * uses a dense cache: the first `back` into a checkpoint window also keeps a clone every D events of
- * that window, so the next ones replay at most D events.
+ * that window, so the next ones replay at most D events. Closer still, the first back that replays
+ * more than FINE_EVERY events keeps fine snaps FINE_EVERY events apart over the FINE_SNAPS · FINE_EVERY
+ * events before its target, so the next backs replay at most FINE_EVERY events.
  *
  * K is measured, not guessed (unless `checkpointEvery` is given): the run times its own steps and
  * clones and picks K so that replaying K events takes about REPLAY_BUDGET_MS while clones take at
@@ -87,6 +89,16 @@ const SHOWN_BEHIND = 3072;
 /** Records after the cursor the ring must hold after a navigation, and how far a fill goes. */
 const AHEAD_NEED = 128;
 const AHEAD_FILL = 512;
+/**
+ * Stepping back: the first back that replays more than FINE_EVERY events also keeps a snap every
+ * FINE_EVERY events of the last FINE_SNAPS · FINE_EVERY events before its target, so the backs after it restore one
+ * of those and replay at most FINE_EVERY events (rr keeps such snaps just behind the cursor). Measured
+ * on c10k mid-run: a replayed event costs 17–40 µs, a snap 7–10 ms; 64 events ≈ 1–3 ms of replay, and
+ * a refill (16 snaps plus the replay to them) comes once per ~1,000 events stepped back.
+ */
+const FINE_EVERY = 64;
+/** Fine snaps a refill keeps (they cover FINE_SNAPS · FINE_EVERY events). */
+export const FINE_SNAPS = 16;
 /** A recording slice reads the clock every this many events (a power of two). */
 const RECORD_CLOCK_EVERY = 256;
 
@@ -97,6 +109,8 @@ export interface SessionOptions {
   checkpointEvery?: number;
   /** D: events between the dense checkpoints made when stepping back. Default: from K and clone cost. */
   denseEvery?: number;
+  /** Events between the fine snaps a back keeps just behind its target (default FINE_EVERY). */
+  fineEvery?: number;
   /** Keep whole records when the run has at most this many (default 200 000). */
   keepRecordsUpTo?: number;
   /** Estimated heap bytes the checkpoints of a measured run may hold (default CHECKPOINT_BYTES). */
@@ -220,6 +234,8 @@ export class DebugSession<M> implements Session {
   /** Dense snaps of one checkpoint window (denseWindow), ascending. */
   private dense: Snap<M>[] = [];
   private denseWindow = -1;
+  /** Snaps just behind where the last back replayed to, ascending (FINE_EVERY apart). */
+  private fine: Snap<M>[] = [];
   private w: Working<M>;
   private K: number;
   private D: number;
@@ -665,6 +681,13 @@ export class DebugSession<M> implements Session {
         fromMain = false;
       }
     }
+    if (this.fine.length) {
+      const f = lastByEvents(this.fine, e);
+      if (f >= 0 && this.fine[f].events > from.events) {
+        from = this.fine[f];
+        fromMain = false;
+      }
+    }
     const forward = w.events <= e && w.events + this.cloneEq >= from.events;
     if (!forward) this.restore(from);
     const fill = denseFill && !forward && fromMain && this.D < this.K;
@@ -673,7 +696,20 @@ export class DebugSession<M> implements Session {
       this.dense = [];
       this.denseWindow = k;
     }
-    this.advance(e, fill ? this.D : 0, this.full ? 0 : this.trace.event[Math.max(0, i - SHOWN_BEHIND)]);
+    // Stepping back far from any snap: keep fine snaps just behind the target (W was restored from
+    // `from` already, so the old fine snaps, `from` among them, can go).
+    const fineEvery = this.opts.fineEvery ?? FINE_EVERY;
+    const fineFill = denseFill && !forward && !this.rec && e - from.events > fineEvery;
+    if (fineFill) {
+      for (const f of this.fine) this.drop(f.m);
+      this.fine = [];
+    }
+    this.advance(
+      e,
+      fill ? this.D : 0,
+      this.full ? 0 : this.trace.event[Math.max(0, i - SHOWN_BEHIND)],
+      fineFill ? Math.max(from.events, e - FINE_SNAPS * fineEvery) : -1,
+    );
     this.trackedStep();
   }
 
@@ -699,12 +735,15 @@ export class DebugSession<M> implements Session {
   /**
    * Steps W (untracked) until `events` events are applied; with `denseEvery`, keeps a dense snap that
    * often. Events before `textFrom` (an event index) are stepped without sentences and not remembered.
+   * From `fineFrom` events on (-1: never), keeps a fine snap every FINE_EVERY events.
    */
-  private advance(events: number, denseEvery: number, textFrom: number): void {
+  private advance(events: number, denseEvery: number, textFrom: number, fineFrom: number): void {
     const w = this.w;
     const out = this.out;
     const quiet = { text: false };
     let lastSnap = w.events;
+    const fineEvery = this.opts.fineEvery ?? FINE_EVERY;
+    let lastFine = Number.NEGATIVE_INFINITY;
     w.log = null;
     while (w.events < events) {
       out.length = 0;
@@ -718,6 +757,11 @@ export class DebugSession<M> implements Session {
       w.lo = w.next;
       w.next += out.length;
       if (text) this.remember(out);
+      if (fineFrom >= 0 && w.events >= fineFrom && w.events < events && w.events - lastFine >= fineEvery) {
+        lastFine = w.events;
+        this.fine.push({ m: this.snap(w.m), next: w.next, lo: w.lo, events: w.events });
+        this.clones++;
+      }
       if (denseEvery && w.events - lastSnap >= denseEvery && w.events < events) {
         lastSnap = w.events;
         const at = lastByEvents(this.dense, w.events);

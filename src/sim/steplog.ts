@@ -432,17 +432,22 @@ function put(m: Machine, k: EntKind, id: number, v: unknown): void {
  * event's step log. Returns `m` itself for the event's last record; otherwise a read-only overlay that
  * shares everything `m` has except the containers it puts older images into (m is not modified).
  */
+/** A container's copy of the same kind: an id-indexed array stays an array (spread into an object, 10k ids make a slow dictionary). */
+function shallow<T extends object>(c: T): T {
+  return (Array.isArray(c) ? c.slice() : { ...c }) as T;
+}
+
 export function machineAt(m: Machine, log: StepLog, step: number): Machine {
   const later = log.recs.filter((r) => r.step > step);
   if (later.length === 0) return m;
   const o: Machine = {
     ...m,
-    socks: { ...m.socks },
-    files: { ...m.files },
-    eps: { ...m.eps },
-    evcount: { ...m.evcount },
+    socks: shallow(m.socks),
+    files: shallow(m.files),
+    eps: shallow(m.eps),
+    evcount: shallow(m.evcount),
     proc: { ...m.proc, fds: m.proc.fds.slice() },
-    rt: { ...m.rt, gs: { ...m.rt.gs }, ms: m.rt.ms.slice(), ps: m.rt.ps.slice(), pds: { ...m.rt.pds } },
+    rt: { ...m.rt, gs: shallow(m.rt.gs), ms: m.rt.ms.slice(), ps: m.rt.ps.slice(), pds: shallow(m.rt.pds) },
     clients: m.clients.slice(),
     nic: {
       ...m.nic,

@@ -16,9 +16,34 @@ function shortEvents(events: string): string {
     .join('|');
 }
 
+/**
+ * Lookup by fd in a list the view gives in ascending fd order (checked): a binary search per visible
+ * row instead of a Map of all 10k pollDescs per frame; any other order gets the Map.
+ */
+function byFd<T extends { fd: number }>(list: readonly T[]): (fd: number) => T | undefined {
+  for (let i = 1; i < list.length; i++) {
+    if (list[i - 1].fd >= list[i].fd) {
+      const map = new Map(list.map((x) => [x.fd, x]));
+      return (fd) => map.get(fd);
+    }
+  }
+  return (fd) => {
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const x = list[mid].fd;
+      if (x === fd) return list[mid];
+      if (x < fd) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  };
+}
+
 function epollContent({ view, changes, theme, height, scroll }: PaneArgs): PaneContent {
   const blocks: Block[] = [];
-  const pds = new Map(view.sched.pollDescs.map((p) => [p.fd, p]));
+  const pdOf = byFd(view.sched.pollDescs);
   if (view.epoll.length === 0) blocks.push(theme.dim('no epoll instance yet'));
   for (const ep of view.epoll) {
     const name = `epoll ${ep.fd}`;
@@ -43,7 +68,7 @@ function epollContent({ view, changes, theme, height, scroll }: PaneArgs): PaneC
       line: (i) => {
         const it = interest[i];
         const isNew = interestNow !== undefined && !before.has(String(it.fd));
-        const pd = pds.get(it.fd);
+        const pd = pdOf(it.fd);
         const rg = pd ? theme.mark(sanitize(pd.rg), changes.has(`pd ${it.fd} rg`)) : '-';
         const wg = pd ? theme.mark(sanitize(pd.wg), changes.has(`pd ${it.fd} wg`)) : '-';
         const onReady = ep.ready.includes(it.fd) ? theme.ok(' ready') : '';
