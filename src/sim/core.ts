@@ -124,30 +124,39 @@ export function tracking(): boolean {
 }
 
 /** A record as emit sites write it: the sentence may be a thunk, formatted only when it will be shown. */
-export type RecordDraft = Omit<TraceRecord, 'step' | 't_ns' | 'text'> & { text: string | (() => string) };
+export type RecordDraft = Omit<TraceRecord, 'step' | 't_ns' | 'text' | 'cause'> & {
+  text: string | (() => string);
+};
 
 /**
  * Append one trace record, numbering it and stamping the current virtual time. The facts are always
  * recorded; the sentence is formatted only when text is wanted (PERFORMANCE.md: format when shown).
  */
 export function emit(m: Machine, r: RecordDraft): void {
+  // Records come in dozens of shapes (one per emit site), so every property access here is a
+  // polymorphic one: each field is read at most once, into a local.
   const rec = r as unknown as TraceRecord;
-  rec.step = m.nrec++;
+  const step = m.nrec++;
+  rec.step = step;
   rec.t_ns = m.now;
   const t = r.text;
-  rec.text = typeof t === 'string' ? t : wantText ? t() : '';
-  // A G runs because of what made it runnable (its go.create, go.ready or the steal that moved it).
-  const g = rec.g !== undefined ? m.rt.gs[rec.g] : undefined;
+  if (typeof t !== 'string') rec.text = wantText ? t() : '';
+  // The cause is the running step (ctx), except that a G runs because of what made it runnable (its
+  // go.create, go.ready or the steal that moved it). Drafts never carry a cause (RecordDraft).
+  let cause = ctx >= 0 ? ctx : undefined;
+  const gid = rec.g;
+  const g = gid !== undefined ? m.rt.gs[gid] : undefined;
   if (g) {
-    if (rec.kind === 'go.run' && rec.cause === undefined && g.readyStep !== undefined)
-      rec.cause = g.readyStep;
-    else if (rec.kind === 'go.ready' || rec.kind === 'go.create' || rec.kind === 'sched.steal') {
+    const kind = rec.kind;
+    if (kind === 'go.run') {
+      if (g.readyStep !== undefined) cause = g.readyStep;
+    } else if (kind === 'go.ready' || kind === 'go.create' || kind === 'sched.steal') {
       own(m, 'g', g.id);
-      g.readyStep = rec.step;
+      g.readyStep = step;
     }
   }
-  if (rec.cause === undefined && ctx >= 0) rec.cause = ctx;
-  ctx = rec.step;
+  if (cause !== undefined) rec.cause = cause;
+  ctx = step;
   if (log) {
     eventRecs.push({ rec, images: [...pending.values()] });
     pending.clear();
@@ -164,8 +173,8 @@ export function currentCause(): number {
 export function schedule(m: Machine, delay: number, k: EvKind, a = 0, b = 0, gen = 0, seg?: Seg): void {
   const t = m.now + Math.max(0, Math.round(delay));
   const seq = m.seq++;
-  const ev: Ev = { t, seq, k, a, b, gen, c: ctx };
-  if (seg) ev.seg = seg;
+  // One shape for every event (seg always present) keeps the heap's loads monomorphic.
+  const ev: Ev = { t, seq, k, a, b, gen, c: ctx, seg };
   // Sift up with a hole: parents move down until the new event's place is found, then it is written once.
   const h = m.heap;
   const ht = m.heapT;

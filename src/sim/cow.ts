@@ -87,14 +87,16 @@ interface Family {
 const families = new WeakMap<Machine, Family>();
 /** A member's version. */
 const vers = new WeakMap<Machine, number>();
-/** One-entry cache of the last lookup: touch runs several times per event. */
+/** One-entry cache of the last lookup (family and version): touch runs several times per event. */
 let lastM: Machine | null = null;
 let lastF: Family | undefined;
+let lastVer = -1;
 
 function familyOf(m: Machine): Family | undefined {
   if (m === lastM) return lastF;
   lastM = m;
   lastF = families.get(m);
+  lastVer = vers.get(m) ?? -1;
   return lastF;
 }
 
@@ -143,7 +145,7 @@ export function own(m: Machine, kind: EntKind | 'hconn', id: number): void {
   const idx = k === 'client' ? id - 1 : id;
   const obj = slots(m, k)[idx];
   if (typeof obj !== 'object' || obj === null) return;
-  const mv = vers.get(m) ?? -1;
+  const mv = lastVer; // m's version, looked up with its family by familyOf
   const p = f.privAt.get(obj);
   if (p !== undefined && p.after === f.ver && p.lo === mv && p.hi === mv) return;
   const members = f.members;
@@ -207,7 +209,10 @@ export function snapshot(m: Machine): Machine {
     f = { members: [{ m, ver: 0 }], ver: 0, privAt: new WeakMap(), bytes: 0 };
     families.set(m, f);
     vers.set(m, 0);
-    if (lastM === m) lastF = f;
+    if (lastM === m) {
+      lastF = f;
+      lastVer = 0;
+    }
   }
   const before = copiedBytes();
   const { sc, socks, files, eps, clients, heap, heapT, heapS, connSock, evcount, listeners, hconns } = m;

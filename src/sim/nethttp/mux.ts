@@ -157,6 +157,25 @@ function matchingMethods(patterns: Pattern[], path: string, host: string): strin
  * path plus "/") → 405 with Allow, else 404.
  */
 export function muxMatch(patterns: Pattern[], method: string, target: string, host = ''): MuxResult {
+  // The answer depends only on its arguments, and a run asks the same few questions (its scenario's
+  // request lines) thousands of times: each is worked out once per pattern list.
+  let memo = matched.get(patterns);
+  if (memo === undefined) {
+    memo = new Map();
+    matched.set(patterns, memo);
+  }
+  const key = `${method} ${host} ${target}`;
+  let res = memo.get(key);
+  if (res === undefined) {
+    res = findHandler(patterns, method, target, host);
+    memo.set(key, res);
+  }
+  return res;
+}
+/** muxMatch's answers by pattern list (results are never written: callers only read them). */
+const matched = new WeakMap<Pattern[], Map<string, MuxResult>>();
+
+function findHandler(patterns: Pattern[], method: string, target: string, host: string): MuxResult {
   const q = target.indexOf('?');
   const escaped = q < 0 ? target : target.slice(0, q);
   const query = q < 0 ? '' : target.slice(q);
@@ -196,10 +215,19 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** http.TimeFormat of the virtual time: "Sun, 22 Nov 2026 05:00:00 GMT". */
 export function httpDate(nowNs: number): string {
-  const d = new Date(WALL_EPOCH_MS + Math.floor(nowNs / 1e9) * 1000);
+  // Go formats it for every response (appendTime in net/http/server.go); the text changes once per
+  // virtual second, so the last one is kept and reused within that second (same bytes, less work).
+  const sec = Math.floor(nowNs / 1e9);
+  if (sec === dateSec) return dateText;
+  const d = new Date(WALL_EPOCH_MS + sec * 1000);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${DAYS[d.getUTCDay()]}, ${p(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} GMT`;
+  dateSec = sec;
+  dateText = `${DAYS[d.getUTCDay()]}, ${p(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} GMT`;
+  return dateText;
 }
+/** httpDate's last answer (a pure function of the virtual second). */
+let dateSec = Number.NaN;
+let dateText = '';
 
 /** http.DetectContentType, for the bodies scenarios produce. */
 export function sniff(body: string): string {

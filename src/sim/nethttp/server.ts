@@ -281,7 +281,21 @@ interface ParsedReq {
   line: string;
 }
 
+/**
+ * readRequest's parse of the buffered header (net/http/request.go readRequest). The serve loop asks it
+ * up to three times about one buffer (is a header complete? again after a fill; then to take it), so
+ * the last answer is kept: the result is only read, never written.
+ */
 function parseRequest(buf: string): ParsedReq | undefined {
+  if (buf === lastParsedBuf) return lastParsed;
+  lastParsedBuf = buf;
+  lastParsed = parseRequestText(buf);
+  return lastParsed;
+}
+let lastParsedBuf: string | undefined;
+let lastParsed: ParsedReq | undefined;
+
+function parseRequestText(buf: string): ParsedReq | undefined {
   const he = buf.indexOf('\r\n\r\n');
   if (he < 0) return undefined;
   const head = buf.slice(0, he);

@@ -13,15 +13,19 @@ import { own } from '../cow.js';
 import type { G, M, Machine } from '../machine.js';
 import { COST, GO } from '../params.js';
 import { netpollBreak } from './netpoll.js';
-import { BLOCKED, CONT, EXITED, findRunnable, gopark, mNext, PARKED } from './proc.js';
+import { BLOCKED, CONT, EXITED, findRunnable, GOPARK_FRAME, gopark, mNext, PARKED } from './proc.js';
 
 export type GoFn = (m: Machine, mm: M, g: G, f: G['frames'][number]) => number;
 
 /** Every modelled Go function by its Go name. Filled by the modules that define them. */
 export const FNS: Record<string, GoFn> = {};
 
+/** Models already resolved, by frame name (mExec resolves one per Go step: a Map hit, no regex). */
+const resolved = new Map<string, GoFn | undefined>();
+
 export function defGo(name: string, fn: GoFn): void {
   FNS[name] = fn;
+  resolved.clear();
 }
 
 /** The model key of an HTTP handler: its frames carry the Go name (main.main.func1, net/http.NotFound …). */
@@ -31,18 +35,19 @@ const HANDLER_NAMES =
 
 /** The model that runs a frame: its own name's, or the handler model for a handler's Go name. */
 function modelOf(name: string): GoFn | undefined {
-  return FNS[name] ?? (HANDLER_NAMES.test(name) ? FNS[HANDLER] : undefined);
+  let fn = resolved.get(name);
+  if (fn === undefined && !resolved.has(name)) {
+    fn = FNS[name] ?? (HANDLER_NAMES.test(name) ? FNS[HANDLER] : undefined);
+    resolved.set(name, fn);
+  }
+  return fn;
 }
 
 /** Calls fn: pushes display-only wrapper frames, then fn's frame. */
-export function call(
-  g: G,
-  fn: string,
-  v: Record<string, number | string> = {},
-  wrappers: string[] = [],
-): number {
-  for (const w of wrappers) g.frames.push({ fn: w, pc: 0, v: { pass: 1 } });
-  g.frames.push({ fn, pc: 0, v });
+export function call(g: G, fn: string, v?: Record<string, number | string>, wrappers?: string[]): number {
+  // No default objects: most calls pass no wrappers, and this runs for every simulated Go call.
+  if (wrappers !== undefined) for (const w of wrappers) g.frames.push({ fn: w, pc: 0, v: { pass: 1 } });
+  g.frames.push({ fn, pc: 0, v: v ?? {} });
   return CONT;
 }
 
@@ -114,8 +119,16 @@ export function mExec(m: Machine, mm: M): void {
   for (let i = 0; i < 500; i++) {
     const g = m.rt.gs[mm.curg];
     own(m, 'g', g.id);
-    while (g.frames.length > 0 && g.frames[g.frames.length - 1].v.pass === 1) g.frames.pop();
-    const f = g.frames[g.frames.length - 1];
+    // A parked G resumes under the display-only runtime.gopark frame (gopark, proc.go): drop it. (`ret`
+    // already drops the wrappers it returns through, so no other pass frame can be on top here.)
+    const frames = g.frames;
+    while (
+      frames.length > 0 &&
+      frames[frames.length - 1].fn === GOPARK_FRAME &&
+      frames[frames.length - 1].v.pass === 1
+    )
+      frames.pop();
+    const f = frames[frames.length - 1];
     if (!f) invariant(false, `G${g.id} ran off the end of its stack`);
     const fn = modelOf(f.fn);
     if (!fn) invariant(false, `no model for Go function ${f.fn}`);

@@ -61,6 +61,25 @@ export function netpollunblock(m: Machine, pd: PollDesc, mode: 'r' | 'w', ioread
   return 0;
 }
 
+/** One event netpoll handled: the wake-up eventfd, or a pollDesc and the Gs its rg/wg held (0: none; -1: not looked at). */
+interface PollNote {
+  fd: number;
+  ev: number;
+  wake: boolean;
+  rg: number;
+  wg: number;
+}
+
+function pollNote(n: PollNote): string {
+  if (n.wake) return `fd ${n.fd} is the wake-up eventfd`;
+  const parts: string[] = [];
+  if (n.rg >= 0)
+    parts.push(n.rg ? `rg had G${n.rg} parked → ready it` : 'rg := pdReady (nobody is waiting to read)');
+  if (n.wg >= 0)
+    parts.push(n.wg ? `wg had G${n.wg} parked → ready it` : 'wg := pdReady (nobody is waiting to write)');
+  return `fd ${n.fd} ${maskNames(n.ev, false)}: ${parts.join('; ')}`;
+}
+
 /**
  * netpoll's loop over the events epoll_pwait returned (runtime/netpoll_epoll.go) → netpollready →
  * netpollunblock (runtime/netpoll.go): each event sets its pollDesc's rg/wg; a G parked there joins the
@@ -69,7 +88,8 @@ export function netpollunblock(m: Machine, pd: PollDesc, mode: 'r' | 'w', ioread
  */
 function collect(m: Machine, mm: M, events: [number, number][], blocking: boolean): number[] {
   const list: number[] = [];
-  const notes: string[] = [];
+  // What each event did, kept as facts: the sentence is formatted only when it is shown.
+  const seen: PollNote[] = [];
   for (const [fd, ev] of events) {
     if (fd === m.rt.evfd) {
       if (blocking)
@@ -81,30 +101,29 @@ function collect(m: Machine, mm: M, events: [number, number][], blocking: boolea
           () =>
             'netpoll drains the netpollBreak eventfd: someone interrupted the poll to make it re-check its timers.',
         );
-      notes.push(`fd ${fd} is the wake-up eventfd`);
+      seen.push({ fd, ev, wake: true, rg: -1, wg: -1 });
       continue;
     }
     const pd = m.rt.pds[fd];
     if (!pd) continue;
-    const parts: string[] = [];
+    let rg = -1;
+    let wg = -1;
     if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
-      const g = netpollunblock(m, pd, 'r', true);
-      if (g) list.push(g);
-      parts.push(g ? `rg had G${g} parked → ready it` : 'rg := pdReady (nobody is waiting to read)');
+      rg = netpollunblock(m, pd, 'r', true);
+      if (rg) list.push(rg);
     }
     if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR)) {
-      const g = netpollunblock(m, pd, 'w', true);
-      if (g) list.push(g);
-      parts.push(g ? `wg had G${g} parked → ready it` : 'wg := pdReady (nobody is waiting to write)');
+      wg = netpollunblock(m, pd, 'w', true);
+      if (wg) list.push(wg);
     }
-    notes.push(`fd ${fd} ${maskNames(ev, false)}: ${parts.join('; ')}`);
+    seen.push({ fd, ev, wake: false, rg, wg });
   }
   emit(m, {
     layer: 'runtime',
     kind: 'netpoll',
     m: mm.id,
     tid: mm.tid,
-    text: () => `netpoll: ${notes.length ? notes.join('. ') : 'no events'}.`,
+    text: () => `netpoll: ${seen.length ? seen.map(pollNote).join('. ') : 'no events'}.`,
     fn: 'runtime.netpollready — src/runtime/netpoll.go',
   });
   return list;

@@ -19,6 +19,9 @@ export const PARKED = -1;
 export const EXITED = -2;
 export const BLOCKED = -3;
 
+/** The display-only frame a parked G shows on top of its stack (gopark, src/runtime/proc.go). */
+export const GOPARK_FRAME = 'runtime.gopark';
+
 /** The M's next step, `delay` ns from now. */
 export function mNext(m: Machine, mm: M, delay: number): void {
   schedule(m, delay, 'm.exec', mm.id, 0, mm.gen);
@@ -286,7 +289,7 @@ export function gopark(
   g.m = -1;
   mm.curg = -1;
   mm.spc = 0;
-  g.frames.push({ fn: 'runtime.gopark', pc: 0, v: { pass: 1 } });
+  g.frames.push({ fn: GOPARK_FRAME, pc: 0, v: { pass: 1 } });
   const rec: RecordDraft = {
     layer: 'runtime',
     kind: 'go.park',
