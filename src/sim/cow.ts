@@ -25,6 +25,7 @@
  */
 import type { Machine } from './machine.js';
 import type { EntKind } from './steplog.js';
+import { noteWrite } from './viewdirty.js';
 
 /** The kinds whose entities are shared between snapshots (every write to them passes `touch`). */
 type SharedKind = 'sock' | 'file' | 'ep' | 'g' | 'pd' | 'client' | 'hconn';
@@ -139,6 +140,8 @@ function copiedBytes(): number {
  * every other member of m's family that holds the same object gets a copy of it first.
  */
 export function own(m: Machine, kind: EntKind | 'hconn', id: number): void {
+  // Every write to an entity passes here (from touch, or directly): the view's dirty marks too.
+  noteWrite(m, kind, id);
   const f = familyOf(m);
   if (f === undefined || !SHARED[kind]) return;
   const k = kind as SharedKind;

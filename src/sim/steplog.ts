@@ -24,6 +24,7 @@ import { fdOfSock, fileAt } from './kernel/file.js';
 import { ofoText } from './kernel/socket.js';
 import type { Machine } from './machine.js';
 import { pdState } from './runtime/netpoll.js';
+import { viewsAs } from './viewdirty.js';
 
 /** The kinds of entity a write barrier names. */
 export type EntKind =
@@ -465,6 +466,7 @@ export function machineAt(m: Machine, log: StepLog, step: number): Machine {
       put(o, im.kind, im.id, im.pre === ABSENT ? ABSENT : deepCopy(im.pre));
     }
   }
+  viewsAs(o, m);
   return o;
 }
 

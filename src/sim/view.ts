@@ -6,6 +6,7 @@ import { maskNames } from './kernel/epoll.js';
 import { segSummary } from './kernel/tcp.js';
 import type { Client, G, Machine, Ring, Sock } from './machine.js';
 import { pdState } from './runtime/netpoll.js';
+import { takeDirty } from './viewdirty.js';
 import type {
   ClientView,
   EpollView,
@@ -52,7 +53,8 @@ interface FdInputs {
  * The last view built of each socket, fd, interest item, G, pollDesc and client, by id: a view whose
  * entity reads the same now is reused instead of built again (on c10k one step changes a few of 10k;
  * rebuilding all of them made most of a frame's garbage). Reused views are frozen: views only read them.
- * Whatever machine is viewed, an entry is reused only when its content matches, field by field.
+ * Whatever machine is viewed, an entry is reused only when its content matches, field by field, or
+ * (viewdirty.ts) when it is the same object as at the last view of the same machine, not written since.
  */
 function newReuse() {
   return {
@@ -67,6 +69,12 @@ function newReuse() {
     pdWg: [] as number[],
     clients: [] as ClientView[],
     clientIn: [] as { addr: string; port: number }[],
+    /** The entity objects the views above were last built or checked from (see viewdirty.ts). */
+    sockObj: [] as Sock[],
+    fdFile: [] as unknown[],
+    fdSock: [] as (Sock | undefined)[],
+    gObj: [] as G[],
+    clientObj: [] as Client[],
   };
 }
 
@@ -124,6 +132,10 @@ function sameClient(v: ClientView, c: Client, inp: { addr: string; port: number 
 export function viewOf(m: Machine, step: number, opts: { fresh?: boolean } = {}): StateView {
   // `fresh`: build every entity's view (tests compare it with the reusing build).
   const reuse = opts.fresh ? newReuse() : shared;
+  // Writes to `m` since its last view (viewdirty.ts): an entity not written since, and still the same
+  // object as then, keeps its view unchecked. Undefined (another machine, or `fresh`): check them all.
+  const dirty = opts.fresh ? undefined : takeDirty(m);
+  const trustSocks = dirty !== undefined && !dirty.fds;
   // Built with plain loops and objects written key by key in one order (no spreads of conditional
   // parts): on c10k this runs for 10k sockets, fds, Gs and pollDescs on every step the TUI shows.
   const fdOfFile: number[] = [];
@@ -131,8 +143,13 @@ export function viewOf(m: Machine, step: number, opts: { fresh?: boolean } = {})
   for (let fd = 0; fd < fdt.length; fd++) if (fdt[fd] >= 0) fdOfFile[fdt[fd]] = fd;
   const sockets: SocketView[] = [];
   for (const s of Object.values(m.socks)) {
-    const fd = s.file >= 0 ? fdOfFile[s.file] : undefined;
     const last = reuse.socks[s.id];
+    if (trustSocks && last !== undefined && reuse.sockObj[s.id] === s && !dirty.sock.has(s.id)) {
+      sockets.push(last);
+      continue;
+    }
+    const fd = s.file >= 0 ? fdOfFile[s.file] : undefined;
+    reuse.sockObj[s.id] = s;
     sockets.push(
       last !== undefined && sameSock(last, s, fd) ? last : (reuse.socks[s.id] = freeze(sockView(s, fd))),
     );
@@ -144,6 +161,18 @@ export function viewOf(m: Machine, step: number, opts: { fresh?: boolean } = {})
     const f = m.files[id];
     if (!f) continue;
     const sk = f.type === 'socket' ? m.socks[f.obj] : undefined;
+    // Not written since the last view (viewdirty.ts), the same file and socket objects: the same view.
+    if (
+      trustSocks &&
+      reuse.fdFile[fd] === f &&
+      reuse.fdSock[fd] === sk &&
+      (sk === undefined ? f.type !== 'epoll' && f.type !== 'eventfd' : !dirty.sock.has(sk.id))
+    ) {
+      fds.push(reuse.fds[fd]);
+      continue;
+    }
+    reuse.fdFile[fd] = f;
+    reuse.fdSock[fd] = sk;
     const extra =
       f.type === 'epoll' ? (m.eps[f.obj]?.nitems ?? 0) : f.type === 'eventfd' ? (m.evcount[f.obj] ?? 0) : 0;
     const inp = reuse.fdIn[fd];
@@ -256,6 +285,9 @@ export function viewOf(m: Machine, step: number, opts: { fresh?: boolean } = {})
       })),
       gs: Object.values(rt.gs).map((g) => {
         const last = reuse.gs[g.id];
+        if (dirty !== undefined && last !== undefined && reuse.gObj[g.id] === g && !dirty.g.has(g.id))
+          return last;
+        reuse.gObj[g.id] = g;
         return last !== undefined && sameG(last, g) ? last : (reuse.gs[g.id] = freeze(gView(g)));
       }),
       ...(poller ? { netpollWaiter: poller.tid } : {}),
@@ -269,6 +301,10 @@ export function viewOf(m: Machine, step: number, opts: { fresh?: boolean } = {})
     },
     clients: m.clients.map((c, i) => {
       const last = reuse.clients[i];
+      // Client ids are 1-based (steplog.ts).
+      if (dirty !== undefined && last !== undefined && reuse.clientObj[i] === c && !dirty.client.has(i + 1))
+        return last;
+      reuse.clientObj[i] = c;
       if (last !== undefined && sameClient(last, c, reuse.clientIn[i])) return last;
       reuse.clientIn[i] = { addr: c.addr, port: c.port };
       return (reuse.clients[i] = freeze(clientView(c)));
