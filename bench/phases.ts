@@ -18,6 +18,7 @@
  * Nothing is cached between timed operations: every goto/back/frame is the real call.
  */
 
+import { limitHeapGrowth } from '../src/debug/heap.js';
 import { createSession } from '../src/debug/session.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import type { Scenario } from '../src/scenario/schema.js';
@@ -175,6 +176,8 @@ async function sessionPhase(
   nFrames: number,
   budgetMs: number,
 ): Promise<void> {
+  // The process that holds a session applies the TUI's heap policy (src/tui/main.ts does the same).
+  limitHeapGrowth();
   const sc = loadScenario(file, connections);
   const tOpen = performance.now();
   const session = createSession(engine, sc);
@@ -273,6 +276,7 @@ const KEY_GAP_MS = 50;
 
 async function keysPhase(file: string, connections: number, nKeys: number, budgetMs: number, mid: boolean) {
   const sc = loadScenario(file, connections);
+  limitHeapGrowth();
   const tOpen = performance.now();
   const session = createSession(engine, sc);
   const openMs = performance.now() - tOpen;

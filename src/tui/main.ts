@@ -14,6 +14,7 @@ import { constants } from 'node:os';
 import ansiEscapes from 'ansi-escapes';
 import type { Instance } from 'ink';
 import type { ReactElement } from 'react';
+import { limitHeapGrowth } from '../debug/heap.js';
 import { createSession } from '../debug/session.js';
 import type { Session } from '../debug/types.js';
 import { openScenario, resolveScenario } from '../scenario/builtin.js';
@@ -87,6 +88,8 @@ async function prepare(
   // A long run is recorded in slices after the first frame (startTui), unless the command line needs
   // the whole run before it: a step to open at, a quiz, a fork to compare with, a real log to mark.
   const sliced = opts.at === undefined && !opts.quiz && !opts.fork && opts.compare === undefined;
+  // A session's heap is long-lived and large (c10k: ~300 MB live): V8's default lets it grow ~4× before a full GC.
+  limitHeapGrowth();
   const session = createSession(engine, scenario, {
     seed: opts.seed,
     recordBudgetMs: sliced ? FIRST_RECORD_MS : undefined,

@@ -1,0 +1,29 @@
+/**
+ * How far V8 lets the heap grow past what is live before its next full collection, for a process that
+ * holds a Session.
+ *
+ * A Session keeps a long-lived heap (c10k: ~260–300 MB live after recording, most of it checkpoints)
+ * and makes garbage at a high rate while it records and replays. V8's default growing factor for a
+ * heap that size lets it reach ~1.1 GB before a mark-compact brings it back to ~265 MB, so the
+ * process's resident size peaked at 1.3–1.45 GB on c10k though far less was ever in use. With the heap
+ * allowed HEAP_GROWING_PERCENT % over live, the same session peaks at ~0.6–0.75 GB (measured on c10k,
+ * this project's 2-core bench box, Node 20.20), for a few more (concurrent) full collections.
+ *
+ * Who calls it: the TUI (tui/main.ts) before it creates its Session, and the bench's session phase,
+ * which measures that process.
+ */
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * V8's `--heap-growing-percent`: the next full collection comes when the heap reaches live × (1 + p/100).
+ * Its default, 0, leaves V8's own factor, 1.1–4× from GC speed vs allocation rate, up to 4× on a machine
+ * with a lot of memory (MemoryController::GrowingFactor, deps/v8/src/heap/heap-controller.cc). 5, 10
+ * and 20 measured alike on c10k (peak 0.62–0.75 GB, vs 1.25 GB at 0 in the same probe); 20 makes the
+ * fewest full collections of the three.
+ */
+export const HEAP_GROWING_PERCENT = 20;
+
+/** Applies the policy to this process (V8 reads the flag at each collection; harmless to repeat). */
+export function limitHeapGrowth(): void {
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+}
