@@ -7,6 +7,7 @@
  * other machine of the family sees the write: every other machine that holds the very same object gets
  * a deep copy of it in its slot first, and the writer keeps the object (so the sim's local references
  * stay valid; nothing in the sim changes). An entity is copied once per snapshot epoch, only if written.
+ * (An epoll instance's copy shares its epitems: they are replaced, never written in place.)
  *
  * A family is the set of machines that may share entities: a booted machine and every snapshot made
  * from it or from its snapshots. Each member has a version (creation order). `privAt` remembers, for an
@@ -23,7 +24,8 @@
  * Who touches it: core.ts (touch → own), engine.ts (SimEngine.snapshot/release), the debugger's
  * Session (checkpoints, dense snaps, the working machine), tests.
  */
-import type { Machine } from './machine.js';
+import { epCopy } from './kernel/epoll.js';
+import type { Epoll, Machine } from './machine.js';
 import type { EntKind } from './steplog.js';
 import { noteWrite } from './viewdirty.js';
 
@@ -131,6 +133,17 @@ export function copy(v: unknown): unknown {
   return out;
 }
 
+/**
+ * The copy of a shared entity given to the members that held it: deep, except that an epoll instance's
+ * epitems are shared (they are replaced, never written in place: kernel/epoll.ts), so copying an
+ * instance watching 10,000 fds copies one container, not 10,000 objects.
+ */
+function copyEntity(k: SharedKind, obj: object): unknown {
+  if (k !== 'ep') return copy(obj);
+  copiedSlots += (obj as Epoll).nitems;
+  return epCopy(obj as Epoll, copy);
+}
+
 function copiedBytes(): number {
   return 16 * copiedSlots + 32 * copiedObjects;
 }
@@ -162,7 +175,7 @@ export function own(m: Machine, kind: EntKind | 'hconn', id: number): void {
       if (x.m === m) continue;
       const sl = slots(x.m, k);
       if (sl[idx] === obj) {
-        dup ??= copy(obj);
+        dup ??= copyEntity(k, obj);
         sl[idx] = dup;
         if (x.ver < dlo) dlo = x.ver;
         if (x.ver > dhi) dhi = x.ver;

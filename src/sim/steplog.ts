@@ -20,9 +20,10 @@
  * Who touches it: core.ts (touch, emit), engine.ts (step), the debugger (machineAt), tests.
  */
 import { GAUGES, type Gauge } from './api.js';
+import { epCopy } from './kernel/epoll.js';
 import { fdOfSock, fileAt } from './kernel/file.js';
 import { ofoText } from './kernel/socket.js';
-import type { Machine } from './machine.js';
+import type { Epoll, Machine } from './machine.js';
 import { pdState } from './runtime/netpoll.js';
 import { viewsAs } from './viewdirty.js';
 
@@ -145,10 +146,15 @@ function deepCopy(v: unknown): unknown {
   return out;
 }
 
-/** The entity's deep copy, or ABSENT. */
+/** A pre-image's copy: deep, except an epoll instance's epitems, which are never written in place (epCopy). */
+function imageCopy(k: EntKind, v: unknown): unknown {
+  return k === 'ep' ? epCopy(v as Epoll, deepCopy) : deepCopy(v);
+}
+
+/** The entity's copy (imageCopy), or ABSENT. */
 export function imageOf(m: Machine, k: EntKind, id: number): unknown {
   const v = get(m, k, id);
-  return v === undefined ? ABSENT : deepCopy(v);
+  return v === undefined ? ABSENT : imageCopy(k, v);
 }
 
 // ── names ───────────────────────────────────────────────────────────────────────────────────────
@@ -215,11 +221,8 @@ export function flatInto(m: Machine, k: EntKind, id: number, out: Flat): void {
       const e = m.eps[id];
       if (!e) return;
       const n = epName(m, id);
-      out[`${n} interest`] = list(
-        Object.keys(e.items)
-          .map(Number)
-          .sort((a, b) => a - b),
-      );
+      // fds are integer keys: Object.keys lists them in ascending order already.
+      out[`${n} interest`] = `[${Object.keys(e.items).join(' ')}]`;
       out[`${n} rdllist`] = list(e.rdllist);
       out[`${n} waiters`] = list(e.waiters);
       return;
@@ -463,7 +466,7 @@ export function machineAt(m: Machine, log: StepLog, step: number): Machine {
       const key = `${im.kind}:${im.id}`;
       if (done.has(key)) continue;
       done.add(key);
-      put(o, im.kind, im.id, im.pre === ABSENT ? ABSENT : deepCopy(im.pre));
+      put(o, im.kind, im.id, im.pre === ABSENT ? ABSENT : imageCopy(im.kind, im.pre));
     }
   }
   viewsAs(o, m);
