@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { inkfast } from '../scripts/inkfast-plugin.mjs';
+import { lazyBuiltins } from '../scripts/lazy-builtins-plugin.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -74,8 +75,8 @@ await build({
   target: 'node20',
   define: { 'process.env.NODE_ENV': '"production"' },
   external: ['react-devtools-core'],
-  // As the CLI bundle: Ink's width and ANSI helpers through src/tui/inkfast/.
-  plugins: [inkfast],
+  // As the CLI bundle: Ink's width and ANSI helpers through src/tui/inkfast/, lazy Node modules.
+  plugins: [inkfast, lazyBuiltins],
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },

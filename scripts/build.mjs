@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { inkfast } from './inkfast-plugin.mjs';
+import { lazyBuiltins } from './lazy-builtins-plugin.mjs';
 
 const dist = new URL('../dist', import.meta.url).pathname;
 const common = {
@@ -27,8 +28,9 @@ await build({
   outdir: dist,
   splitting: true,
   sourcemap: 'linked',
-  // Ink's width and ANSI helpers through remembered fast paths (src/tui/inkfast/).
-  plugins: [inkfast],
+  // Ink's width and ANSI helpers through remembered fast paths (src/tui/inkfast/); two rarely needed
+  // Node modules Ink's dependencies load, loaded when first needed (./lazy-builtins-plugin.mjs).
+  plugins: [inkfast, lazyBuiltins],
 });
 
 // The compiler runs bundled under node_modules/.cache (inside the package, so it finds scenarios/).

@@ -1,7 +1,9 @@
 // An esbuild plugin for the bundles (scripts/build.mjs, bench/run.mjs): Ink's dependencies get
 // `string-width` and `@alcalzone/ansi-tokenize` through the fast paths of src/tui/inkfast/, which wrap
 // the top-level copies they would have loaded and give the same answers, remembered across frames. Ink itself is unchanged; without the bundle (vitest, tsx) the packages
-// load as they are.
+// load as they are. Every copy of `string-width` loads only when first asked: the fast path answers
+// a first frame without it, and its module builds Intl.Segmenters and Unicode-property regexes
+// (`\p{RGI_Emoji}` and others) when it loads (~15 ms of a first frame, profiled).
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -11,11 +13,17 @@ const NS = 'inkfast';
 const topLevel = `${realpathSync(fileURLToPath(new URL('../node_modules/', import.meta.url)))}/`;
 
 /** Module text that wraps the real package at `real` (an absolute path). */
+// `require` of an ES module makes esbuild bundle it behind a lazy initialiser: it runs on that call.
 const wrappers = {
   'string-width': (real) => `
-import real from ${JSON.stringify(real)};
 import { fastStringWidth } from ${JSON.stringify(`${shims}string-width.ts`)};
-export default fastStringWidth(real);
+let real;
+export default fastStringWidth((s, o) => (real ??= require(${JSON.stringify(real)}).default)(s, o));
+`,
+  // Another copy (wrap-ansi's older one), not behind the fast path: only loaded lazily.
+  'lazy-string-width': (real) => `
+let real;
+export default (s, o) => (real ??= require(${JSON.stringify(real)}).default)(s, o);
 `,
   '@alcalzone/ansi-tokenize': (real) => `
 import * as real from ${JSON.stringify(real)};
@@ -42,7 +50,10 @@ export const inkfast = {
       if (r.errors.length > 0) return { errors: r.errors };
       // Only the copies the fast paths were checked against (test/inkfast.test.ts): the top-level
       // ones. wrap-ansi's older string-width measures some symbols otherwise (▶ as an emoji).
-      if (!r.path.startsWith(`${topLevel}${args.path}/`)) return { path: r.path };
+      if (!r.path.startsWith(`${topLevel}${args.path}/`)) {
+        if (args.path !== 'string-width') return { path: r.path };
+        return { path: r.path, namespace: NS, pluginData: { pkg: 'lazy-string-width' } };
+      }
       return { path: r.path, namespace: NS, pluginData: { pkg: args.path } };
     });
     build.onLoad({ filter: /.*/, namespace: NS }, (args) => ({

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { inkfast } from '../scripts/inkfast-plugin.mjs';
+import { lazyBuiltins } from '../scripts/lazy-builtins-plugin.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -27,6 +28,6 @@ export async function buildCli(outdir: string, opts: { metafile?: boolean } = {}
     },
     logLevel: 'warning',
     metafile: opts.metafile === true,
-    plugins: [inkfast],
+    plugins: [inkfast, lazyBuiltins],
   });
 }

@@ -260,6 +260,26 @@ describe('start-up', () => {
     ).toEqual([]);
   });
 
+  it('`--help` and `list` load no Node module they do not use (scripts/lazy-builtins-plugin.mjs)', () => {
+    // A preload that prints, at exit, the Node modules loaded after it (process.moduleLoadList).
+    const preload = join(out, 'modules-at-exit.mjs');
+    writeFileSync(
+      preload,
+      'const before = new Set(process.moduleLoadList);\n' +
+        "process.on('exit', () => process.stderr.write(process.moduleLoadList.filter((m) => !before.has(m)).join('\\n')));\n",
+    );
+    for (const args of [['--help'], ['list']]) {
+      const r = spawnSync(process.execPath, ['--import', preload, join(out, 'cli.js'), ...args], {
+        cwd: fixtures,
+        encoding: 'utf8',
+        input: '',
+      });
+      expect(r.status).toBe(0);
+      // commander's child_process (only for executable subcommands) and the built-ins' hash.
+      expect(r.stderr).not.toMatch(/NativeModule (child_process|dgram|crypto|v8|assert)$/m);
+    }
+  });
+
   it("a built-in opens from the build's JSON while its file is unchanged, else from its YAML", () => {
     const file = join(out, COMPILED_BUILTINS_FILE);
     const edited = JSON.parse(compiled);
@@ -267,7 +287,7 @@ describe('start-up', () => {
     try {
       writeFileSync(file, JSON.stringify(edited));
       expect(cli('list').stdout).toMatch(/^hello +as the build compiled it$/m);
-      edited.hello.sha256 = '0'.repeat(64); // the file's text no longer matches: the YAML is loaded
+      edited.hello.text += '\n'; // the file's text no longer matches: the YAML is loaded
       writeFileSync(file, JSON.stringify(edited));
       expect(cli('list').stdout).toMatch(/^hello +One GET \/hello/m);
     } finally {

@@ -42,7 +42,7 @@
  * at a time. A watch's hit count needs a replay of the whole run: it is computed when first asked
  * for (`breakpoints()`), and the hit positions it finds then serve later continues by binary search.
  */
-import { serialize } from 'node:v8';
+import { createRequire } from 'node:module';
 import type { Scenario } from '../scenario/schema.js';
 import type { SimEngine } from '../sim/api.js';
 import { type Change, newStepLog, type StepLog } from '../sim/steplog.js';
@@ -1151,10 +1151,17 @@ function clampK(k: number): number {
   return Math.min(MAX_K, Math.max(MIN_K, Math.round(k)));
 }
 
+/**
+ * node:v8, loaded when first needed: only engines without shared snapshots serialise machines, and
+ * loading it (with the modules it pulls in) cost the TUI's first frame a few ms.
+ */
+let v8: typeof import('node:v8') | undefined;
+
 /** Bytes of a machine as v8 would serialise it; 0 if it cannot be serialised. */
 function estimateBytes(m: unknown): number {
   try {
-    return serialize(m).byteLength;
+    v8 ??= createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+    return v8.serialize(m).byteLength;
   } catch {
     return 0;
   }

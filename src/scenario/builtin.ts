@@ -79,9 +79,9 @@ export async function listBuiltins(): Promise<Builtin[]> {
   return all;
 }
 
-/** dist/builtins.json: each built-in's validated scenario, keyed by name, with its file's hash. */
+/** dist/builtins.json: each built-in's validated scenario, keyed by name, with its file's text. */
 export interface CompiledBuiltins {
-  [name: string]: { sha256: string; scenario: Scenario };
+  [name: string]: { text: string; scenario: Scenario };
 }
 
 /** The file the build writes next to the bundled code (absent under tsx: src/ has no such file). */
@@ -89,15 +89,6 @@ export const COMPILED_BUILTINS_FILE = 'builtins.json';
 
 let compiled: CompiledBuiltins | null | undefined;
 const opened = new Map<string, Scenario>();
-
-/**
- * Hash of a scenario file's text, as the build recorded it. node:crypto loads here, not with this
- * module: `--help` and the other commands that open no scenario do without it (~20 ms, profiled).
- */
-export async function scenarioTextHash(text: string | Buffer): Promise<string> {
-  const { createHash } = await import('node:crypto');
-  return createHash('sha256').update(text).digest('hex');
-}
 
 /** The built-in at `path` as the build validated it, if `path` is a built-in whose text is unchanged. */
 async function compiledBuiltin(path: string): Promise<Scenario | undefined> {
@@ -113,7 +104,9 @@ async function compiledBuiltin(path: string): Promise<Scenario | undefined> {
   const entry = compiled?.[basename(path, '.yaml')];
   if (!entry) return undefined;
   try {
-    return (await scenarioTextHash(readFileSync(path))) === entry.sha256 ? entry.scenario : undefined;
+    // The text itself, not a hash of it: a built-in is a few KB, and node:crypto would cost the TUI's
+    // first frame ~10 ms of loading (profiled).
+    return readFileSync(path, 'utf8') === entry.text ? entry.scenario : undefined;
   } catch {
     return undefined;
   }
