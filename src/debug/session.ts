@@ -328,7 +328,10 @@ export class DebugSession<M> implements Session {
    * W is a machine of its own (the recording machine moves on): a second boot of the scenario, cheaper
    * than a deep clone of the booted machine (c10k, measured: a first boot ~95 ms, a later one 7–40 ms;
    * the clone 220–390 ms). Once the run is recorded, a snap of the boot checkpoint (finishRecording
-   * sets W itself at the end of the run, before anything asks).
+   * sets W itself at the end of the run, before anything asks). So the first key press that moves
+   * the cursor while the run records pays for that boot and a whole view (c10k: 150–310 ms on a
+   * loaded box, measured; making W in the slices after the first frame instead blocked `q` for one
+   * 185–280 ms slice, and cloning it at open delayed the first frame by 220–390 ms).
    */
   private get w(): Working<M> {
     if (this.made) return this.made;
