@@ -11,7 +11,9 @@
  * stepped *tracked* (the engine's step log), so the view of any record of that event rewinds the
  * event's later writes (SimEngine.view with the log) and the cursor's `changes` are known.
  *
- * Navigation keeps one working machine W at the cursor. Going forward steps W; going back (or far
+ * Navigation keeps one working machine W at the cursor, made when first needed: a run that records in
+ * slices (the TUI's) shows its first step from the view kept as the recording machine passed record 0,
+ * so opening a long run clones no machine for W (c10k: 220–390 ms of its first frame). Going forward steps W; going back (or far
  * forward) clones the nearest checkpoint at or before the target and replays, so any jump replays at
  * most K events (plus any record-less events right after the checkpoint). Stepping back repeatedly
  * uses a dense cache: the first `back` into a checkpoint window also keeps a clone every D events of
@@ -116,8 +118,10 @@ export interface SessionOptions {
   /** Estimated heap bytes the checkpoints of a measured run may hold (default CHECKPOINT_BYTES). */
   checkpointBytes?: number;
   /**
-   * Record for at most about this long before the constructor returns (default: the whole run); the
-   * caller records the rest with recordMore({ budgetMs }) between frames.
+   * Return from the constructor after about this long, booting included (default: the whole run is
+   * recorded first); the caller records the rest with recordMore({ budgetMs }) between frames. A short
+   * run boots in a millisecond and is whole by then; a long one shows its first frame without waiting
+   * for its boot and this budget both (c10k boots in ~95 ms).
    */
   recordBudgetMs?: number;
 }
@@ -173,6 +177,8 @@ interface Working<M> extends Snap<M> {
 interface Recording<M> {
   m: M;
   fixedK: boolean;
+  /** Recorded in slices (opts.recordBudgetMs): keep the state at record 0 as the run passes it (`zero`). */
+  zero: boolean;
   /** Records kept whole up to this many; the checkpoints' byte budget. */
   keep: number;
   budget: number;
@@ -236,7 +242,8 @@ export class DebugSession<M> implements Session {
   private denseWindow = -1;
   /** Snaps just behind where the last back replayed to, ascending (FINE_EVERY apart). */
   private fine: Snap<M>[] = [];
-  private w: Working<M>;
+  /** W once made (see `w`). */
+  private made: Working<M> | null = null;
   private K: number;
   private D: number;
   /** Events one clone costs as much as (choosing between stepping W and cloning a checkpoint). */
@@ -245,8 +252,16 @@ export class DebugSession<M> implements Session {
   private readonly opts: SessionOptions;
   /** The first run while it records (recordMore()); null once the whole run is recorded. */
   private rec: Recording<M> | null;
-  /** The session was used (navigated) before its run was wholly recorded. */
+  /** W was made (the session navigated or asked for W) before its run was wholly recorded. */
   private partial = false;
+  /**
+   * A session that records in slices, before W is made: the view and the tracked records at record 0,
+   * taken from the recording machine as it passed record 0 (view() and changes() at the cursor's first
+   * position need no machine of their own: W is made on first use, see `w`).
+   */
+  private zero: { view: StateView; recs: TraceRecord[] } | null = null;
+  /** The session's scenario and seed: W's own boot while the run records. */
+  private readonly scenario: Scenario;
   private stepMs = 0;
   private cloneMs = 0;
   private readonly out: TraceRecord[] = [];
@@ -268,16 +283,19 @@ export class DebugSession<M> implements Session {
     opts: SessionOptions,
   ) {
     this.name = scenario.name;
+    this.scenario = scenario;
     const fixedK = opts.checkpointEvery !== undefined;
     this.K = Math.max(1, Math.floor(opts.checkpointEvery ?? FIRST_K));
     this.D = this.K; // no dense snaps while recording; set from the measured costs at the end
     this.full = [];
     this.opts = opts;
+    const opened = performance.now();
     const m = engine.boot(scenario, opts.seed);
     this.cps.push({ m: this.snap(m), next: 0, lo: 0, events: 0 });
     this.rec = {
       m,
       fixedK,
+      zero: opts.recordBudgetMs !== undefined,
       keep: opts.keepRecordsUpTo ?? KEEP_RECORDS_UP_TO,
       budget: opts.checkpointBytes ?? CHECKPOINT_BYTES,
       events: 0,
@@ -296,13 +314,35 @@ export class DebugSession<M> implements Session {
       kFloor: MIN_K,
       sharedAt: 0,
     };
-    // W stays a machine of its own while the run records (the recording machine moves on).
-    this.w = { m: engine.clone(m), next: 0, lo: 0, events: 0, log: null, recs: [] };
     for (const n of scenario.notes ?? []) {
       const r = parseBreakpoint(n.at);
       if (r.ok) this.notes.push({ bp: r.bp, text: n.text });
     }
-    this.recordMore({ budgetMs: opts.recordBudgetMs ?? Number.POSITIVE_INFINITY });
+    const budgetMs = opts.recordBudgetMs ?? Number.POSITIVE_INFINITY;
+    this.recordMore({ budgetMs: budgetMs - (performance.now() - opened) });
+  }
+
+  /**
+   * W, made on first use: nothing needs it until the session navigates (or answers a question about a
+   * machine), and a run that records in slices shows its first step from `zero`. While the run records,
+   * W is a machine of its own (the recording machine moves on): a second boot of the scenario, cheaper
+   * than a deep clone of the booted machine (c10k, measured: a first boot ~95 ms, a later one 7–40 ms;
+   * the clone 220–390 ms). Once the run is recorded, a snap of the boot checkpoint (finishRecording
+   * sets W itself at the end of the run, before anything asks). So the first key press that moves
+   * the cursor while the run records pays for that boot and a whole view (c10k: 150–310 ms on a
+   * loaded box, measured; making W in the slices after the first frame instead blocked `q` for one
+   * 185–280 ms slice, and cloning it at open delayed the first frame by 220–390 ms).
+   */
+  private get w(): Working<M> {
+    if (this.made) return this.made;
+    const m = this.rec ? this.engine.boot(this.scenario, this.opts.seed) : this.snap(this.cps[0].m);
+    if (this.rec) this.partial = true;
+    this.made = { m, next: 0, lo: 0, events: 0, log: null, recs: [] };
+    return this.made;
+  }
+
+  private set w(w: Working<M>) {
+    this.made = w;
   }
 
   /** Records still being made: how many events so far; undefined once the whole run is recorded. */
@@ -331,12 +371,15 @@ export class DebugSession<M> implements Session {
       const clock = (rec.events & (RECORD_CLOCK_EVERY - 1)) === 0 && rec.events !== from;
       if (clock && performance.now() > deadline) break;
       out.length = 0;
-      if (!engine.step(m, out, this.full ? undefined : quiet)) {
+      // A sliced run with no W yet: the events up to record 0's are stepped tracked, for `zero`.
+      const zeroLog = rec.next === 0 && rec.zero && !this.made ? newStepLog() : null;
+      if (!engine.step(m, out, zeroLog ? { log: zeroLog } : this.full ? undefined : quiet)) {
         done = true;
         break;
       }
       rec.events++;
       if (out.length === 0) continue;
+      if (zeroLog) this.keepZero(m, zeroLog, out);
       rec.lastEmit = rec.events;
       rec.lo = out[0].step;
       if (rec.lo !== rec.next)
@@ -345,7 +388,7 @@ export class DebugSession<M> implements Session {
       for (const r of out) this.trace.push(r, rec.events - 1);
       if (this.full) {
         for (const r of out) this.full.push(r);
-        if (this.full.length > rec.keep) this.full = null;
+        if (this.full.length > rec.keep) this.dropFull(this.full);
       }
       if (rec.events - rec.lastCp < this.K) continue;
       const t1 = performance.now();
@@ -400,12 +443,26 @@ export class DebugSession<M> implements Session {
     this.nEvents = rec.events;
     if (done) this.finishRecording(rec);
     else if (this.total > 0) {
-      this.partial = true;
       this.compileMatchers();
-      if (this.w.events === 0) this.ensure(0, false);
-      this.fillAhead();
+      // No W yet: the cursor is at 0, shown from `zero` (and the ring, filled when `full` went).
+      if (this.made) this.fillAhead();
     }
     return done;
+  }
+
+  /**
+   * The recording machine has just emitted record 0 (and maybe more), stepped tracked: keeps the view
+   * at record 0 and the event's records with their `changes`, and leaves `out` as an untracked step
+   * makes it (records without `changes`), so the trace is the same either way.
+   */
+  private keepZero(m: M, log: StepLog, out: TraceRecord[]): void {
+    const { engine } = this;
+    const view = engine.viewOnce ? engine.viewOnce(m, 0, log) : engine.view(m, 0, log);
+    this.zero = { view, recs: out.slice() };
+    for (let j = 0; j < out.length; j++) {
+      const { changes: _, ...r } = out[j];
+      out[j] = r as TraceRecord;
+    }
   }
 
   /** The whole run is recorded: measured costs, the final checkpoint, W, and the breakpoints' matches. */
@@ -437,6 +494,7 @@ export class DebugSession<M> implements Session {
       this.cps.push({ m: this.snap(m), next, lo, events, bytes: rec.sampleBytes });
     }
     this.compileMatchers();
+    this.zero = null; // W takes over (made below if it was not)
     if (this.partial) {
       this.drop(m); // W is a machine of its own: the recording machine is no longer used
       // Navigated while recording: W is at the cursor; the records after it may now go further.
@@ -445,7 +503,6 @@ export class DebugSession<M> implements Session {
       return;
     }
     if (!atLast) this.drop(m);
-    this.drop(this.w.m); // the boot copy W held while nothing was navigated
     this.w = atLast
       ? { m, next, lo, events, log: null, recs: [] }
       : { m: this.snap(this.cps[0].m), next: 0, lo: 0, events: 0, log: null, recs: [] };
@@ -558,6 +615,18 @@ export class DebugSession<M> implements Session {
     return res;
   }
 
+  /**
+   * The run passed `keepRecordsUpTo` records: whole records go. The ring keeps the ones around the
+   * cursor (as W's replays would make them: the same steps, with sentences), so the timeline needs no
+   * replay of its own (fillAhead finds them there).
+   */
+  private dropFull(full: TraceRecord[]): void {
+    this.full = null;
+    const from = Math.max(0, this.cur - SHOWN_BEHIND);
+    const to = Math.min(full.length, this.cur + AHEAD_FILL + 1);
+    this.remember(full.slice(from, to));
+  }
+
   /** Large runs: keeps records just emitted with their sentences, for display. */
   private remember(out: TraceRecord[]): void {
     if (this.full) return;
@@ -610,6 +679,7 @@ export class DebugSession<M> implements Session {
 
   view(): StateView {
     if (this.total === 0) return this.engine.view(this.w.m, -1);
+    if (this.zero && !this.made) return this.zero.view;
     this.ensure(this.cur, false);
     return this.engine.view(this.w.m, this.cur, this.w.log ?? undefined);
   }
@@ -617,6 +687,7 @@ export class DebugSession<M> implements Session {
   /** What the cursor's step changed (its record's `changes`): the TUI highlights exactly these. */
   changes(): Change[] {
     if (this.total === 0) return [];
+    if (this.zero && !this.made) return this.zero.recs.find((r) => r.step === this.cur)?.changes ?? [];
     this.ensure(this.cur, false);
     return this.w.recs.find((r) => r.step === this.cur)?.changes ?? [];
   }
@@ -648,6 +719,7 @@ export class DebugSession<M> implements Session {
   /** The cursor's record as the tracked step made it: with `changes`. */
   current(): TraceRecord | undefined {
     if (this.total === 0) return undefined;
+    if (this.zero && !this.made) return this.zero.recs.find((r) => r.step === this.cur);
     this.ensure(this.cur, false);
     return this.w.recs.find((r) => r.step === this.cur);
   }
@@ -727,7 +799,7 @@ export class DebugSession<M> implements Session {
   }
 
   private restore(s: Snap<M>): void {
-    this.drop(this.w.m);
+    if (this.made) this.drop(this.made.m);
     this.w = { m: this.snap(s.m), next: s.next, lo: s.lo, events: s.events, log: null, recs: [] };
     this.clones++;
   }

@@ -64,6 +64,11 @@ export interface SimEngine<M> {
    * `step`; when that event emitted later records too, `log` (from its tracked step) rewinds to `step`.
    */
   view(m: M, step: number, log?: StepLog): StateView;
+  /**
+   * As `view`, for a machine that will not be shown again (it steps on unseen): built without the
+   * views kept for reuse and without watching m's later writes (view.ts, viewdirty.ts).
+   */
+  viewOnce?(m: M, step: number, log?: StepLog): StateView;
   /** The machine right after record `step` of the event `log` tracked (read-only; `m` itself at its last record). */
   at?(m: M, step: number, log: StepLog): M;
   /** The change-vocabulary names a why-question means in this machine (steplog.ts whyKeys). */

@@ -354,6 +354,7 @@ export const engine: SimEngine<Machine> = {
   release,
   sharedBytes: familyBytes,
   view: (m, stepNo, log) => viewOf(log ? machineAt(m, log, stepNo) : m, stepNo),
+  viewOnce: (m, stepNo, log) => viewOf(log ? machineAt(m, log, stepNo) : m, stepNo, { fresh: true }),
   at: (m, stepNo, log) => machineAt(m, log, stepNo),
   whyKeys,
   gauge,

@@ -130,7 +130,8 @@ function sameClient(v: ClientView, c: Client, inp: { addr: string; port: number 
 }
 
 export function viewOf(m: Machine, step: number, opts: { fresh?: boolean } = {}): StateView {
-  // `fresh`: build every entity's view (tests compare it with the reusing build).
+  // `fresh`: build every entity's view, watching nothing (tests compare it with the reusing build;
+  // engine.viewOnce: a machine that will not be shown again).
   const reuse = opts.fresh ? newReuse() : shared;
   // Writes to `m` since its last view (viewdirty.ts): an entity not written since, and still the same
   // object as then, keeps its view unchecked. Undefined (another machine, or `fresh`): check them all.
