@@ -9,10 +9,11 @@
  * allowed HEAP_GROWING_PERCENT % over live, the same session peaks at ~0.6–0.75 GB (measured on c10k,
  * this project's 2-core bench box, Node 20.20), for a few more (concurrent) full collections.
  *
- * Who calls it: the TUI (tui/main.ts) before it creates its Session, and the bench's session phase,
- * which measures that process.
+ * Who calls it: the TUI (tui/main.ts: before recording a run whole, or after the first frame of a run
+ * recorded in slices, so that node:v8 is not loaded before the first frame), and the bench's session
+ * and keys phases, which measure that process.
  */
-import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
 
 /**
  * V8's `--heap-growing-percent`: the next full collection comes when the heap reaches live × (1 + p/100).
@@ -25,5 +26,6 @@ export const HEAP_GROWING_PERCENT = 20;
 
 /** Applies the policy to this process (V8 reads the flag at each collection; harmless to repeat). */
 export function limitHeapGrowth(): void {
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }

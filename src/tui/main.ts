@@ -88,8 +88,10 @@ async function prepare(
   // A long run is recorded in slices after the first frame (startTui), unless the command line needs
   // the whole run before it: a step to open at, a quiz, a fork to compare with, a real log to mark.
   const sliced = opts.at === undefined && !opts.quiz && !opts.fork && opts.compare === undefined;
-  // A session's heap is long-lived and large (c10k: ~300 MB live): V8's default lets it grow ~4× before a full GC.
-  limitHeapGrowth();
+  // A session's heap is long-lived and large (c10k: ~300 MB live): V8's default lets it grow ~4× before a
+  // full GC (debug/heap.ts). A run recorded whole gets the policy now; one recorded in slices after its
+  // first frame (recordRest), so node:v8 does not load before it.
+  if (!sliced) limitHeapGrowth();
   const session = createSession(engine, scenario, {
     seed: opts.seed,
     recordBudgetMs: sliced ? FIRST_RECORD_MS : undefined,
@@ -267,6 +269,7 @@ export async function startTui(opts: TuiOptions): Promise<void> {
  */
 function recordRest(session: Session, target: () => Instance | undefined, element: () => ReactElement): void {
   if (!session.recording || !session.recordMore) return;
+  limitHeapGrowth();
   let drawn = performance.now();
   const slice = () => {
     const app = target();
