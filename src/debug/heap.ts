@@ -11,8 +11,9 @@
  * 500 backs): the lower the factor, the more often V8 marks the whole live heap, and the marking is
  * paid by whoever allocates: at 20 % the peak fell to 0.6–0.7 GB, but recording took 30–50 % longer,
  * back p99 rose 37–46 → 64–76 ms and a key press mid-c10k p99 43–47 → 54–84 ms (over its 50 ms
- * target); at 100 % the peak was ~0.97 GB with keys and backs within the noise of the default. What a
- * user feels comes first: 100 %.
+ * target). At 100 % one probe peaked at ~0.97 GB, but two full bench runs peaked at 1,071 and 1,673 MB:
+ * no reliable gain. 20 % it is: the one setting that reliably halves the peak (bench: 1,333–1,389 →
+ * 728–801 MB), at that cost in latency (README, Performance).
  *
  * Who calls it: the TUI (tui/main.ts: before recording a run whole, or after the first frame of a run
  * recorded in slices, so that node:v8 is not loaded before the first frame), and the bench's session
@@ -25,7 +26,7 @@ import { createRequire } from 'node:module';
  * Its default, 0, leaves V8's own factor, 1.1–4× from GC speed vs allocation rate, up to 4× on a machine
  * with a lot of memory (MemoryController::GrowingFactor, deps/v8/src/heap/heap-controller.cc).
  */
-export const HEAP_GROWING_PERCENT = 100;
+export const HEAP_GROWING_PERCENT = 20;
 
 /** Applies the policy to this process (V8 reads the flag at each collection; harmless to repeat). */
 export function limitHeapGrowth(): void {
