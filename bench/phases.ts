@@ -176,9 +176,9 @@ async function sessionPhase(
   nFrames: number,
   budgetMs: number,
 ): Promise<void> {
+  const sc = loadScenario(file, connections);
   // The process that holds a session applies the TUI's heap policy (src/tui/main.ts does the same).
   limitHeapGrowth();
-  const sc = loadScenario(file, connections);
   const tOpen = performance.now();
   const session = createSession(engine, sc);
   const openMs = performance.now() - tOpen;

@@ -177,8 +177,6 @@ interface Working<M> extends Snap<M> {
 interface Recording<M> {
   m: M;
   fixedK: boolean;
-  /** Recorded in slices (opts.recordBudgetMs): keep the state at record 0 as the run passes it (`zero`). */
-  zero: boolean;
   /** Records kept whole up to this many; the checkpoints' byte budget. */
   keep: number;
   budget: number;
@@ -295,7 +293,6 @@ export class DebugSession<M> implements Session {
     this.rec = {
       m,
       fixedK,
-      zero: opts.recordBudgetMs !== undefined,
       keep: opts.keepRecordsUpTo ?? KEEP_RECORDS_UP_TO,
       budget: opts.checkpointBytes ?? CHECKPOINT_BYTES,
       events: 0,
@@ -372,7 +369,8 @@ export class DebugSession<M> implements Session {
       if (clock && performance.now() > deadline) break;
       out.length = 0;
       // A sliced run with no W yet: the events up to record 0's are stepped tracked, for `zero`.
-      const zeroLog = rec.next === 0 && rec.zero && !this.made ? newStepLog() : null;
+      const zeroLog =
+        rec.next === 0 && this.opts.recordBudgetMs !== undefined && !this.made ? newStepLog() : null;
       if (!engine.step(m, out, zeroLog ? { log: zeroLog } : this.full ? undefined : quiet)) {
         done = true;
         break;
@@ -686,10 +684,7 @@ export class DebugSession<M> implements Session {
 
   /** What the cursor's step changed (its record's `changes`): the TUI highlights exactly these. */
   changes(): Change[] {
-    if (this.total === 0) return [];
-    if (this.zero && !this.made) return this.zero.recs.find((r) => r.step === this.cur)?.changes ?? [];
-    this.ensure(this.cur, false);
-    return this.w.recs.find((r) => r.step === this.cur)?.changes ?? [];
+    return this.current()?.changes ?? [];
   }
 
   why(spec: string): { step: number; change: Change } | { error: string } | null {

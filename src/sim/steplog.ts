@@ -182,7 +182,7 @@ function epName(m: Machine, id: number): string {
   return `epoll ${e && e.fd >= 0 ? e.fd : `#${id}`}`;
 }
 
-const list = (a: readonly number[]): string => `[${a.join(' ')}]`;
+const list = (a: readonly (number | string)[]): string => `[${a.join(' ')}]`;
 const SLOT_RX = ['free', 'dma', 'filled'];
 
 // ── flat forms ──────────────────────────────────────────────────────────────────────────────────
@@ -222,7 +222,7 @@ export function flatInto(m: Machine, k: EntKind, id: number, out: Flat): void {
       if (!e) return;
       const n = epName(m, id);
       // fds are integer keys: Object.keys lists them in ascending order already.
-      out[`${n} interest`] = `[${Object.keys(e.items).join(' ')}]`;
+      out[`${n} interest`] = list(Object.keys(e.items));
       out[`${n} rdllist`] = list(e.rdllist);
       out[`${n} waiters`] = list(e.waiters);
       return;
@@ -431,16 +431,16 @@ function put(m: Machine, k: EntKind, id: number, v: unknown): void {
   }
 }
 
-/**
- * The machine as it was right after record `step`, given the machine after the whole event and that
- * event's step log. Returns `m` itself for the event's last record; otherwise a read-only overlay that
- * shares everything `m` has except the containers it puts older images into (m is not modified).
- */
 /** A container's copy of the same kind: an id-indexed array stays an array (spread into an object, 10k ids make a slow dictionary). */
 function shallow<T extends object>(c: T): T {
   return (Array.isArray(c) ? c.slice() : { ...c }) as T;
 }
 
+/**
+ * The machine as it was right after record `step`, given the machine after the whole event and that
+ * event's step log. Returns `m` itself for the event's last record; otherwise a read-only overlay that
+ * shares everything `m` has except the containers it puts older images into (m is not modified).
+ */
 export function machineAt(m: Machine, log: StepLog, step: number): Machine {
   const later = log.recs.filter((r) => r.step > step);
   if (later.length === 0) return m;
