@@ -584,6 +584,38 @@ describe('Session over the real engine', () => {
     }
   });
 
+  it('stepping back undoes (undo.ts): after the first back, each back replays only its own event', () => {
+    const w = world(realEngine, busy, { checkpointEvery: 64, denseEvery: 16 });
+    const s = createSession(w.engine, w.sc, w.opts);
+    const n = s.total;
+    s.goto(n - 5);
+    s.back();
+    // The refill: a replay from the nearest snap, logging what undoes each event.
+    expect(s.stats().replayed).toBeGreaterThan(1);
+    let undone = 0;
+    while (s.cursor > 0) {
+      const want = s.cursor - 1;
+      s.back();
+      const st = s.stats();
+      undone += st.undone;
+      expect(s.cursor).toBe(want);
+      // Undone down to the target's event, which is stepped again tracked (a refill every ~1,024 events).
+      if (st.undone > 0) expect(st.replayed).toBe(1);
+      expect(s.view()).toEqual(w.ref.views[s.cursor]);
+      expect(s.changes()).toEqual(w.ref.changes[s.cursor]);
+      expect(s.record(s.cursor)).toEqual(w.ref.records[s.cursor]);
+    }
+    // The run is shorter than one refill (1,024 events): every back after the first undid.
+    expect(s.stats().events).toBeLessThan(1024);
+    expect(undone).toBeGreaterThan(n / 3);
+    // And forward again from the undone machine: the same states.
+    for (let k = 0; k < 30; k++) {
+      s.step();
+      expect(s.view()).toEqual(w.ref.views[s.cursor]);
+      expect(s.changes()).toEqual(w.ref.changes[s.cursor]);
+    }
+  });
+
   it('records regenerated: after any move the timeline window has its sentences without a replay of its own', () => {
     const w = world(realEngine, busy, { checkpointEvery: 64, keepRecordsUpTo: 0 });
     const s = createSession(w.engine, w.sc, w.opts);
@@ -666,6 +698,8 @@ describe('shared checkpoints on a many-connection run', () => {
       return seed / 4294967296;
     };
     const moves = large ? 60 : 120;
+    // Events the backs undid (undo.ts) instead of replaying them.
+    let undone = 0;
     for (let k = 0; k < moves; k++) {
       const r = rnd();
       let what: string;
@@ -678,13 +712,15 @@ describe('shared checkpoints on a many-connection run', () => {
         what = 'back';
         s.back();
         ref.back();
+        undone += s.stats().undone;
       } else if (r < 0.8) {
-        // A run of backs: the first refills the fine snaps behind the cursor, the next restore them.
+        // A run of backs: the first replays and logs what undoes the events behind the cursor, the next undo.
         const n = 1 + Math.floor(rnd() * 40);
         what = `${n} backs`;
         for (let j = 0; j < n; j++) {
           s.back();
           ref.back();
+          undone += s.stats().undone;
           expect(s.cursor, what).toBe(ref.cursor);
           expect(s.changes(), what).toEqual(ref.changes());
         }
@@ -699,5 +735,6 @@ describe('shared checkpoints on a many-connection run', () => {
       expect(s.records(s.cursor - 6, s.cursor + 4), what).toEqual(ref.records(s.cursor - 6, s.cursor + 4));
     }
     if (!large) expect(g.verify()).toBeGreaterThan(3);
+    expect(undone).toBeGreaterThan(100);
   });
 });

@@ -49,6 +49,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { SimEngine } from '../sim/api.js';
 import { type Change, newStepLog, type StepLog } from '../sim/steplog.js';
 import type { TraceRecord } from '../sim/trace.js';
+import { newUndoLog, type UndoLog } from '../sim/undo.js';
 import type { StateView } from '../sim/viewtypes.js';
 import { type Breakpoint, parseBreakpoint, type WatchBreakpoint, watchHolds } from './breakpoints.js';
 import { CompactTrace, type CompiledMatcher } from './compact.js';
@@ -99,6 +100,17 @@ const AHEAD_FILL = 512;
  * a refill (16 snaps plus the replay to them) comes once per ~1,000 events stepped back.
  */
 const FINE_EVERY = 64;
+/**
+ * Engines that can undo an event (the sim: undo.ts) step back by undoing instead: a back that W's undo
+ * log does not reach replays from a snap as before, logging the last UNDO_REFILL events before its
+ * target, so the backs after it each undo a few events. Measured on c10k mid-run: an event undone
+ * costs ~3 µs (p50), an event logged ~30–45 µs more than one replayed (its pre-images, and the GC of
+ * keeping them), ~8 KB. 1,024 events ≈ 1,300 records stepped back per refill, ~40 ms of logging.
+ * Fine snaps are not kept then.
+ */
+const UNDO_REFILL = 1024;
+/** Most events W's undo log keeps (stepping forward with it extends it; the oldest half goes). */
+const UNDO_MAX = 8192;
 /** Fine snaps a refill keeps (they cover FINE_SNAPS · FINE_EVERY events). */
 export const FINE_SNAPS = 16;
 /** A recording slice reads the clock every this many events (a power of two). */
@@ -140,6 +152,8 @@ export interface SessionStats {
   /** Engine events replayed and machines cloned by the last call to move W. */
   replayed: number;
   clones: number;
+  /** Engine events undone by the last call to move W (engines with `undo`). */
+  undone: number;
   /** Besides those, the events and clones the last call spent filling the records after the cursor. */
   aheadReplayed: number;
   aheadClones: number;
@@ -167,10 +181,14 @@ interface Snap<M> {
   bytes?: number;
 }
 
-/** W: a snap plus, when its last event was stepped tracked, that event's log and records. */
+/**
+ * W: a snap plus, when its last event was stepped tracked, that event's log and records; and, when its
+ * last events were stepped with one, the undo log of those events [from, events) (engines with `undo`).
+ */
 interface Working<M> extends Snap<M> {
   log: StepLog | null;
   recs: TraceRecord[];
+  undo: { log: UndoLog; from: number } | null;
 }
 
 /** The first run while it records: the recording machine and what the checkpoint policy measured. */
@@ -271,6 +289,7 @@ export class DebugSession<M> implements Session {
   private readonly ring: (TraceRecord | undefined)[] = new Array(RING);
   private replayed = 0;
   private clones = 0;
+  private undone = 0;
   private aheadReplayed = 0;
   private aheadClones = 0;
   private regenerated = 0;
@@ -334,7 +353,7 @@ export class DebugSession<M> implements Session {
     if (this.made) return this.made;
     const m = this.rec ? this.engine.boot(this.scenario, this.opts.seed) : this.snap(this.cps[0].m);
     if (this.rec) this.partial = true;
-    this.made = { m, next: 0, lo: 0, events: 0, log: null, recs: [] };
+    this.made = { m, next: 0, lo: 0, events: 0, log: null, recs: [], undo: null };
     return this.made;
   }
 
@@ -502,8 +521,8 @@ export class DebugSession<M> implements Session {
     }
     if (!atLast) this.drop(m);
     this.w = atLast
-      ? { m, next, lo, events, log: null, recs: [] }
-      : { m: this.snap(this.cps[0].m), next: 0, lo: 0, events: 0, log: null, recs: [] };
+      ? { m, next, lo, events, log: null, recs: [], undo: null }
+      : { m: this.snap(this.cps[0].m), next: 0, lo: 0, events: 0, log: null, recs: [], undo: null };
     if (this.total > 0) {
       this.ensure(0, false);
       this.fillAhead();
@@ -533,6 +552,7 @@ export class DebugSession<M> implements Session {
       events: this.nEvents,
       replayed: this.replayed,
       clones: this.clones,
+      undone: this.undone,
       aheadReplayed: this.aheadReplayed,
       aheadClones: this.aheadClones,
       regenerated: this.regenerated,
@@ -734,9 +754,17 @@ export class DebugSession<M> implements Session {
    * record i is exact). `denseFill`: keep dense snaps while replaying (stepping back).
    */
   private ensure(i: number, denseFill: boolean): void {
-    const w = this.w;
     const e = this.trace.event[i];
-    if (w.log && w.events === e + 1) return;
+    {
+      const w = this.w;
+      if (w.log && w.events === e + 1) return;
+      // Behind W, within its undo log: undo down to the event, and step it again tracked.
+      if (w.undo && e >= w.undo.from && e < w.events) {
+        this.undoTo(e);
+        this.trackedStep();
+        return;
+      }
+    }
     // The best snap before the event: a checkpoint or a dense snap with at most `e` events applied.
     const k = lastByEvents(this.cps, e);
     let from: Snap<M> = this.cps[k];
@@ -755,8 +783,10 @@ export class DebugSession<M> implements Session {
         fromMain = false;
       }
     }
-    const forward = w.events <= e && w.events + this.cloneEq >= from.events;
+    const at = this.w.events;
+    const forward = at <= e && at + this.cloneEq >= from.events;
     if (!forward) this.restore(from);
+    const w = this.w;
     const fill = denseFill && !forward && fromMain && this.D < this.K;
     if (fill && this.denseWindow !== k) {
       for (const d of this.dense) this.drop(d.m);
@@ -764,20 +794,60 @@ export class DebugSession<M> implements Session {
       this.denseWindow = k;
     }
     // Stepping back far from any snap: keep fine snaps just behind the target (W was restored from
-    // `from` already, so the old fine snaps, `from` among them, can go).
+    // `from` already, so the old fine snaps, `from` among them, can go). Engines that undo log instead:
+    // a back logs the last UNDO_REFILL events before its target; a short step forward extends the log.
+    const undoing = this.engine.undo !== undefined;
     const fineEvery = this.opts.fineEvery ?? FINE_EVERY;
-    const fineFill = denseFill && !forward && !this.rec && e - from.events > fineEvery;
+    const fineFill = denseFill && !forward && !this.rec && !undoing && e - from.events > fineEvery;
     if (fineFill) {
       for (const f of this.fine) this.drop(f.m);
       this.fine = [];
     }
-    this.advance(
-      e,
-      fill ? this.D : 0,
-      this.full ? 0 : this.trace.event[Math.max(0, i - SHOWN_BEHIND)],
-      fineFill ? Math.max(from.events, e - FINE_SNAPS * fineEvery) : -1,
-    );
+    let undoFrom = -1;
+    if (undoing) {
+      if (forward && w.undo !== null && e - w.events <= UNDO_REFILL) undoFrom = w.events;
+      else if (denseFill) undoFrom = Math.max(w.events, e - UNDO_REFILL);
+    }
+    this.advance(e, {
+      denseEvery: fill ? this.D : 0,
+      textFrom: this.full ? 0 : this.trace.event[Math.max(0, i - SHOWN_BEHIND)],
+      fineFrom: fineFill ? Math.max(from.events, e - FINE_SNAPS * fineEvery) : -1,
+      undoFrom,
+    });
+    // The target's own event goes into the log too (begun here when no event before it was logged).
+    if (undoFrom >= 0) this.undoLog(this.w);
     this.trackedStep();
+  }
+
+  /** Undoes W's events (its undo log reaches) until `events` events are applied. */
+  private undoTo(events: number): void {
+    const w = this.w;
+    const u = w.undo!;
+    const undo = this.engine.undo!;
+    while (w.events > events) {
+      if (!undo(w.m, u.log)) throw new Error(`undo log ended at event ${w.events}`);
+      w.events--;
+      this.undone++;
+    }
+    w.next = this.engine.emitted(w.m);
+    w.lo = w.next;
+    w.log = null;
+    w.recs = [];
+  }
+
+  /** W's undo log, begun now if it has none (its first entry will be W's next event). */
+  private undoLog(w: Working<M>): UndoLog {
+    w.undo ??= { log: newUndoLog(), from: w.events };
+    return w.undo.log;
+  }
+
+  /** After W stepped with its undo log: the oldest half goes once it holds UNDO_MAX events. */
+  private trimUndo(w: Working<M>): void {
+    const u = w.undo;
+    if (u === null || u.log.entries.length <= UNDO_MAX) return;
+    const n = UNDO_MAX / 2;
+    u.log.entries.splice(0, n);
+    u.from += n;
   }
 
   /** A copy of m for a checkpoint or a machine to step: shares what it can (engine.snapshot). */
@@ -795,16 +865,25 @@ export class DebugSession<M> implements Session {
 
   private restore(s: Snap<M>): void {
     if (this.made) this.drop(this.made.m);
-    this.w = { m: this.snap(s.m), next: s.next, lo: s.lo, events: s.events, log: null, recs: [] };
+    this.w = { m: this.snap(s.m), next: s.next, lo: s.lo, events: s.events, log: null, recs: [], undo: null };
     this.clones++;
   }
 
   /**
    * Steps W (untracked) until `events` events are applied; with `denseEvery`, keeps a dense snap that
    * often. Events before `textFrom` (an event index) are stepped without sentences and not remembered.
-   * From `fineFrom` events on (-1: never), keeps a fine snap every FINE_EVERY events.
+   * From `fineFrom` events on (-1: never), keeps a fine snap every FINE_EVERY events. From `undoFrom`
+   * events on (-1: never), steps with W's undo log; before that, W has none.
    */
-  private advance(events: number, denseEvery: number, textFrom: number, fineFrom: number): void {
+  private advance(
+    events: number,
+    {
+      denseEvery,
+      textFrom,
+      fineFrom,
+      undoFrom,
+    }: { denseEvery: number; textFrom: number; fineFrom: number; undoFrom: number },
+  ): void {
     const w = this.w;
     const out = this.out;
     const quiet = { text: false };
@@ -815,10 +894,13 @@ export class DebugSession<M> implements Session {
     while (w.events < events) {
       out.length = 0;
       const text = w.events >= textFrom;
-      if (!this.engine.step(w.m, out, text ? undefined : quiet))
-        throw new Error(`replay ended before event ${events}`);
+      const logged = undoFrom >= 0 && w.events >= undoFrom;
+      if (!logged) w.undo = null;
+      const opts = logged ? { text, undo: this.undoLog(w) } : text ? undefined : quiet;
+      if (!this.engine.step(w.m, out, opts)) throw new Error(`replay ended before event ${events}`);
       w.events++;
       this.replayed++;
+      if (logged) this.trimUndo(w);
       if (out.length === 0) continue;
       if (out[0].step !== w.next) throw new Error(`replay diverged at record ${w.next}`);
       w.lo = w.next;
@@ -850,9 +932,11 @@ export class DebugSession<M> implements Session {
     const w = this.w;
     const log = w.log ?? newStepLog();
     const recs: TraceRecord[] = [];
-    if (!this.engine.step(w.m, recs, { log })) return false;
+    // W's undo log (if it has one) goes on with this event.
+    if (!this.engine.step(w.m, recs, w.undo ? { log, undo: w.undo.log } : { log })) return false;
     w.events++;
     this.replayed++;
+    this.trimUndo(w);
     w.log = log;
     w.recs = recs;
     if (recs.length) {
@@ -903,6 +987,7 @@ export class DebugSession<M> implements Session {
   private moveTo(i: number, denseFill = false): void {
     this.replayed = 0;
     this.clones = 0;
+    this.undone = 0;
     this.aheadReplayed = 0;
     this.aheadClones = 0;
     this.regenerated = 0;
@@ -972,6 +1057,8 @@ export class DebugSession<M> implements Session {
     if (replayWatches.length && from < bound) {
       // Step W forward from the cursor, tracked, testing each watch after every record.
       this.ensure(from, false);
+      // Not logged for undo: a search may step far (a back from where it stops replays as usual).
+      this.w.undo = null;
       const prev = replayWatches.map((b) => this.holdsAtCursor(b));
       this.watchFlips(replayWatches, prev, from, better);
       while (this.w.next <= bound && (best < 0 || this.w.next <= best)) {

@@ -10,6 +10,7 @@
 import type { Scenario } from '../scenario/schema.js';
 import type { StepLog, WhySpec } from './steplog.js';
 import type { TraceRecord } from './trace.js';
+import type { UndoLog } from './undo.js';
 import type { StateView } from './viewtypes.js';
 
 /** Simulated quantities a `watch` breakpoint can test (ARCHITECTURE §4). */
@@ -37,6 +38,8 @@ export interface StepOptions {
   text?: boolean;
   /** Track the step: fill this log and give records their `changes`. */
   log?: StepLog;
+  /** Keep what undoes the event in this log (undo.ts; engines with `undo` only). */
+  undo?: UndoLog;
 }
 
 export interface SimEngine<M> {
@@ -80,4 +83,9 @@ export interface SimEngine<M> {
   gauge(m: M, g: Gauge, f: GaugeFilter): number;
   /** Records emitted so far (the next record's step). */
   emitted(m: M): number;
+  /**
+   * Undoes the latest event of `log` (kept by steps with `opts.undo`): m is as it was before that
+   * event, exactly. False when the log is empty. Engines without it: the debugger replays instead.
+   */
+  undo?(m: M, log: UndoLog): boolean;
 }

@@ -169,6 +169,16 @@ export function currentCause(): number {
   return ctx;
 }
 
+/**
+ * The undo log's record of heap slots (undo.ts): each slot's index and old event, pushed before the slot
+ * is written (a removed last slot counts as written); null when no event is being logged.
+ */
+let heapLog: (number | Ev | undefined)[] | null = null;
+
+export function setHeapLog(l: (number | Ev | undefined)[] | null): void {
+  heapLog = l;
+}
+
 /** Schedule an event `delay` ns from now. */
 export function schedule(m: Machine, delay: number, k: EvKind, a = 0, b = 0, gen = 0, seg?: Seg): void {
   const t = m.now + Math.max(0, Math.round(delay));
@@ -184,11 +194,13 @@ export function schedule(m: Machine, delay: number, k: EvKind, a = 0, b = 0, gen
     const parent = (i - 1) >> 1;
     const pt = ht[parent];
     if (pt < t || (pt === t && hs[parent] < seq)) break;
+    if (heapLog !== null) heapLog.push(i, h[i]);
     h[i] = h[parent];
     ht[i] = pt;
     hs[i] = hs[parent];
     i = parent;
   }
+  if (heapLog !== null) heapLog.push(i, h[i]);
   h[i] = ev;
   ht[i] = t;
   hs[i] = seq;
@@ -205,6 +217,7 @@ export function pop(m: Machine): Ev | undefined {
   const last = h[n];
   const lt = ht[n];
   const ls = hs[n];
+  if (heapLog !== null) heapLog.push(n, last);
   h.pop();
   ht.pop();
   hs.pop();
@@ -227,11 +240,13 @@ export function pop(m: Machine): Ev | undefined {
         }
       }
       if (lt < ct || (lt === ct && ls < cs)) break;
+      if (heapLog !== null) heapLog.push(i, h[i]);
       h[i] = h[c];
       ht[i] = ct;
       hs[i] = cs;
       i = c;
     }
+    if (heapLog !== null) heapLog.push(i, h[i]);
     h[i] = last;
     ht[i] = lt;
     hs[i] = ls;

@@ -29,6 +29,19 @@ import type { Epoll, Machine } from './machine.js';
 import type { EntKind } from './steplog.js';
 import { noteWrite } from './viewdirty.js';
 
+/**
+ * What the write barrier names: the step log's entity kinds, a server HTTP connection, and the entries
+ * of the two lookup maps (client connection → socket, port → listener), which only the undo log needs.
+ */
+export type BarrierKind = EntKind | 'hconn' | 'connsock' | 'listener';
+
+/** The undo log's hook (undo.ts): told of each write while an event is logged; null otherwise. */
+let writeHook: ((m: Machine, kind: BarrierKind, id: number) => void) | null = null;
+
+export function setWriteHook(f: ((m: Machine, kind: BarrierKind, id: number) => void) | null): void {
+  writeHook = f;
+}
+
 /** The kinds whose entities are shared between snapshots (every write to them passes `touch`). */
 type SharedKind = 'sock' | 'file' | 'ep' | 'g' | 'pd' | 'client' | 'hconn';
 
@@ -52,7 +65,7 @@ function slots(m: Machine, k: SharedKind): Record<number, unknown> {
   }
 }
 
-const SHARED: Record<EntKind | 'hconn', boolean> = {
+const SHARED: Record<BarrierKind, boolean> = {
   sock: true,
   file: true,
   ep: true,
@@ -62,6 +75,8 @@ const SHARED: Record<EntKind | 'hconn', boolean> = {
   pd: true,
   client: true,
   hconn: true,
+  connsock: false,
+  listener: false,
   fd: false,
   evfd: false,
   globrunq: false,
@@ -152,8 +167,10 @@ function copiedBytes(): number {
  * The write barrier's sharing half (called by `touch` before the sim writes entity `id` of `kind`):
  * every other member of m's family that holds the same object gets a copy of it first.
  */
-export function own(m: Machine, kind: EntKind | 'hconn', id: number): void {
-  // Every write to an entity passes here (from touch, or directly): the view's dirty marks too.
+export function own(m: Machine, kind: BarrierKind, id: number): void {
+  // Every write to an entity passes here (from touch, or directly): the view's dirty marks and the
+  // undo log too.
+  if (writeHook !== null) writeHook(m, kind, id);
   noteWrite(m, kind, id);
   const f = familyOf(m);
   if (f === undefined || !SHARED[kind]) return;

@@ -21,6 +21,7 @@ import { netpollWoken } from './runtime/netpoll.js';
 import { allocm, futexWoken, mNext, runtimeMainThreads, sysmonTick } from './runtime/proc.js';
 import { machineAt, whyKeys } from './steplog.js';
 import type { TraceRecord } from './trace.js';
+import { beginUndo, endUndo, undoEvent } from './undo.js';
 import { viewOf } from './view.js';
 import './nethttp/net.js';
 import './nethttp/server.js';
@@ -294,21 +295,29 @@ function apply(m: Machine, ev: Ev): void {
 /**
  * Applies the next event. False once no event is left (or the time limit passed). `text: false` skips
  * formatting sentences; a `log` tracks the step: records get `changes`, and the log keeps what each
- * record wrote (steplog.ts).
+ * record wrote (steplog.ts). An `undo` log gets what undoes the event (undo.ts).
  */
 export function step(m: Machine, out: TraceRecord[], opts: StepOptions | boolean = true): boolean {
   if (m.ended) return false;
   const text = typeof opts === 'boolean' ? opts : (opts.text ?? true);
   const log = typeof opts === 'boolean' ? null : (opts.log ?? null);
+  const undo = typeof opts === 'boolean' ? undefined : opts.undo;
+  if (undo !== undefined) beginUndo(m);
   const ev = pop(m);
   if (!ev || ev.t > m.maxTime) {
     m.ended = true;
+    if (undo !== undefined) {
+      // No event was applied: the log keeps one entry per event, so this call leaves none (and m as it was).
+      endUndo(undo);
+      undoEvent(m, undo);
+    }
     return false;
   }
   beginEvent(out, text, log, ev.c);
   m.now = ev.t;
   apply(m, ev);
   endEvent(m);
+  if (undo !== undefined) endUndo(undo);
   return true;
 }
 
@@ -356,6 +365,7 @@ export const engine: SimEngine<Machine> = {
   view: (m, stepNo, log) => viewOf(log ? machineAt(m, log, stepNo) : m, stepNo),
   viewOnce: (m, stepNo, log) => viewOf(log ? machineAt(m, log, stepNo) : m, stepNo, { fresh: true }),
   at: (m, stepNo, log) => machineAt(m, log, stepNo),
+  undo: undoEvent,
   whyKeys,
   gauge,
   emitted: (m) => m.nrec,

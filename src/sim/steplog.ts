@@ -353,8 +353,8 @@ export function applyChanges(f: Flat, changes: readonly Change[], backward = fal
 
 // ── rewinding inside an event ───────────────────────────────────────────────────────────────────
 
-/** Sets an entity back to an image (on an overlay machine whose containers are already copied). */
-function put(m: Machine, k: EntKind, id: number, v: unknown): void {
+/** Sets an entity back to an image (on an overlay machine whose containers are already copied; undo.ts). */
+export function putImage(m: Machine, k: EntKind, id: number, v: unknown): void {
   const absent = v === ABSENT;
   const rec = <T>(o: Record<number, T>) => {
     if (absent) delete o[id];
@@ -466,7 +466,7 @@ export function machineAt(m: Machine, log: StepLog, step: number): Machine {
       const key = `${im.kind}:${im.id}`;
       if (done.has(key)) continue;
       done.add(key);
-      put(o, im.kind, im.id, im.pre === ABSENT ? ABSENT : imageCopy(im.kind, im.pre));
+      putImage(o, im.kind, im.id, im.pre === ABSENT ? ABSENT : imageCopy(im.kind, im.pre));
     }
   }
   viewsAs(o, m);

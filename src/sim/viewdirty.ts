@@ -31,7 +31,7 @@ function newDirty(): Dirty {
 }
 
 /** Called by the write barrier (`own`, cow.ts) before the sim writes entity `id` of `kind` in `m`. */
-export function noteWrite(m: Machine, kind: EntKind | 'hconn', id: number): void {
+export function noteWrite(m: Machine, kind: EntKind | 'hconn' | 'connsock' | 'listener', id: number): void {
   if (m !== watched) return;
   switch (kind) {
     case 'sock':

@@ -5,6 +5,7 @@
  * (epoll_pwait with a timeout, futex waits) are completed by the runtime modules that own the waiting.
  */
 import { emit, type RecordDraft, touch } from '../core.js';
+import { own } from '../cow.js';
 import type { M, Machine, Sock } from '../machine.js';
 import { EPOLLIN, epInsert, epInsertPoll, epPollCallback, epRemove, GO_EVENTS, maskNames } from './epoll.js';
 import { fdAlloc, fdInstall, fdRemove, fileAt } from './file.js';
@@ -217,6 +218,7 @@ export function sysListen(m: Machine, mm: M, fd: number, backlog: number): SysRe
   touch(m, 'sock', s.id);
   s.state = 'LISTEN';
   s.backlog = Math.min(backlog, m.p.somaxconn);
+  own(m, 'listener', s.port);
   m.listeners[s.port] = s.id;
   const r = { ret: 0 };
   sysRecord(

@@ -10,6 +10,7 @@
  * Output: `tcpWriteXmit` sends what the congestion window allows, in MSS-sized segments.
  */
 import { emit, schedule, touch } from '../core.js';
+import { own } from '../cow.js';
 import { nicTxEnqueue } from '../hw/nic.js';
 import { ACK, FIN, type Machine, type OfoRange, PSH, RST, type Seg, type Sock, SYN } from '../machine.js';
 import { COST, TCP } from '../params.js';
@@ -187,6 +188,7 @@ function setState(m: Machine, s: Sock, to: Sock['state'], why: string): void {
  */
 function destroy(m: Machine, s: Sock): void {
   touch(m, 'sock', s.id);
+  own(m, 'connsock', s.conn);
   delete m.connSock[s.conn];
   if (s.file >= 0) {
     s.state = 'CLOSED';
@@ -275,6 +277,7 @@ function tcpConnRequest(m: Machine, l: Sock, seg: Seg): void {
   r.sndUna = 0;
   r.sndNxt = 1;
   r.writeSeq = 1;
+  own(m, 'connsock', seg.conn);
   m.connSock[seg.conn] = r.id;
   touch(m, 'sock', l.id);
   l.synq.push(r.id);
@@ -682,6 +685,7 @@ export function tcpClose(m: Machine, s: Sock, orphan: boolean): void {
   if (orphan) s.orphan = true;
   if (s.state === 'LISTEN') {
     s.state = 'CLOSED';
+    own(m, 'listener', s.port);
     delete m.listeners[s.port];
     for (const id of [...s.acceptq, ...s.synq]) {
       touch(m, 'sock', id);

@@ -383,6 +383,7 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
         requests: 0,
         sawEOF: false,
       };
+      own(m, 'hconn', g.id);
       m.hconns[g.id] = hc;
       f.v.hc = g.id;
       f.pc = 1;
@@ -450,6 +451,7 @@ defGo('net/http.(*conn).serve', (m, mm, g, f) => {
     case 8:
       return serveClose(g, f);
     case 9:
+      own(m, 'hconn', g.id);
       delete m.hconns[g.id];
       return goexit(m, mm, g, 'returns from c.serve: the connection is closed');
     default:

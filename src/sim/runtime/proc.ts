@@ -644,12 +644,12 @@ function asyncPreempt(m: Machine, sysmon: M, x: M, g: G, top: G['frames'][number
     { ret: 0 },
     `sysmon: G${g.id} has run on M${x.id} for ${(ran / 1e6).toFixed(1)} ms, past the 10 ms time slice (forcePreemptNS); preemptone signals thread ${x.tid} so the G stops at its next safe point.`,
   );
-  top.v.cpuLeft = (top.v.burnEnd as number) - m.now;
-  top.pc = top.v.burnPc as number;
-  delete top.v.burnEnd;
   touch(m, 'g', g.id);
   touch(m, 'm', x.id);
   touch(m, 'globrunq', 0);
+  top.v.cpuLeft = (top.v.burnEnd as number) - m.now;
+  top.pc = top.v.burnPc as number;
+  delete top.v.burnEnd;
   x.gen++;
   g.status = 'runnable';
   g.m = -1;
