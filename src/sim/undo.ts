@@ -24,7 +24,7 @@ import { setHeapLog } from './core.js';
 import type { BarrierKind } from './cow.js';
 import { setWriteHook } from './cow.js';
 import type { Ev, Machine } from './machine.js';
-import { ABSENT, imageOf, putImage } from './steplog.js';
+import { ABSENT, type EntKind, imageOf, putImage } from './steplog.js';
 import { noteWrite as markDirty } from './viewdirty.js';
 
 /** What undoes one event. */
@@ -191,69 +191,55 @@ function putKeyed(c: Record<number, unknown>, id: number, v: unknown, len: numbe
   if (Array.isArray(c) && c.length > len) c.length = len;
 }
 
-function put(m: Machine, k: BarrierKind, id: number, v: unknown, len: number): void {
+/** The id-keyed container a kind's entities live in, or null for the kinds steplog.ts puts back. */
+function containerOf(m: Machine, k: BarrierKind): Record<number, unknown> | null {
   switch (k) {
     case 'hconn':
-      return putKeyed(m.hconns, id, v, len);
+      return m.hconns;
     case 'connsock':
-      return putKeyed(m.connSock, id, v, len);
+      return m.connSock;
     case 'listener':
-      return putKeyed(m.listeners, id, v, len);
+      return m.listeners;
     case 'sock':
-      return putKeyed(m.socks, id, v, len);
+      return m.socks;
     case 'file':
-      return putKeyed(m.files, id, v, len);
+      return m.files;
     case 'g':
-      return putKeyed(m.rt.gs, id, v, len);
+      return m.rt.gs;
     case 'pd':
-      return putKeyed(m.rt.pds, id, v, len);
+      return m.rt.pds;
     case 'ep':
-      return putKeyed(m.eps, id, v, len);
+      return m.eps;
     case 'evfd':
-      return putKeyed(m.evcount, id, v, len);
+      return m.evcount;
     case 'fd':
-      return putKeyed(m.proc.fds, id, v, len);
+      return m.proc.fds;
     case 'm':
-      return putKeyed(m.rt.ms, id, v, len);
+      return m.rt.ms;
     case 'p':
-      return putKeyed(m.rt.ps, id, v, len);
+      return m.rt.ps;
     case 'client':
-      return putKeyed(m.clients, id - 1, v, len);
+      return m.clients;
     default:
-      return putImage(m, k, id, v);
+      return null;
   }
+}
+
+/** An entity's index in its container: a client's id is 1-based. */
+function slotOf(k: BarrierKind, id: number): number {
+  return k === 'client' ? id - 1 : id;
+}
+
+function put(m: Machine, k: BarrierKind, id: number, v: unknown, len: number): void {
+  const c = containerOf(m, k);
+  if (c === null) putImage(m, k as EntKind, id, v);
+  else putKeyed(c, slotOf(k, id), v, len);
 }
 
 /** The length of the array a kind's entities live in (to shrink it back), or 0. */
 function lengthOf(m: Machine, k: BarrierKind): number {
-  switch (k) {
-    case 'hconn':
-      return arrLen(m.hconns);
-    case 'connsock':
-      return arrLen(m.connSock);
-    case 'sock':
-      return arrLen(m.socks);
-    case 'file':
-      return arrLen(m.files);
-    case 'g':
-      return arrLen(m.rt.gs);
-    case 'pd':
-      return arrLen(m.rt.pds);
-    case 'fd':
-      return m.proc.fds.length;
-    case 'm':
-      return m.rt.ms.length;
-    case 'p':
-      return m.rt.ps.length;
-    case 'client':
-      return m.clients.length;
-    default:
-      return 0;
-  }
-}
-
-function arrLen(c: object): number {
-  return Array.isArray(c) ? c.length : 0;
+  const c = containerOf(m, k);
+  return c !== null && Array.isArray(c) ? c.length : 0;
 }
 
 // ── one event ───────────────────────────────────────────────────────────────────────────────────
