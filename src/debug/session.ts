@@ -17,9 +17,13 @@
  * forward) clones the nearest checkpoint at or before the target and replays, so any jump replays at
  * most K events (plus any record-less events right after the checkpoint). Stepping back repeatedly
  * uses a dense cache: the first `back` into a checkpoint window also keeps a clone every D events of
- * that window, so the next ones replay at most D events. Closer still, the first back that replays
- * more than FINE_EVERY events keeps fine snaps FINE_EVERY events apart over the FINE_SNAPS · FINE_EVERY
- * events before its target, so the next backs replay at most FINE_EVERY events.
+ * that window, so the next ones replay at most D events. Closer still, with an engine that can undo
+ * an event (the sim, ../sim/undo.ts), W keeps an undo log of its last events: a back within it undoes
+ * down to the target's event and steps that one again tracked (a few µs an event), and a back the log
+ * does not reach replays as above while logging the UNDO_REFILL events before its target. Engines
+ * without undo: the first back that replays more than FINE_EVERY events keeps fine snaps FINE_EVERY
+ * events apart over the FINE_SNAPS · FINE_EVERY events before its target, so the next backs replay at
+ * most FINE_EVERY events.
  *
  * K is measured, not guessed (unless `checkpointEvery` is given): the run times its own steps and
  * clones and picks K so that replaying K events takes about REPLAY_BUDGET_MS while clones take at

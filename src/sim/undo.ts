@@ -140,7 +140,7 @@ function saveRest(m: Machine): unknown[] {
     for (let j = 0; j < ks.length; j++) {
       const v = o[ks[j]];
       // Lists of numbers or of objects never written in place (timers, qdisc segments): a slice.
-      out.push(j < deep ? structuredCopy(v) : Array.isArray(v) ? v.slice() : v);
+      out.push(j < deep ? copyRows(v) : Array.isArray(v) ? v.slice() : v);
     }
   }
   return out;
@@ -170,6 +170,23 @@ function image(m: Machine, k: BarrierKind, id: number): unknown {
     default:
       return imageOf(m, k, id);
   }
+}
+
+/** A DEEP field's copy: a row of scalars and lists (the counters), or a list of such rows (Ms, Ps). */
+function copyRows(v: unknown): unknown {
+  if (!Array.isArray(v)) return copyRow(v as Record<string, unknown>);
+  const out = new Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = copyRow(v[i]);
+  return out;
+}
+
+function copyRow(o: Record<string, unknown>): Record<string, unknown> {
+  const c = { ...o };
+  for (const k in c) {
+    const x = c[k];
+    if (typeof x === 'object' && x !== null) c[k] = structuredCopy(x);
+  }
+  return c;
 }
 
 /** Deep copy of plain data. */
@@ -270,14 +287,15 @@ const ID_SPAN = 2 ** 26;
 
 let cur: UndoEntry | null = null;
 let curM: Machine | null = null;
-const seen = new Set<number>();
+/** The (kind, id) keys written so far in the event: a handful, so a list beats a Set. */
+const seen: number[] = [];
 
 function noteWrite(m: Machine, k: BarrierKind, id: number): void {
   // Only the machine whose event is being logged (a write to another machine is no concern of this log).
   if (m !== curM || cur === null) return;
   const key = KIND_NO[k] * ID_SPAN + id;
-  if (seen.has(key)) return;
-  seen.add(key);
+  for (let i = 0; i < seen.length; i++) if (seen[i] === key) return;
+  seen.push(key);
   const v = image(m, k, id);
   cur.ents.push(k, id, v, v === ABSENT ? lengthOf(m, k) : 0);
 }
@@ -293,7 +311,7 @@ export function beginUndo(m: Machine): void {
     heap: [],
   };
   curM = m;
-  seen.clear();
+  seen.length = 0;
   setWriteHook(noteWrite);
   setHeapLog(cur.heap);
 }
@@ -303,7 +321,7 @@ export function endUndo(log: UndoLog): void {
   const e = cur;
   cur = null;
   curM = null;
-  seen.clear();
+  seen.length = 0;
   setWriteHook(null);
   setHeapLog(null);
   if (e === null) throw new Error('undo: endUndo without beginUndo');
