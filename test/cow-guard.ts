@@ -24,8 +24,8 @@ export function guarded(e: SimEngine<Machine>): { engine: SimEngine<Machine>; ve
       stepped.add(m);
       return e.step(m, out, opts);
     },
-    snapshot: (m) => {
-      const s = e.snapshot!(m);
+    snapshot: (m, opts) => {
+      const s = e.snapshot!(m, opts);
       prints.set(s, fingerprint(s));
       return s;
     },

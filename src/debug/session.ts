@@ -115,6 +115,8 @@ const FINE_EVERY = 64;
 const UNDO_REFILL = 1024;
 /** Most events W's undo log keeps (stepping forward with it extends it; the oldest half goes). */
 const UNDO_MAX = 8192;
+/** `snap`'s option for a snap only ever copied from. */
+const KEPT = { kept: true };
 /** Fine snaps a refill keeps (they cover FINE_SNAPS · FINE_EVERY events). */
 export const FINE_SNAPS = 16;
 /** A recording slice reads the clock every this many events (a power of two). */
@@ -312,7 +314,7 @@ export class DebugSession<M> implements Session {
     this.opts = opts;
     const opened = performance.now();
     const m = engine.boot(scenario, opts.seed);
-    this.cps.push({ m: this.snap(m), next: 0, lo: 0, events: 0 });
+    this.cps.push({ m: this.snap(m, KEPT), next: 0, lo: 0, events: 0 });
     this.rec = {
       m,
       fixedK,
@@ -414,7 +416,7 @@ export class DebugSession<M> implements Session {
       if (rec.events - rec.lastCp < this.K) continue;
       const t1 = performance.now();
       rec.stepTime += t1 - t0;
-      const cp: Snap<M> = { m: this.snap(m), next: rec.next, lo: rec.lo, events: rec.events };
+      const cp: Snap<M> = { m: this.snap(m, KEPT), next: rec.next, lo: rec.lo, events: rec.events };
       this.cps.push(cp);
       t0 = performance.now();
       const dt = t0 - t1;
@@ -512,7 +514,7 @@ export class DebugSession<M> implements Session {
     // sysmon ticks up to the time limit); then it is no state of the trace at all.
     const atLast = events === rec.lastEmit;
     if (this.total > 0 && atLast && this.cps[this.cps.length - 1].next !== next) {
-      this.cps.push({ m: this.snap(m), next, lo, events, bytes: rec.sampleBytes });
+      this.cps.push({ m: this.snap(m, KEPT), next, lo, events, bytes: rec.sampleBytes });
     }
     this.compileMatchers();
     this.zero = null; // W takes over (made below if it was not)
@@ -854,12 +856,15 @@ export class DebugSession<M> implements Session {
     u.from += n;
   }
 
-  /** A copy of m for a checkpoint or a machine to step: shares what it can (engine.snapshot). */
-  private snap(m: M): M {
+  /**
+   * A copy of m for a checkpoint or a machine to step: shares what it can (engine.snapshot). `kept`:
+   * a snap only ever copied from (checkpoints, dense and fine snaps), which the engine may keep smaller.
+   */
+  private snap(m: M, { kept }: { kept: boolean } = { kept: false }): M {
     // While a run records in slices, only the recording machine's checkpoints share with it; a machine
     // to step (W, a replay) is a deep copy then, so no two machines of one family are stepped at once.
     if (this.rec && m !== this.rec.m) return this.engine.clone(m);
-    return this.engine.snapshot ? this.engine.snapshot(m) : this.engine.clone(m);
+    return this.engine.snapshot ? this.engine.snapshot(m, { kept }) : this.engine.clone(m);
   }
 
   /** m is no longer used (its shared parts need no protection from the others' writes). */
@@ -912,7 +917,7 @@ export class DebugSession<M> implements Session {
       if (text) this.remember(out);
       if (fineFrom >= 0 && w.events >= fineFrom && w.events < events && w.events - lastFine >= fineEvery) {
         lastFine = w.events;
-        this.fine.push({ m: this.snap(w.m), next: w.next, lo: w.lo, events: w.events });
+        this.fine.push({ m: this.snap(w.m, KEPT), next: w.next, lo: w.lo, events: w.events });
         this.clones++;
       }
       if (denseEvery && w.events - lastSnap >= denseEvery && w.events < events) {
@@ -920,7 +925,7 @@ export class DebugSession<M> implements Session {
         const at = lastByEvents(this.dense, w.events);
         if (at < 0 || this.dense[at].events !== w.events) {
           this.dense.splice(at + 1, 0, {
-            m: this.snap(w.m),
+            m: this.snap(w.m, KEPT),
             next: w.next,
             lo: w.lo,
             events: w.events,

@@ -56,9 +56,10 @@ export interface SimEngine<M> {
   /**
    * An independent copy that shares unchanged parts with `m` (copy-on-write through the write barrier,
    * cow.ts): cheap to take, costs memory only for what either machine writes later. `release` it when
-   * dropped. Engines without it: the debugger uses `clone`.
+   * dropped. Engines without it: the debugger uses `clone`. `kept`: the copy will only ever be copied
+   * from (a checkpoint), never stepped itself, so it may leave out what a copy of it rebuilds.
    */
-  snapshot?(m: M): M;
+  snapshot?(m: M, opts?: { kept?: boolean }): M;
   release?(m: M): void;
   /** Estimated bytes snapshots of m's family and their copies-on-write have allocated so far. */
   sharedBytes?(m: M): number;

@@ -206,6 +206,23 @@ export function schedule(m: Machine, delay: number, k: EvKind, a = 0, b = 0, gen
   hs[i] = seq;
 }
 
+/**
+ * The heap's keys made again from its events, when a machine has none (a copy of a checkpoint, which
+ * keeps its events without them: cow.ts snapshot `kept`). The engine calls it before each step.
+ */
+export function heapKeys(m: Machine): void {
+  const h = m.heap;
+  if (m.heapT.length === h.length) return;
+  const ht: number[] = [];
+  const hs: number[] = [];
+  for (let i = 0; i < h.length; i++) {
+    ht.push(h[i].t);
+    hs.push(h[i].seq);
+  }
+  m.heapT = ht;
+  m.heapS = hs;
+}
+
 /** Remove and return the earliest event. */
 export function pop(m: Machine): Ev | undefined {
   const h = m.heap;

@@ -8,7 +8,7 @@
 import type { Scenario } from '../scenario/schema.js';
 import type { Gauge, GaugeFilter, SimEngine, StepOptions } from './api.js';
 import { cloneMachine } from './clone.js';
-import { beginEvent, emit, endEvent, pop, resetCause, schedule } from './core.js';
+import { beginEvent, emit, endEvent, heapKeys, pop, resetCause, schedule } from './core.js';
 import { familyBytes, release, snapshot } from './cow.js';
 import { clientArrive, clientNew, clientNext, clientRead, clientRto, clientStart } from './hw/client.js';
 import { napiPoll, nicDmaDone, nicIrq, nicRxArrive, nicXmit, ringNew } from './hw/nic.js';
@@ -302,6 +302,7 @@ export function step(m: Machine, out: TraceRecord[], opts: StepOptions | boolean
   const text = typeof opts === 'boolean' ? opts : (opts.text ?? true);
   const log = typeof opts === 'boolean' ? null : (opts.log ?? null);
   const undo = typeof opts === 'boolean' ? undefined : opts.undo;
+  heapKeys(m);
   if (undo !== undefined) beginUndo(m);
   const ev = pop(m);
   if (!ev || ev.t > m.maxTime) {
