@@ -12,6 +12,17 @@ export function builtin(name: string): Scenario {
   );
 }
 
+/** c10k itself (RUN_LARGE=1 tests), or c10k with at most `n` connections per client group, named `c<n>`. */
+export function c10kOr(large: boolean, n: number): Scenario {
+  const c10k = builtin('c10k');
+  if (large) return c10k;
+  return {
+    ...c10k,
+    name: `c${n}`,
+    clients: c10k.clients!.map((c) => ({ ...c, count: Math.min(c.count ?? 1, n) })),
+  };
+}
+
 export function scenario(o: unknown): Scenario {
   return ScenarioSchema.parse(o);
 }

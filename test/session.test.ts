@@ -1,13 +1,5 @@
-/**
- * The Session against an independent reference: every state is compared with the one reached by
- * stepping a fresh machine from boot, every breakpoint stop with a linear scan of the full records.
- * A fast-check model-based test drives random navigation and breakpoint edits over the fake engine
- * (many checkpoint spacings, whole records kept or regenerated) and over real scenarios.
- */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import {
   type Breakpoint,
   matches,
@@ -17,7 +9,7 @@ import {
 } from '../src/debug/breakpoints.js';
 import { createSession, type DebugSession, FINE_SNAPS, type SessionOptions } from '../src/debug/session.js';
 import type { BreakpointInfo } from '../src/debug/types.js';
-import { type Scenario, ScenarioSchema } from '../src/scenario/schema.js';
+import type { Scenario } from '../src/scenario/schema.js';
 import type { SimEngine } from '../src/sim/api.js';
 import { engine as realEngine } from '../src/sim/engine.js';
 import { type Change, newStepLog } from '../src/sim/steplog.js';
@@ -25,6 +17,7 @@ import type { TraceRecord } from '../src/sim/trace.js';
 import type { StateView } from '../src/sim/viewtypes.js';
 import { guarded } from './cow-guard.js';
 import { fakeEngine, fakeScenario } from './fake-engine.js';
+import { builtin, c10kOr } from './helpers.js';
 
 /** Everything about a run, computed the slow, obvious way. */
 interface Reference<M> {
@@ -494,12 +487,6 @@ describe('Session over the fake engine', () => {
   });
 });
 
-function builtin(name: string): Scenario {
-  return ScenarioSchema.parse(
-    parse(readFileSync(new URL(`../scenarios/${name}.yaml`, import.meta.url), 'utf8')),
-  );
-}
-
 const REAL_SPECS = [
   'syscall',
   'syscall:accept4',
@@ -671,14 +658,7 @@ describe('shared checkpoints on a many-connection run', () => {
   it(`navigate like deep-copied checkpoints do${large ? ' (c10k)' : ''}`, {
     timeout: large ? 1_800_000 : 120_000,
   }, () => {
-    const c10k = builtin('c10k');
-    const sc: Scenario = large
-      ? c10k
-      : {
-          ...c10k,
-          name: 'c150',
-          clients: c10k.clients!.map((c) => ({ ...c, count: Math.min(c.count ?? 1, 150) })),
-        };
+    const sc = c10kOr(large, 150);
     const g = guarded(realEngine);
     const deep: SimEngine<unknown> = {
       ...(realEngine as SimEngine<unknown>),

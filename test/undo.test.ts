@@ -10,7 +10,7 @@ import { fingerprint } from '../src/sim/cow.js';
 import { engine, type Machine } from '../src/sim/engine.js';
 import type { TraceRecord } from '../src/sim/trace.js';
 import { newUndoLog, type UndoLog } from '../src/sim/undo.js';
-import { builtin } from './helpers.js';
+import { builtin, c10kOr } from './helpers.js';
 import { builtinNames } from './scenario-run.js';
 
 /**
@@ -103,14 +103,7 @@ describe('undo log', () => {
 
   const large = process.env.RUN_LARGE === '1';
   it('c10k: undo after events of a many-connection run', { timeout: large ? 1_800_000 : 300_000 }, () => {
-    const c10k = builtin('c10k');
-    const sc: Scenario = large
-      ? c10k
-      : {
-          ...c10k,
-          name: 'c200',
-          clients: c10k.clients!.map((c) => ({ ...c, count: Math.min(c.count ?? 1, 200) })),
-        };
+    const sc = c10kOr(large, 200);
     expect(undoEvents(sc, { allUpTo: 2000, share: large ? 0.005 : 0.2 })).toBeGreaterThan(1000);
   });
 

@@ -45,8 +45,12 @@ export function setWriteHook(f: ((m: Machine, kind: BarrierKind, id: number) => 
 /** The kinds whose entities are shared between snapshots (every write to them passes `touch`). */
 type SharedKind = 'sock' | 'file' | 'ep' | 'g' | 'pd' | 'client' | 'hconn';
 
-/** The container a shared kind's entity lives in, and its index there. */
-function slots(m: Machine, k: SharedKind): Record<number, unknown> {
+/**
+ * The id-keyed container a kind's entities live in (null for the kinds kept as one value or in ring
+ * slots: steplog.ts puts those back). `own` finds shared entities here; the undo log (undo.ts) puts
+ * written entities back here.
+ */
+export function containerOf(m: Machine, k: BarrierKind): Record<number, unknown> | null {
   switch (k) {
     case 'sock':
       return m.socks;
@@ -62,7 +66,31 @@ function slots(m: Machine, k: SharedKind): Record<number, unknown> {
       return m.clients;
     case 'hconn':
       return m.hconns;
+    case 'connsock':
+      return m.connSock;
+    case 'listener':
+      return m.listeners;
+    case 'evfd':
+      return m.evcount;
+    case 'fd':
+      return m.proc.fds;
+    case 'm':
+      return m.rt.ms;
+    case 'p':
+      return m.rt.ps;
+    default:
+      return null;
   }
+}
+
+/** An entity's index in its container: a client's id is 1-based. */
+export function slotOf(k: BarrierKind, id: number): number {
+  return k === 'client' ? id - 1 : id;
+}
+
+/** The container a shared kind's entity lives in. */
+function slots(m: Machine, k: SharedKind): Record<number, unknown> {
+  return containerOf(m, k)!;
 }
 
 const SHARED: Record<BarrierKind, boolean> = {
@@ -175,7 +203,7 @@ export function own(m: Machine, kind: BarrierKind, id: number): void {
   const f = familyOf(m);
   if (f === undefined || !SHARED[kind]) return;
   const k = kind as SharedKind;
-  const idx = k === 'client' ? id - 1 : id;
+  const idx = slotOf(k, id);
   const obj = slots(m, k)[idx];
   if (typeof obj !== 'object' || obj === null) return;
   const mv = lastVer; // m's version, looked up with its family by familyOf

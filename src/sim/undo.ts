@@ -22,7 +22,7 @@
 
 import { setHeapLog } from './core.js';
 import type { BarrierKind } from './cow.js';
-import { setWriteHook } from './cow.js';
+import { containerOf, setWriteHook, slotOf } from './cow.js';
 import type { Ev, Machine } from './machine.js';
 import { ABSENT, type EntKind, imageOf, putImage } from './steplog.js';
 import { noteWrite as markDirty } from './viewdirty.js';
@@ -206,45 +206,6 @@ function putKeyed(c: Record<number, unknown>, id: number, v: unknown, len: numbe
   }
   delete c[id];
   if (Array.isArray(c) && c.length > len) c.length = len;
-}
-
-/** The id-keyed container a kind's entities live in, or null for the kinds steplog.ts puts back. */
-function containerOf(m: Machine, k: BarrierKind): Record<number, unknown> | null {
-  switch (k) {
-    case 'hconn':
-      return m.hconns;
-    case 'connsock':
-      return m.connSock;
-    case 'listener':
-      return m.listeners;
-    case 'sock':
-      return m.socks;
-    case 'file':
-      return m.files;
-    case 'g':
-      return m.rt.gs;
-    case 'pd':
-      return m.rt.pds;
-    case 'ep':
-      return m.eps;
-    case 'evfd':
-      return m.evcount;
-    case 'fd':
-      return m.proc.fds;
-    case 'm':
-      return m.rt.ms;
-    case 'p':
-      return m.rt.ps;
-    case 'client':
-      return m.clients;
-    default:
-      return null;
-  }
-}
-
-/** An entity's index in its container: a client's id is 1-based. */
-function slotOf(k: BarrierKind, id: number): number {
-  return k === 'client' ? id - 1 : id;
 }
 
 function put(m: Machine, k: BarrierKind, id: number, v: unknown, len: number): void {
