@@ -1,3 +1,9 @@
+/**
+ * The Session against an independent reference: every state is compared with the one reached by
+ * stepping a fresh machine from boot, every breakpoint stop with a linear scan of the full records.
+ * A fast-check model-based test drives random navigation and breakpoint edits over the fake engine
+ * (many checkpoint spacings, whole records kept or regenerated) and over real scenarios.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
