@@ -69,8 +69,13 @@ const MIN_K = 256;
 const MAX_K = 1 << 20;
 /** K before there is anything to measure. */
 const FIRST_K = 2048;
-/** Estimated heap bytes all checkpoints may hold before they are thinned (issue 6: RSS ≤ 512 MB). */
-const CHECKPOINT_BYTES = 256 * 1024 * 1024;
+/**
+ * Estimated heap bytes all checkpoints may hold before they are thinned (issue 6: RSS ≤ 512 MB). Since
+ * kept snapshots share unchanged container chunks (cow.ts), a c10k checkpoint costs ~1.4–1.8 MB, not
+ * ~2.4: 256 MB then kept ~140 of them, and each one more is one more member for the write barrier to
+ * visit when the working machine writes an entity they all share; 160 MB keeps ~40–80.
+ */
+const CHECKPOINT_BYTES = 160 * 1024 * 1024;
 /** Estimated heap bytes the dense snaps of one window may hold (a c10k machine is ~58 MB: one fits). */
 const DENSE_BYTES = 64 * 1024 * 1024;
 /** Heap bytes of a cloned machine per byte of its v8 serialisation (measured: 16.4 MB vs 10.3 MB). */
@@ -694,7 +699,7 @@ export class DebugSession<M> implements Session {
   /** A replayed record must be the one the first run made: same kind, same time. */
   private checkReplay(r: TraceRecord): void {
     const i = r.step;
-    if (this.trace.kindNames[this.trace.kind[i]] !== r.kind || this.trace.t[i] !== r.t_ns) {
+    if (this.trace.kindAt(i) !== r.kind || this.trace.timeAt(i) !== r.t_ns) {
       throw new Error(`replay diverged at record ${i}: the engine is not deterministic`);
     }
   }
@@ -760,7 +765,7 @@ export class DebugSession<M> implements Session {
    * record i is exact). `denseFill`: keep dense snaps while replaying (stepping back).
    */
   private ensure(i: number, denseFill: boolean): void {
-    const e = this.trace.event[i];
+    const e = this.trace.eventAt(i);
     {
       const w = this.w;
       if (w.log && w.events === e + 1) return;
@@ -816,7 +821,7 @@ export class DebugSession<M> implements Session {
     }
     this.advance(e, {
       denseEvery: fill ? this.D : 0,
-      textFrom: this.full ? 0 : this.trace.event[Math.max(0, i - SHOWN_BEHIND)],
+      textFrom: this.full ? 0 : this.trace.eventAt(Math.max(0, i - SHOWN_BEHIND)),
       fineFrom: fineFill ? Math.max(from.events, e - FINE_SNAPS * fineEvery) : -1,
       undoFrom,
     });

@@ -3,11 +3,13 @@
  * plain data is 2–3× faster than structuredClone on a 10k-connection machine, and the scenario (never
  * mutated) is shared. The debugger's checkpoints use cow.ts's snapshots instead (they share entities).
  */
-import { copy } from './cow.js';
+import { copy, flat } from './cow.js';
+import type { Machine } from './machine.js';
 
 export function cloneMachine<M extends { sc: unknown }>(m: M): M {
   const sc = m.sc;
-  const out = copy({ ...m, sc: null }) as M;
+  // A kept snapshot (cow.ts) keeps some containers in chunks: the copy gets them flat.
+  const out = copy({ ...flat(m as unknown as Machine), sc: null }) as unknown as M;
   out.sc = sc;
   return out;
 }

@@ -13,7 +13,12 @@
  * from it or from its snapshots. Each member has a version (creation order). `privAt` remembers, for an
  * object made private or handed out as a copy, the versions of the members that held it then [lo, hi]
  * and the family's version then: only those and members created later can hold it, so `own` scans
- * those only (and nothing at all when the writer alone held it and no member was created since). `release` takes a member out of the family (a dropped checkpoint, a replaced working machine).
+ * those only (and nothing at all when the writer alone held it and no member was created since). Of
+ * the members created later, only snapshots of a holder can hold it (each member knows its source).
+ * `release` takes a member out of the family (a dropped checkpoint, a replaced working machine).
+ *
+ * A kept snapshot (one only ever copied from: the debugger's checkpoints) keeps its long id-indexed
+ * containers in chunks shared with the previous kept snapshot where nothing changed (Chunks below).
  *
  * What is shared (entity objects, copy-on-write): SHARED below. Everything else is copied by value when
  * the snapshot is taken: containers of plain values (fd table, heap arrays, ring slots, whose Ev and Seg
@@ -88,8 +93,8 @@ export function slotOf(k: BarrierKind, id: number): number {
   return k === 'client' ? id - 1 : id;
 }
 
-/** The container a shared kind's entity lives in. */
-function slots(m: Machine, k: SharedKind): Record<number, unknown> {
+/** The container a shared kind's entity lives in (chunked in a kept snapshot). */
+function slots(m: Machine, k: SharedKind): Record<number, unknown> | Chunks {
   return containerOf(m, k)!;
 }
 
@@ -116,8 +121,13 @@ const SHARED: Record<BarrierKind, boolean> = {
 };
 
 interface Member {
-  m: Machine;
+  /** The machine (null once released: a member made from it may still name it as `src`). */
+  m: Machine | null;
   ver: number;
+  /** The member this one is a snapshot of (null: the family's first machine). */
+  src: Member | null;
+  /** Released: no longer in the family (`release`). */
+  gone: boolean;
 }
 
 interface Family {
@@ -128,6 +138,8 @@ interface Family {
   privAt: WeakMap<object, { lo: number; hi: number; after: number }>;
   /** Estimated bytes allocated for snapshots and copies-on-write, ever (the Session's budget reads it). */
   bytes: number;
+  /** The last kept snapshot's chunked containers, by name (CHUNKED): the next one shares their chunks. */
+  lastKept: Map<string, Chunks>;
 }
 
 const families = new WeakMap<Machine, Family>();
@@ -192,6 +204,92 @@ function copiedBytes(): number {
 }
 
 /**
+ * A kept snapshot's id-indexed container, in chunks of CHUNK slots. Consecutive kept snapshots share
+ * every chunk in which no slot changed between them (a chunk is compared slot by slot with the previous
+ * kept snapshot's when the snapshot is taken), so a checkpoint costs the chunks written since the last
+ * one, not the whole container: on c10k a checkpoint's flat containers were ~1.2 MB, about half of it.
+ * A chunk shared by several members is written in place by `own` (a shared entity's copy goes into
+ * one slot that all of them read); nothing else writes a kept snapshot. Kept snapshots are only copied
+ * from: `snapshot` and `flat` give flat containers back.
+ */
+class Chunks {
+  constructor(
+    readonly length: number,
+    readonly chunks: unknown[][],
+  ) {}
+}
+
+/** Slots per chunk (a power of two): small enough that c10k's scattered writes leave most chunks shared. */
+const CHUNK_BITS = 6;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+/** Containers shorter than this stay flat arrays in a kept snapshot (a directory would cost as much). */
+const CHUNK_MIN = 4 * CHUNK;
+
+/** A container's slot, flat or chunked. */
+function slotGet(c: Record<number, unknown> | Chunks, idx: number): unknown {
+  if (c instanceof Chunks) return c.chunks[idx >>> CHUNK_BITS]?.[idx & CHUNK_MASK];
+  return c[idx];
+}
+
+function slotSet(c: Record<number, unknown> | Chunks, idx: number, v: unknown): void {
+  if (c instanceof Chunks) c.chunks[idx >>> CHUNK_BITS][idx & CHUNK_MASK] = v;
+  else c[idx] = v;
+}
+
+/** The same slots as one array (holes stay holes: concat keeps them). */
+function unchunk<T>(c: T | Chunks): T {
+  if (!(c instanceof Chunks)) return c;
+  const out = ([] as unknown[]).concat(...c.chunks);
+  out.length = c.length;
+  return out as T;
+}
+
+/** Two slices of slots hold the same values (a hole and an undefined differ). */
+function sameSlots(a: unknown[], from: number, to: number, b: unknown[]): boolean {
+  if (b.length !== to - from) return false;
+  for (let i = from; i < to; i++) {
+    const x = a[i];
+    const y = b[i - from];
+    if (x !== y) return false;
+    if (x === undefined && i in a !== i - from in b) return false;
+  }
+  return true;
+}
+
+/**
+ * `flatC` in chunks, sharing each chunk of `prev` (the family's last kept snapshot's container) whose
+ * slots are the same.
+ */
+function chunk(flatC: unknown[], prev: Chunks | undefined): Chunks {
+  const n = flatC.length;
+  const chunks: unknown[][] = new Array(Math.ceil(n / CHUNK));
+  copiedSlots += chunks.length;
+  for (let j = 0, a = 0; a < n; j++, a += CHUNK) {
+    const b = Math.min(n, a + CHUNK);
+    const old = prev?.chunks[j];
+    if (old !== undefined && sameSlots(flatC, a, b, old)) chunks[j] = old;
+    else {
+      chunks[j] = flatC.slice(a, b);
+      copiedSlots += b - a;
+    }
+  }
+  return new Chunks(n, chunks);
+}
+
+/** The id-indexed containers a kept snapshot keeps in chunks (when long enough). */
+const CHUNKED: { name: string; get: (m: Machine) => unknown; set: (m: Machine, c: unknown) => void }[] = [
+  { name: 'socks', get: (m) => m.socks, set: (m, c) => void (m.socks = c as Machine['socks']) },
+  { name: 'files', get: (m) => m.files, set: (m, c) => void (m.files = c as Machine['files']) },
+  { name: 'clients', get: (m) => m.clients, set: (m, c) => void (m.clients = c as Machine['clients']) },
+  { name: 'hconns', get: (m) => m.hconns, set: (m, c) => void (m.hconns = c as Machine['hconns']) },
+  { name: 'connSock', get: (m) => m.connSock, set: (m, c) => void (m.connSock = c as Machine['connSock']) },
+  { name: 'gs', get: (m) => m.rt.gs, set: (m, c) => void (m.rt.gs = c as Machine['rt']['gs']) },
+  { name: 'pds', get: (m) => m.rt.pds, set: (m, c) => void (m.rt.pds = c as Machine['rt']['pds']) },
+  { name: 'fds', get: (m) => m.proc.fds, set: (m, c) => void (m.proc.fds = c as Machine['proc']['fds']) },
+];
+
+/**
  * The write barrier's sharing half (called by `touch` before the sim writes entity `id` of `kind`):
  * every other member of m's family that holds the same object gets a copy of it first.
  */
@@ -204,39 +302,37 @@ export function own(m: Machine, kind: BarrierKind, id: number): void {
   if (f === undefined || !SHARED[kind]) return;
   const k = kind as SharedKind;
   const idx = slotOf(k, id);
-  const obj = slots(m, k)[idx];
+  const obj = slotGet(slots(m, k), idx);
   if (typeof obj !== 'object' || obj === null) return;
   const mv = lastVer; // m's version, looked up with its family by familyOf
   const p = f.privAt.get(obj);
   if (p !== undefined && p.after === f.ver && p.lo === mv && p.hi === mv) return;
   const members = f.members;
-  let dup: unknown;
-  let dlo = Number.POSITIVE_INFINITY;
-  let dhi = -1;
   const before = copiedBytes();
-  const scan = (from: number, to: number) => {
-    for (let i = firstAtLeast(members, from); i < members.length && members[i].ver <= to; i++) {
-      const x = members[i];
-      if (x.m === m) continue;
-      const sl = slots(x.m, k);
-      if (sl[idx] === obj) {
-        dup ??= copyEntity(k, obj);
-        sl[idx] = dup;
-        if (x.ver < dlo) dlo = x.ver;
-        if (x.ver > dhi) dhi = x.ver;
-      }
-    }
-  };
+  scanK = k;
+  scanIdx = idx;
+  scanObj = obj;
+  scanDup = undefined;
+  scanLo = Number.POSITIVE_INFINITY;
+  scanHi = -1;
+  scanHeld.length = 0;
+  scanWriter = memberAt(members, mv);
   // The members that can hold obj: those in [lo, hi] (who held it when it was last made private or
-  // copied) and those created since (snapshots of a holder).
-  if (p === undefined) scan(0, f.ver);
+  // copied) and, among those created since, snapshots of a holder.
+  if (p === undefined) scan(members, 0, f.ver, f.ver);
   else {
-    if (p.after <= p.hi) scan(Math.min(p.lo, p.after + 1), f.ver);
+    if (p.after <= p.hi) scan(members, Math.min(p.lo, p.after + 1), f.ver, p.after);
     else {
-      scan(p.lo, p.hi);
-      scan(p.after + 1, f.ver);
+      scan(members, p.lo, p.hi, p.after);
+      scan(members, p.after + 1, f.ver, p.after);
     }
   }
+  const dup = scanDup;
+  const dlo = scanLo;
+  const dhi = scanHi;
+  scanObj = null;
+  scanDup = undefined;
+  scanHeld.length = 0;
   f.bytes += copiedBytes() - before;
   if (dup !== undefined && typeof dup === 'object' && dup !== null)
     f.privAt.set(dup, { lo: dlo, hi: dhi, after: f.ver });
@@ -246,6 +342,57 @@ export function own(m: Machine, kind: BarrierKind, id: number): void {
     p.hi = mv;
     p.after = f.ver;
   }
+}
+
+/** One `own` scan's state (module-level: no closure is made per write). */
+let scanK: SharedKind = 'sock';
+let scanIdx = 0;
+let scanObj: unknown = null;
+/** The copy given to the other holders, made at the first one found. */
+let scanDup: unknown;
+/** Versions of the first and last holder found. */
+let scanLo = Number.POSITIVE_INFINITY;
+let scanHi = -1;
+/** The holders found so far (a snapshot made from one of them after `lineageAfter` may hold obj too). */
+const scanHeld: Member[] = [];
+let scanWriter: Member | undefined;
+
+/**
+ * Gives the members with ver in [from, to] that hold scanObj the copy. A member created after
+ * `lineageAfter` (when obj was last made private or copied, and its holders were within the range
+ * scanned first) can hold obj only if the machine it is a snapshot of did when it was made: the
+ * writer, a holder found, or one released since (not known, so checked). The others are skipped
+ * without reading their containers: after a replay, most of the family are checkpoints of the
+ * recording machine, which never held the copies the working machine writes.
+ */
+function scan(members: Member[], from: number, to: number, lineageAfter: number): void {
+  const k = scanK;
+  const idx = scanIdx;
+  const obj = scanObj;
+  for (let i = firstAtLeast(members, from); i < members.length && members[i].ver <= to; i++) {
+    const x = members[i];
+    if (x === scanWriter) continue;
+    if (x.ver > lineageAfter) {
+      const src = x.src;
+      if (src !== null && src !== scanWriter && !src.gone && !scanHeld.includes(src)) continue;
+    }
+    const sl = slots(x.m!, k);
+    const cur = slotGet(sl, idx);
+    if (cur === obj) {
+      scanDup ??= copyEntity(k, obj as object);
+      slotSet(sl, idx, scanDup);
+    } else if (scanDup === undefined || cur !== scanDup) continue;
+    // A holder, or a kept snapshot that shares the chunk a holder's copy just went into.
+    scanHeld.push(x);
+    if (x.ver < scanLo) scanLo = x.ver;
+    if (x.ver > scanHi) scanHi = x.ver;
+  }
+}
+
+/** The member with version v (members ascending by ver), if any. */
+function memberAt(members: Member[], v: number): Member | undefined {
+  const i = firstAtLeast(members, v);
+  return i < members.length && members[i].ver === v ? members[i] : undefined;
 }
 
 /** Index of the first member whose ver is ≥ v (members ascending by ver). */
@@ -267,7 +414,13 @@ function firstAtLeast(members: Member[], v: number): number {
 export function snapshot(m: Machine, { kept = false }: { kept?: boolean } = {}): Machine {
   let f = families.get(m);
   if (f === undefined) {
-    f = { members: [{ m, ver: 0 }], ver: 0, privAt: new WeakMap(), bytes: 0 };
+    f = {
+      members: [{ m, ver: 0, src: null, gone: false }],
+      ver: 0,
+      privAt: new WeakMap(),
+      bytes: 0,
+      lastKept: new Map(),
+    };
     families.set(m, f);
     vers.set(m, 0);
     if (lastM === m) {
@@ -304,24 +457,24 @@ export function snapshot(m: Machine, { kept = false }: { kept?: boolean } = {}):
     },
   }) as Machine;
   out.sc = sc;
-  out.socks = shallow(socks);
-  out.files = shallow(files);
+  out.socks = shallow(unchunk(socks));
+  out.files = shallow(unchunk(files));
   out.eps = shallow(eps);
-  out.clients = clients.slice();
+  out.clients = unchunk(clients).slice();
   out.heap = heap.slice();
   // A kept copy (a checkpoint: only ever copied from) keeps the events without their keys, 2 × 8 bytes
   // a pending event (c10k: ~0.6 MB a checkpoint); a copy of it gets them back on its first step
   // (engine.step: heapKeys).
   out.heapT = kept ? [] : heapT.slice();
   out.heapS = kept ? [] : heapS.slice();
-  out.connSock = shallow(connSock);
+  out.connSock = shallow(unchunk(connSock));
   out.evcount = shallow(evcount);
   out.listeners = shallow(listeners);
-  out.hconns = shallow(hconns);
-  out.proc.fds = m.proc.fds.slice();
+  out.hconns = shallow(unchunk(hconns));
+  out.proc.fds = unchunk(m.proc.fds).slice();
   out.proc.log = m.proc.log.slice();
-  out.rt.gs = shallow(gs);
-  out.rt.pds = shallow(pds);
+  out.rt.gs = shallow(unchunk(gs));
+  out.rt.pds = shallow(unchunk(pds));
   out.rt.globrunq = globrunq.slice();
   out.rt.pidle = pidle.slice();
   out.rt.midle = midle.slice();
@@ -331,8 +484,20 @@ export function snapshot(m: Machine, { kept = false }: { kept?: boolean } = {}):
   out.nic.tx.state = tx.state.slice();
   out.nic.tx.segs = tx.segs.slice();
   copiedSlots += heap.length * (kept ? 1 : 3) + 6 * clients.length;
+  if (kept) {
+    // The id-indexed containers in chunks, sharing the last kept snapshot's unchanged ones (Chunks).
+    // Their flat copies above are not counted: they are dropped here.
+    for (const c of CHUNKED) {
+      const flatC = c.get(out) as unknown[];
+      if (!Array.isArray(flatC) || flatC.length < CHUNK_MIN) continue;
+      copiedSlots -= flatC.length;
+      const chunked = chunk(flatC, f.lastKept.get(c.name));
+      f.lastKept.set(c.name, chunked);
+      c.set(out, chunked);
+    }
+  }
   f.ver++;
-  f.members.push({ m: out, ver: f.ver });
+  f.members.push({ m: out, ver: f.ver, src: memberAt(f.members, vers.get(m) ?? -1) ?? null, gone: false });
   families.set(out, f);
   vers.set(out, f.ver);
   f.bytes += copiedBytes() - before;
@@ -352,7 +517,11 @@ export function release(m: Machine): void {
   families.delete(m);
   if (lastM === m) lastM = null;
   const i = f.members.findIndex((x) => x.m === m);
-  if (i >= 0) f.members.splice(i, 1);
+  if (i >= 0) {
+    f.members[i].gone = true;
+    f.members[i].m = null;
+    f.members.splice(i, 1);
+  }
 }
 
 /** Estimated bytes allocated for m's family's snapshots and copies so far (0 without a family). */
@@ -365,5 +534,16 @@ export function familyBytes(m: Machine): number {
  * given to a snapshot has the same content but not the same aliasing, which serialize would encode.
  */
 export function fingerprint(m: Machine): string {
-  return JSON.stringify({ ...m, sc: null });
+  return JSON.stringify({ ...flat(m), sc: null });
+}
+
+/**
+ * m with flat containers: m itself, or for a kept snapshot a shallow copy of it whose chunked
+ * containers are joined (to be read, not stepped: it shares m's entities outside any family).
+ */
+export function flat(m: Machine): Machine {
+  if (!CHUNKED.some((c) => c.get(m) instanceof Chunks)) return m;
+  const out = { ...m, rt: { ...m.rt }, proc: { ...m.proc } };
+  for (const c of CHUNKED) c.set(out, unchunk(c.get(m)));
+  return out;
 }
