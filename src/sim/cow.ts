@@ -131,18 +131,45 @@ interface Member {
 }
 
 interface Family {
+  /** A number no other family has (an object's PrivAt names its family by it). */
+  id: number;
   /** Members in creation order (ascending ver). */
   members: Member[];
   ver: number;
-  /** For an object made private by a member: the family's version then, and that member. */
-  privAt: WeakMap<object, { lo: number; hi: number; after: number }>;
   /** Estimated bytes allocated for snapshots and copies-on-write, ever (the Session's budget reads it). */
   bytes: number;
   /** The last kept snapshot's chunked containers, by name (CHUNKED): the next one shares their chunks. */
   lastKept: Map<string, Chunks>;
 }
 
+/**
+ * For an object made private by a member, or handed out as a copy: the versions of the members that
+ * held it then [lo, hi], and the family's version then (`after`). Kept on the object itself, as a
+ * property no copy, JSON, spread or structuredClone reads (non-enumerable, symbol-keyed): a WeakMap
+ * cost a hash lookup per write, and its ~200k entries (c10k) were ephemerons that V8 processes in
+ * the atomic pause of each full collection.
+ */
+interface PrivAt {
+  /** The family the versions belong to (a released machine may start a family of its own). */
+  fam: number;
+  lo: number;
+  hi: number;
+  after: number;
+}
+
+const PRIV_AT = Symbol('cow.privAt');
+
+function privAt(obj: object, f: Family): PrivAt | undefined {
+  const p = (obj as { [PRIV_AT]?: PrivAt })[PRIV_AT];
+  return p !== undefined && p.fam === f.id ? p : undefined;
+}
+
+function setPrivAt(obj: object, p: PrivAt): void {
+  Object.defineProperty(obj, PRIV_AT, { value: p, writable: true, enumerable: false, configurable: true });
+}
+
 const families = new WeakMap<Machine, Family>();
+let nextFamilyId = 0;
 /** A member's version. */
 const vers = new WeakMap<Machine, number>();
 /** One-entry cache of the last lookup (family and version): touch runs several times per event. */
@@ -305,7 +332,7 @@ export function own(m: Machine, kind: BarrierKind, id: number): void {
   const obj = slotGet(slots(m, k), idx);
   if (typeof obj !== 'object' || obj === null) return;
   const mv = lastVer; // m's version, looked up with its family by familyOf
-  const p = f.privAt.get(obj);
+  const p = privAt(obj, f);
   if (p !== undefined && p.after === f.ver && p.lo === mv && p.hi === mv) return;
   const members = f.members;
   const before = copiedBytes();
@@ -317,6 +344,8 @@ export function own(m: Machine, kind: BarrierKind, id: number): void {
   scanHi = -1;
   scanHeld.length = 0;
   scanWriter = memberAt(members, mv);
+  scanPLo = p?.lo ?? 0;
+  scanPHi = p?.hi ?? 0;
   // The members that can hold obj: those in [lo, hi] (who held it when it was last made private or
   // copied) and, among those created since, snapshots of a holder.
   if (p === undefined) scan(members, 0, f.ver, f.ver);
@@ -335,8 +364,8 @@ export function own(m: Machine, kind: BarrierKind, id: number): void {
   scanHeld.length = 0;
   f.bytes += copiedBytes() - before;
   if (dup !== undefined && typeof dup === 'object' && dup !== null)
-    f.privAt.set(dup, { lo: dlo, hi: dhi, after: f.ver });
-  if (p === undefined) f.privAt.set(obj, { lo: mv, hi: mv, after: f.ver });
+    setPrivAt(dup, { fam: f.id, lo: dlo, hi: dhi, after: f.ver });
+  if (p === undefined) setPrivAt(obj, { fam: f.id, lo: mv, hi: mv, after: f.ver });
   else {
     p.lo = mv;
     p.hi = mv;
@@ -353,6 +382,9 @@ let scanDup: unknown;
 /** Versions of the first and last holder found. */
 let scanLo = Number.POSITIVE_INFINITY;
 let scanHi = -1;
+/** The holders' range [lo, hi] when obj was last made private or copied. */
+let scanPLo = 0;
+let scanPHi = 0;
 /** The holders found so far (a snapshot made from one of them after `lineageAfter` may hold obj too). */
 const scanHeld: Member[] = [];
 let scanWriter: Member | undefined;
@@ -374,7 +406,13 @@ function scan(members: Member[], from: number, to: number, lineageAfter: number)
     if (x === scanWriter) continue;
     if (x.ver > lineageAfter) {
       const src = x.src;
-      if (src !== null && src !== scanWriter && !src.gone && !scanHeld.includes(src)) continue;
+      if (src !== null && src !== scanWriter && !scanHeld.includes(src)) {
+        // The source held no obj at `lineageAfter` (outside [lo, hi]), or this scan found it holds
+        // none (a member not released is visited before the snapshots made of it). A released source
+        // within [lo, hi] or made later: not known, so x is checked.
+        const outside = src.ver <= lineageAfter && (src.ver < scanPLo || src.ver > scanPHi);
+        if (outside || !src.gone) continue;
+      }
     }
     const sl = slots(x.m!, k);
     const cur = slotGet(sl, idx);
@@ -415,9 +453,9 @@ export function snapshot(m: Machine, { kept = false }: { kept?: boolean } = {}):
   let f = families.get(m);
   if (f === undefined) {
     f = {
+      id: nextFamilyId++,
       members: [{ m, ver: 0, src: null, gone: false }],
       ver: 0,
-      privAt: new WeakMap(),
       bytes: 0,
       lastKept: new Map(),
     };
