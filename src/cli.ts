@@ -16,7 +16,10 @@
  * stderr, never a stack trace. Start-up stays fast: Ink, React and the TUI load only by the dynamic
  * import in the `tui` action, and the simulator only when `run` or the TUI needs it; the YAML loader
  * (yaml, zod) only for a scenario file that is not a built-in (built-ins are validated at build time:
- * scenario/builtin.ts), so `--help`, `list` and opening a built-in load neither.
+ * scenario/builtin.ts), so `--help`, `list` and opening a built-in load neither. The scenario finder
+ * and its errors (scenario/builtin.ts, scenario/problem.ts) load when a command opens a scenario or
+ * an error is reported: `--help` loads commander and this file's text and little else (each module
+ * costs a `--help` about a millisecond, measured).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
@@ -24,8 +27,6 @@ import type { RunOptions } from './commands/run-options.js';
 import type { ExportFlags } from './export/command.js';
 import { FORMATS } from './export/formats.js';
 import { EXPORT_EXAMPLES } from './export/help.js';
-import { listBuiltins, openScenario, resolveScenario, UnknownScenarioError } from './scenario/builtin.js';
-import { formatProblem, printable, ScenarioError } from './scenario/problem.js';
 import type { Scenario } from './scenario/schema.js';
 import { sanitizeLines } from './text/sanitize.js';
 
@@ -115,12 +116,15 @@ async function checkScenario(
   arg: string,
   commands: readonly string[] = [],
 ): Promise<{ path: string; scenario: Scenario }> {
+  const { openScenario, resolveScenario } = await import('./scenario/builtin.js');
   const path = resolveScenario(arg, commands);
   return { path, scenario: await openScenario(path) };
 }
 
 /** `check`: every file's problems on stderr, `file: ok` on stdout; 2 if any file has a problem. */
 async function checkCommand(files: string[]): Promise<number> {
+  const { openScenario, resolveScenario, UnknownScenarioError } = await import('./scenario/builtin.js');
+  const { formatProblem, printable, ScenarioError } = await import('./scenario/problem.js');
   let code = EXIT_OK;
   for (const arg of files) {
     try {
@@ -139,6 +143,8 @@ async function checkCommand(files: string[]): Promise<number> {
 }
 
 async function listCommand(): Promise<number> {
+  const { listBuiltins } = await import('./scenario/builtin.js');
+  const { printable } = await import('./scenario/problem.js');
   const all = await listBuiltins();
   const width = Math.max(0, ...all.map((b) => b.name.length)) + 2;
   for (const b of all) process.stdout.write(`${b.name.padEnd(width)}${printable(b.description)}\n`);
@@ -160,6 +166,7 @@ async function tuiCommand(
 ): Promise<number | undefined> {
   const opened = await checkScenario(scenario, commands);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    const { printable } = await import('./scenario/problem.js');
     process.stderr.write(
       'netflow-tui: the TUI needs a terminal (stdin and stdout must both be TTYs).\n' +
         `For text output use: netflow-tui run ${printable(scenario)}   (add --json for JSON lines)\n`,
@@ -528,6 +535,11 @@ export async function main(argv: string[]): Promise<number | undefined> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE; // commander printed it
+    // Loaded here if no command loaded them: then `e` is neither.
+    const [{ UnknownScenarioError }, { ScenarioError }] = await Promise.all([
+      import('./scenario/builtin.js'),
+      import('./scenario/problem.js'),
+    ]);
     if (e instanceof ScenarioError || e instanceof UnknownScenarioError) {
       say(e.message);
       return EXIT_USAGE;
