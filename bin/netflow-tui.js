@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Shim: sets the production environment, maps NO_COLOR, then runs the compiled CLI.
+// Shim: sets the production environment, maps NO_COLOR, then runs the compiled CLI. CommonJS, as is
+// dist/cli.js (./package.json, ../scripts/bundle.mjs): `--help` starts no ES module loader.
 process.env.NODE_ENV = 'production';
 if (
   process.env.NO_COLOR !== undefined &&
@@ -8,4 +9,4 @@ if (
 ) {
   process.env.FORCE_COLOR = '0';
 }
-await import('../dist/cli.js');
+require('../dist/cli.js');

@@ -21,6 +21,7 @@
  * an error is reported: `--help` loads commander and this file's text and little else (each module
  * costs a `--help` about a millisecond, measured).
  */
+import { fstatSync, writeSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import type { RunOptions } from './commands/run-options.js';
@@ -82,6 +83,47 @@ ${BREAKPOINTS}
 Exit status: 0 ok, 1 an expectation failed, 2 bad input.
 If a killed netflow-tui (kill -9) left the terminal with no echo or on the alternate screen, type
 \`reset\` and press Enter; the next netflow-tui also says so when it finds such a run.`;
+
+/** commander's help width when stdout is not a terminal (its Help.prepareContext default). */
+const PIPE_HELP_WIDTH = 80;
+
+/** Whether stdout is a pipe or a file (not a terminal, a socket or /dev/null). */
+function stdoutIsPipeOrFile(): boolean {
+  try {
+    const st = fstatSync(1);
+    return st.isFIFO() || st.isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * commander's own output (help, version) to a pipe or a file: written with writeSync, as
+ * process.stdout writes pipes and files (synchronously), but without making process.stdout, which
+ * loads node:net and node:stream (~10 ms of `--help`, profiled). A reader that went away is not an
+ * error (as for the stream: onStdoutError); a full non-blocking pipe gets the rest through the stream.
+ */
+function writeOutSync(s: string): void {
+  const bytes = Buffer.from(s);
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(1, bytes, done);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE') return;
+    if (code !== 'EAGAIN') throw e;
+    process.stdout.write(bytes.subarray(done));
+  }
+}
+
+// A reader that goes away (`netflow-tui list | head`) is not an error: later writes are dropped and
+// the command ends as it would have (`run` also stops producing, see commands/run.ts). Set before
+// each command runs (preAction): `--help` and `--version` do not make process.stdout (writeOutSync).
+function onStdoutError(e: NodeJS.ErrnoException): void {
+  if (e.code === 'EPIPE') return;
+  process.stderr.write(`netflow-tui: cannot write the output: ${e.message}\n`);
+  process.exit(EXIT_FAILED);
+}
 
 /** Parses a non-negative integer option value, at most `max`. */
 function nonNegativeInt(max = Number.MAX_SAFE_INTEGER) {
@@ -265,16 +307,26 @@ function program(setCode: (code: number | undefined) => void): Command {
     .version(pkg.version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .option('--no-color', 'no colours (also: the NO_COLOR environment variable)')
-    .exitOverride()
-    // commander echoes what the user typed (an unknown option, a bad value): never raw to the terminal.
+    .exitOverride();
+  const direct = stdoutIsPipeOrFile();
+  root
     .configureOutput({
+      // commander echoes what the user typed (an unknown option, a bad value): never raw to the terminal.
       writeErr: (s) => process.stderr.write(sanitizeLines(s)),
       outputError: (s, write) => write(sanitizeLines(s)),
+      // Help and version to a pipe or file without process.stdout (writeOutSync): the width and
+      // colour a pipe gets from commander (none; our help has no colour codes to keep or strip).
+      ...(direct && {
+        writeOut: writeOutSync,
+        getOutHelpWidth: () => PIPE_HELP_WIDTH,
+        getOutHasColors: () => false,
+      }),
     })
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run "netflow-tui --help" for usage)')
     .addHelpText('after', EXAMPLES)
     .hook('preAction', async (cmd, action) => {
+      process.stdout.on('error', onStdoutError);
       if (cmd.opts().color === false) {
         process.env.FORCE_COLOR = '0';
         process.env.NO_COLOR = '1';
@@ -551,13 +603,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
   }
 }
 
-// A reader that goes away (`netflow-tui list | head`) is not an error: later writes are dropped and
-// the command ends as it would have (`run` also stops producing, see commands/run.ts).
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') return;
-  process.stderr.write(`netflow-tui: cannot write the output: ${e.message}\n`);
-  process.exit(EXIT_FAILED);
+// No top-level await: the bundle is a CommonJS file (scripts/bundle.mjs).
+void main(process.argv).then((code) => {
+  if (code !== undefined) process.exitCode = code;
 });
-
-const code = await main(process.argv);
-if (code !== undefined) process.exitCode = code;

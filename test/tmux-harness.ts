@@ -72,6 +72,8 @@ export function tmuxHarness(label: string) {
     mkdirSync(join(privateDir, 'bin'));
     bin = join(privateDir, 'bin', 'netflow-tui.js');
     copyFileSync(join(ROOT, 'bin', 'netflow-tui.js'), bin);
+    // The shim is CommonJS by its folder's package.json (scripts/bundle.mjs).
+    copyFileSync(join(ROOT, 'bin', 'package.json'), join(privateDir, 'bin', 'package.json'));
     if (!existsSync(join(privateDir, 'dist', 'cli.js')))
       throw new Error('the private build made no dist/cli.js');
   }
