@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { inkfast } from '../scripts/inkfast-plugin.mjs';
 import { lazyBuiltins } from '../scripts/lazy-builtins-plugin.mjs';
+import { yogaBytes } from '../scripts/yoga-bytes-plugin.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -75,8 +76,9 @@ await build({
   target: 'node20',
   define: { 'process.env.NODE_ENV': '"production"' },
   external: ['react-devtools-core'],
-  // As the CLI bundle: Ink's width and ANSI helpers through src/tui/inkfast/, lazy Node modules.
-  plugins: [inkfast, lazyBuiltins],
+  // As the CLI bundle: Ink's width and ANSI helpers through src/tui/inkfast/, lazy Node modules,
+  // yoga's WebAssembly decoded natively.
+  plugins: [inkfast, lazyBuiltins, yogaBytes],
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
