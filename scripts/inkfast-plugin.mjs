@@ -1,10 +1,12 @@
-// An esbuild plugin for the bundles (scripts/build.mjs, bench/run.mjs): Ink's dependencies get
+// An esbuild plugin for the bundles (scripts/bundle.mjs, bench/run.mjs): Ink's dependencies get
 // `string-width` and `@alcalzone/ansi-tokenize` through the fast paths of src/tui/inkfast/, which wrap
-// the top-level copies they would have loaded and give the same answers, remembered across frames. Ink itself is unchanged; without the bundle (vitest, tsx) the packages
-// load as they are. Every copy of `string-width` loads only when first asked: the fast path answers
+// the top-level copies they would have loaded and give the same answers, remembered across frames;
+// Ink's own `sanitizeAnsi` module is wrapped the same way. Ink's code is unchanged; without the bundle
+// (vitest, tsx) the packages load as they are. Every copy of `string-width` loads only when first asked: the fast path answers
 // a first frame without it, and its module builds Intl.Segmenters and Unicode-property regexes
 // (`\p{RGI_Emoji}` and others) when it loads (~15 ms of a first frame, profiled).
 import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const shims = fileURLToPath(new URL('../src/tui/inkfast/', import.meta.url));
@@ -34,6 +36,12 @@ export const tokenize = fast.tokenize;
 export const styledCharsFromTokens = fast.styledCharsFromTokens;
 export const styledCharsToString = fast.styledCharsToString;
 `,
+  // Ink's own sanitizeAnsi: a module of Ink's, which its squash-text-nodes.js imports.
+  'ink-sanitize-ansi': (real) => `
+import real from ${JSON.stringify(real)};
+import { fastSanitizeAnsi } from ${JSON.stringify(`${shims}sanitize-ansi.ts`)};
+export default fastSanitizeAnsi(real);
+`,
 };
 
 export const inkfast = {
@@ -55,6 +63,14 @@ export const inkfast = {
         return { path: r.path, namespace: NS, pluginData: { pkg: 'lazy-string-width' } };
       }
       return { path: r.path, namespace: NS, pluginData: { pkg: args.path } };
+    });
+    build.onResolve({ filter: /^\.\/sanitize-ansi\.js$/ }, (args) => {
+      if (!args.importer.startsWith(`${topLevel}ink/build/`)) return undefined;
+      return {
+        path: join(args.resolveDir, 'sanitize-ansi.js'),
+        namespace: NS,
+        pluginData: { pkg: 'ink-sanitize-ansi' },
+      };
     });
     build.onLoad({ filter: /.*/, namespace: NS }, (args) => ({
       contents: wrappers[args.pluginData.pkg](args.path),

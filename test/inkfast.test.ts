@@ -8,16 +8,20 @@ import fc from 'fast-check';
 import { renderToString } from 'ink';
 import realStringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
+// Ink's own module (not among its exports): the bundle wraps it (scripts/inkfast-plugin.mjs).
+import realSanitizeAnsi from '../node_modules/ink/build/sanitize-ansi.js';
 import { createSession } from '../src/debug/session.js';
 import { engine } from '../src/sim/engine.js';
 import { appElement } from '../src/tui/app.js';
 import { fastAnsiTokenize } from '../src/tui/inkfast/ansi-tokenize.js';
+import { fastSanitizeAnsi, onlyColourCodes } from '../src/tui/inkfast/sanitize-ansi.js';
 import { fastStringWidth, standaloneWidth, standsAlone } from '../src/tui/inkfast/string-width.js';
 import { makeTheme } from '../src/tui/theme.js';
 import { builtin } from './helpers.js';
 
 const width = fastStringWidth(realStringWidth);
 const fast = fastAnsiTokenize(realTokenize);
+const sanitizeAnsi = fastSanitizeAnsi(realSanitizeAnsi);
 
 /** Lines of real frames: hello and keepalive at a few steps, in colour, 160 columns. */
 function realFrameLines(): string[] {
@@ -75,6 +79,13 @@ const pieces = [
   '\x1b[24m',
   '\x1b]8;;http://x\x07',
   '\x1b[2K',
+  '\x1b[1:2m',
+  '\x1b[?25l',
+  '\x1b[',
+  '\x1b',
+  '\x9b31m',
+  '\x85',
+  '[31m',
 ];
 const line = fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((xs) => xs.join(''));
 
@@ -146,6 +157,19 @@ describe('Ink fast paths (the bundle only)', () => {
     const changed = [red[0]!, green[1]!, ...red.slice(2), filler(), filler()];
     expect(fast.styledCharsToString(changed)).toBe(realTokenize.styledCharsToString(changed));
     expect(fast.styledCharsToString(changed)).not.toBe(first);
+  });
+
+  it("sanitize real and random lines as Ink does, and every real frame's line on the fast path", () => {
+    for (const l of frames) {
+      expect(onlyColourCodes(l)).toBe(true);
+      expect(sanitizeAnsi(l)).toBe(realSanitizeAnsi(l));
+    }
+    fc.assert(
+      fc.property(line, (s) => sanitizeAnsi(s) === realSanitizeAnsi(s)),
+      { numRuns: 3000 },
+    );
+    for (const s of ['\x1b[2Kx', 'a\x1b[?25lb', 'x\x1b', '\x1b[31', '\x9b31mz', 'a\x85b'])
+      expect([onlyColourCodes(s), sanitizeAnsi(s)]).toEqual([false, realSanitizeAnsi(s)]);
   });
 
   it('join cells of different lines into a row as the package does', () => {
