@@ -33,6 +33,11 @@ export const common = {
   define: { 'process.env.NODE_ENV': '"production"' },
   // ink imports react-devtools-core only when DEV is set; it is not a dependency.
   external: ['react-devtools-core'],
+  // Less text for V8 to read at start-up (Ink's chunk 827 -> 607 KB; React's reconciler ships
+  // unminified): importing that chunk alone took ~10 ms less CPU (25 runs, median 258 -> 247 ms).
+  // Names are kept (no identifier minifying: a NETFLOW_DEBUG stack still names its functions).
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 };
 
