@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { inkfast } from '../scripts/inkfast-plugin.mjs';
 import { lazyBuiltins } from '../scripts/lazy-builtins-plugin.mjs';
+import { lazySegmenters } from '../scripts/lazy-segmenters-plugin.mjs';
 import { yogaBytes } from '../scripts/yoga-bytes-plugin.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -77,8 +78,8 @@ await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   external: ['react-devtools-core'],
   // As the CLI bundle: Ink's width and ANSI helpers through src/tui/inkfast/, lazy Node modules,
-  // yoga's WebAssembly decoded natively.
-  plugins: [inkfast, lazyBuiltins, yogaBytes],
+  // yoga's WebAssembly decoded natively, Intl.Segmenters made when first used.
+  plugins: [inkfast, lazyBuiltins, yogaBytes, lazySegmenters],
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { inkfast } from './inkfast-plugin.mjs';
 import { lazyBuiltins } from './lazy-builtins-plugin.mjs';
+import { lazySegmenters } from './lazy-segmenters-plugin.mjs';
 import { yogaBytes } from './yoga-bytes-plugin.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -96,8 +97,9 @@ export async function bundleCli(outdir, { metafile = false, sourcemap = false } 
     metafile: true,
     // Ink's width and ANSI helpers through remembered fast paths (src/tui/inkfast/); rarely needed
     // Node modules Ink's dependencies load, loaded when first needed (./lazy-builtins-plugin.mjs);
-    // yoga's WebAssembly decoded natively (./yoga-bytes-plugin.mjs).
-    plugins: [inkfast, lazyBuiltins, yogaBytes],
+    // yoga's WebAssembly decoded natively (./yoga-bytes-plugin.mjs); Intl.Segmenters made when first
+    // used (./lazy-segmenters-plugin.mjs).
+    plugins: [inkfast, lazyBuiltins, yogaBytes, lazySegmenters],
   });
   const to = new Map();
   for (const [out, o] of Object.entries(rest.metafile.outputs)) {
