@@ -9,8 +9,10 @@ import {
   watchHolds,
 } from '../src/debug/breakpoints.js';
 import { CompactTrace } from '../src/debug/compact.js';
+import { engine as realEngine } from '../src/sim/engine.js';
 import type { TraceRecord } from '../src/sim/trace.js';
 import { fakeEngine, fakeScenario } from './fake-engine.js';
+import { c10kOr } from './helpers.js';
 
 function ok(spec: string) {
   const r = parseBreakpoint(spec);
@@ -217,6 +219,76 @@ describe('matches', () => {
       }
       // The specs above are not vacuous: most of them match something.
       expect(specs.filter((bp) => recs.some((r) => matches(bp, r))).length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe('the compact trace over many chunks', () => {
+  const int = (bp: string) => ok(`syscall ${bp}`) as EventBreakpoint;
+  it('matches as the records do on a real run of several chunks (16-bit chunks, the last one trimmed)', () => {
+    // c10k with 1,000 connections: ~146,000 records, two full chunks and a part.
+    const m = realEngine.boot(c10kOr(false, 1000));
+    const recs: TraceRecord[] = [];
+    const trace = new CompactTrace();
+    let events = 0;
+    for (;;) {
+      const out: TraceRecord[] = [];
+      if (!realEngine.step(m, out, { text: false })) break;
+      for (const r of out) trace.push(r, events);
+      recs.push(...out);
+      events++;
+    }
+    trace.finish();
+    expect(trace.length).toBeGreaterThan(2 * 65536);
+    const specs = [
+      'syscall fd=5',
+      'syscall fd=900',
+      'wakeup g=700',
+      'event:client.send conn=999',
+      'irq',
+      'park p=1',
+    ]
+      .map((s) => ok(s) as EventBreakpoint)
+      .concat([int('fd=40000')]);
+    for (const bp of specs) {
+      const cm = trace.compile(bp);
+      const want = recs.map((r) => matches(bp, r));
+      const got = recs.map((_, i) => trace.test(cm, i));
+      expect(got, bp.spec).toEqual(want);
+    }
+    // Not vacuous: records of the last chunk and of the first match.
+    const cm = trace.compile(specs[1]);
+    expect(recs.some((r, i) => i > 2 * 65536 && trace.test(cm, i) && matches(specs[1], r))).toBe(true);
+  });
+
+  it('keeps values a 16-bit chunk cannot hold, and chunks where no record has the field', () => {
+    // Values no built-in run reaches (fds above 32767) and a chunk without any fd.
+    const trace = new CompactTrace();
+    const recs: TraceRecord[] = [];
+    const n = 3 * 65536 + 100;
+    for (let i = 0; i < n; i++) {
+      const r = {
+        step: i,
+        t_ns: i,
+        kind: 'syscall',
+        layer: 'kernel',
+        text: '',
+        syscall: 'read',
+        ...(i < 65536 ? { fd: 30000 + (i % 5000) } : i < 2 * 65536 ? {} : { fd: i % 7 }),
+      } as unknown as TraceRecord;
+      trace.push(r, i);
+      recs.push(r);
+    }
+    trace.finish();
+    for (const spec of ['fd=34999', 'fd=30000', 'fd=3', 'fd=0']) {
+      const bp = int(spec);
+      const cm = trace.compile(bp);
+      const want = recs.map((r) => matches(bp, r));
+      expect(want.some(Boolean), spec).toBe(true);
+      expect(
+        recs.map((_, i) => trace.test(cm, i)),
+        spec,
+      ).toEqual(want);
     }
   });
 });

@@ -1,12 +1,12 @@
 /**
  * The compact trace: the facts of every record of a run, column by column in typed arrays (in chunks of
- * CHUNK records, so a column grows without being copied), so that a 1M-record run costs ~50 MB instead
+ * CHUNK records, so a column grows without being copied), so that a 1M-record run costs ~36 MB instead
  * of ~500 MB of record objects and event breakpoints are found by scanning memory (a full scan of 1M
  * records takes a few milliseconds) instead of replaying.
  *
  * Kept per record: virtual time, kind, layer, the index of the engine event that emitted it, the
- * integer fields a breakpoint may test (fd g m p conn tid slot) and the string ones as indices into
- * per-field tables (errno, reason, syscall, ring). Not kept: text, args, ret, bytes, fn — the Session
+ * integer fields a breakpoint may test (fd g m p conn tid slot; 16-bit in a full chunk whose values
+ * fit) and the string ones as indices into per-field tables (errno, reason, syscall, ring). Not kept: text, args, ret, bytes, fn — the Session
  * regenerates whole records by replay when they are shown.
  *
  * Contract: push records in step order, then `finish()` once; `compile` and `test` after that.
@@ -30,7 +30,7 @@ export interface CompiledMatcher {
   kinds: Uint8Array;
   /** The trace's kind column (chunks), and the columns and values a record must have. */
   kind: Uint8Array[];
-  ints: { col: Int32Array[]; value: number }[];
+  ints: { col: (Int32Array | Int16Array)[]; value: number }[];
   strs: { col: Uint16Array[]; value: number }[];
   /** A condition names a value that never occurs in this trace. */
   never: boolean;
@@ -48,6 +48,36 @@ const CHUNK_MASK = CHUNK - 1;
 /** A column: its chunks in order (a matcher keeps the list, which grows in place). */
 type Chunks<T> = T[];
 
+/** An integer column's chunk: 32-bit while filled, 16-bit once sealed if every value fits. */
+type IntChunk = Int32Array | Int16Array;
+
+/**
+ * ABSENT in a 16-bit chunk. A condition's value is never negative (breakpoints.ts takes digits), so
+ * no condition matches it.
+ */
+const ABSENT16 = -32768;
+/** The 16-bit chunk of a column none of whose records has the field (shared: never written). */
+const ALL_ABSENT16 = new Int16Array(CHUNK).fill(ABSENT16);
+
+/**
+ * A full 32-bit chunk as it is kept: the shared all-absent chunk, a 16-bit copy when every value
+ * fits (c10k's fds, Gs and connections all do: the integer columns take 14 bytes a record, not 28),
+ * or itself.
+ */
+function sealInts(a: Int32Array, n: number): IntChunk {
+  let absent = true;
+  for (let i = 0; i < n; i++) {
+    const v = a[i];
+    if (v === ABSENT) continue;
+    absent = false;
+    if (v <= ABSENT16 || v > 32767) return a;
+  }
+  if (absent && n === CHUNK) return ALL_ABSENT16;
+  const b = new Int16Array(n);
+  for (let i = 0; i < n; i++) b[i] = a[i] === ABSENT ? ABSENT16 : a[i];
+  return b;
+}
+
 export class CompactTrace {
   length = 0;
   private readonly t: Chunks<Float64Array> = [];
@@ -57,7 +87,7 @@ export class CompactTrace {
   private readonly event: Chunks<Uint32Array> = [];
   private readonly ints = Object.fromEntries(INT_COLS.map((c) => [c, []])) as unknown as Record<
     IntCol,
-    Chunks<Int32Array>
+    Chunks<IntChunk>
   >;
   private readonly strs = Object.fromEntries(STR_COLS.map((c) => [c, []])) as unknown as Record<
     StrCol,
@@ -84,7 +114,8 @@ export class CompactTrace {
     this.layer[c][i] = this.layerIndex.get(r.layer) ?? 255;
     this.event[c][i] = event;
     // Field by field: a loop over column names is several times slower on records of many shapes.
-    const n = this.ints;
+    // The chunk being filled is 32-bit (sealed when full: sealInts).
+    const n = this.ints as unknown as Record<IntCol, Int32Array[]>;
     n.fd[c][i] = r.fd ?? ABSENT;
     n.g[c][i] = r.g ?? ABSENT;
     n.m[c][i] = r.m ?? ABSENT;
@@ -97,6 +128,12 @@ export class CompactTrace {
     s.reason[c][i] = r.reason === undefined ? 0 : this.intern('reason', r.reason);
     s.syscall[c][i] = r.syscall === undefined ? 0 : this.intern('syscall', r.syscall);
     s.ring[c][i] = r.ring === undefined ? 0 : this.intern('ring', r.ring);
+    if (i === CHUNK_MASK) this.seal(c, CHUNK);
+  }
+
+  /** Chunk c's integer columns as they are kept (sealInts), its first n records written. */
+  private seal(c: number, n: number): void {
+    for (const col of INT_COLS) this.ints[col][c] = sealInts(this.ints[col][c] as Int32Array, n);
   }
 
   /** Record i's virtual time (ns). */
@@ -131,11 +168,11 @@ export class CompactTrace {
     return k;
   }
 
-  /**
-   * No more pushes after this. The last chunk keeps its unused tail (at most CHUNK records, ~3 MB):
-   * trimming it would copy it.
-   */
-  finish(): void {}
+  /** No more pushes after this: the last chunk is sealed too (its integer columns trimmed). */
+  finish(): void {
+    const n = this.length & CHUNK_MASK;
+    if (n > 0) this.seal(this.length >>> CHUNK_BITS, n);
+  }
 
   /** Resolves an event breakpoint against this trace's kind and string tables. */
   compile(bp: EventBreakpoint): CompiledMatcher {
