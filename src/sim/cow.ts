@@ -495,24 +495,24 @@ export function snapshot(m: Machine, { kept = false }: { kept?: boolean } = {}):
     },
   }) as Machine;
   out.sc = sc;
-  out.socks = shallow(unchunk(socks));
-  out.files = shallow(unchunk(files));
+  out.socks = containerCopy(socks);
+  out.files = containerCopy(files);
   out.eps = shallow(eps);
-  out.clients = unchunk(clients).slice();
+  out.clients = containerCopy(clients);
   out.heap = heap.slice();
   // A kept copy (a checkpoint: only ever copied from) keeps the events without their keys, 2 × 8 bytes
   // a pending event (c10k: ~0.6 MB a checkpoint); a copy of it gets them back on its first step
   // (engine.step: heapKeys).
   out.heapT = kept ? [] : heapT.slice();
   out.heapS = kept ? [] : heapS.slice();
-  out.connSock = shallow(unchunk(connSock));
+  out.connSock = containerCopy(connSock);
   out.evcount = shallow(evcount);
   out.listeners = shallow(listeners);
-  out.hconns = shallow(unchunk(hconns));
-  out.proc.fds = unchunk(m.proc.fds).slice();
+  out.hconns = containerCopy(hconns);
+  out.proc.fds = containerCopy(m.proc.fds);
   out.proc.log = m.proc.log.slice();
-  out.rt.gs = shallow(unchunk(gs));
-  out.rt.pds = shallow(unchunk(pds));
+  out.rt.gs = containerCopy(gs);
+  out.rt.pds = containerCopy(pds);
   out.rt.globrunq = globrunq.slice();
   out.rt.pidle = pidle.slice();
   out.rt.midle = midle.slice();
@@ -540,6 +540,18 @@ export function snapshot(m: Machine, { kept = false }: { kept?: boolean } = {}):
   vers.set(out, f.ver);
   f.bytes += copiedBytes() - before;
   return out;
+}
+
+/**
+ * A container of the copy: a kept snapshot's chunks joined (already a new array), or a flat one
+ * copied (`shallow`).
+ */
+function containerCopy<T extends object>(c: T): T {
+  if (c instanceof Chunks) {
+    copiedSlots += c.length;
+    return unchunk(c);
+  }
+  return shallow(c);
 }
 
 /** A container's copy: the same entries, the same kind (id-indexed arrays stay arrays). */
