@@ -304,16 +304,16 @@ function chunk(flatC: unknown[], prev: Chunks | undefined): Chunks {
   return new Chunks(n, chunks);
 }
 
-/** The id-indexed containers a kept snapshot keeps in chunks (when long enough). */
-const CHUNKED: { name: string; get: (m: Machine) => unknown; set: (m: Machine, c: unknown) => void }[] = [
-  { name: 'socks', get: (m) => m.socks, set: (m, c) => void (m.socks = c as Machine['socks']) },
-  { name: 'files', get: (m) => m.files, set: (m, c) => void (m.files = c as Machine['files']) },
-  { name: 'clients', get: (m) => m.clients, set: (m, c) => void (m.clients = c as Machine['clients']) },
-  { name: 'hconns', get: (m) => m.hconns, set: (m, c) => void (m.hconns = c as Machine['hconns']) },
-  { name: 'connSock', get: (m) => m.connSock, set: (m, c) => void (m.connSock = c as Machine['connSock']) },
-  { name: 'gs', get: (m) => m.rt.gs, set: (m, c) => void (m.rt.gs = c as Machine['rt']['gs']) },
-  { name: 'pds', get: (m) => m.rt.pds, set: (m, c) => void (m.rt.pds = c as Machine['rt']['pds']) },
-  { name: 'fds', get: (m) => m.proc.fds, set: (m, c) => void (m.proc.fds = c as Machine['proc']['fds']) },
+/** The id-indexed containers a kept snapshot may keep in chunks (`snapshot`'s copyC): `flat` joins them. */
+const CHUNKED: { get: (m: Machine) => unknown; set: (m: Machine, c: unknown) => void }[] = [
+  { get: (m) => m.socks, set: (m, c) => void (m.socks = c as Machine['socks']) },
+  { get: (m) => m.files, set: (m, c) => void (m.files = c as Machine['files']) },
+  { get: (m) => m.clients, set: (m, c) => void (m.clients = c as Machine['clients']) },
+  { get: (m) => m.hconns, set: (m, c) => void (m.hconns = c as Machine['hconns']) },
+  { get: (m) => m.connSock, set: (m, c) => void (m.connSock = c as Machine['connSock']) },
+  { get: (m) => m.rt.gs, set: (m, c) => void (m.rt.gs = c as Machine['rt']['gs']) },
+  { get: (m) => m.rt.pds, set: (m, c) => void (m.rt.pds = c as Machine['rt']['pds']) },
+  { get: (m) => m.proc.fds, set: (m, c) => void (m.proc.fds = c as Machine['proc']['fds']) },
 ];
 
 /**
@@ -470,6 +470,16 @@ export function snapshot(m: Machine, { kept = false }: { kept?: boolean } = {}):
   const { sc, socks, files, eps, clients, heap, heapT, heapS, connSock, evcount, listeners, hconns } = m;
   const { gs, pds, globrunq, pidle, midle } = m.rt;
   const { rx, tx, qdisc } = m.nic;
+  // The id-indexed containers (CHUNKED): a kept copy has the long ones in chunks, sharing the last
+  // kept snapshot's unchanged ones (Chunks), made from m's container without a flat copy first.
+  const copyC = <T extends object>(name: string, c: T): T => {
+    if (!kept) return containerCopy(c);
+    const flatC = unchunk(c);
+    if (!Array.isArray(flatC) || flatC.length < CHUNK_MIN) return flatC === c ? shallow(c) : flatC;
+    const chunked = chunk(flatC, f.lastKept.get(name));
+    f.lastKept.set(name, chunked);
+    return chunked as unknown as T;
+  };
   // Everything not handled below is copied deeply (a field added later is safe by default).
   const out = copy({
     ...m,
@@ -495,24 +505,24 @@ export function snapshot(m: Machine, { kept = false }: { kept?: boolean } = {}):
     },
   }) as Machine;
   out.sc = sc;
-  out.socks = containerCopy(socks);
-  out.files = containerCopy(files);
+  out.socks = copyC('socks', socks);
+  out.files = copyC('files', files);
   out.eps = shallow(eps);
-  out.clients = containerCopy(clients);
+  out.clients = copyC('clients', clients);
   out.heap = heap.slice();
   // A kept copy (a checkpoint: only ever copied from) keeps the events without their keys, 2 × 8 bytes
   // a pending event (c10k: ~0.6 MB a checkpoint); a copy of it gets them back on its first step
   // (engine.step: heapKeys).
   out.heapT = kept ? [] : heapT.slice();
   out.heapS = kept ? [] : heapS.slice();
-  out.connSock = containerCopy(connSock);
+  out.connSock = copyC('connSock', connSock);
   out.evcount = shallow(evcount);
   out.listeners = shallow(listeners);
-  out.hconns = containerCopy(hconns);
-  out.proc.fds = containerCopy(m.proc.fds);
+  out.hconns = copyC('hconns', hconns);
+  out.proc.fds = copyC('fds', m.proc.fds);
   out.proc.log = m.proc.log.slice();
-  out.rt.gs = containerCopy(gs);
-  out.rt.pds = containerCopy(pds);
+  out.rt.gs = copyC('gs', gs);
+  out.rt.pds = copyC('pds', pds);
   out.rt.globrunq = globrunq.slice();
   out.rt.pidle = pidle.slice();
   out.rt.midle = midle.slice();
@@ -522,18 +532,6 @@ export function snapshot(m: Machine, { kept = false }: { kept?: boolean } = {}):
   out.nic.tx.state = tx.state.slice();
   out.nic.tx.segs = tx.segs.slice();
   copiedSlots += heap.length * (kept ? 1 : 3) + 6 * clients.length;
-  if (kept) {
-    // The id-indexed containers in chunks, sharing the last kept snapshot's unchanged ones (Chunks).
-    // Their flat copies above are not counted: they are dropped here.
-    for (const c of CHUNKED) {
-      const flatC = c.get(out) as unknown[];
-      if (!Array.isArray(flatC) || flatC.length < CHUNK_MIN) continue;
-      copiedSlots -= flatC.length;
-      const chunked = chunk(flatC, f.lastKept.get(c.name));
-      f.lastKept.set(c.name, chunked);
-      c.set(out, chunked);
-    }
-  }
   f.ver++;
   f.members.push({ m: out, ver: f.ver, src: memberAt(f.members, vers.get(m) ?? -1) ?? null, gone: false });
   families.set(out, f);
