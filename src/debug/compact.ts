@@ -6,8 +6,8 @@
  *
  * Kept per record: virtual time, kind, layer, the index of the engine event that emitted it, the
  * integer fields a breakpoint may test (fd g m p conn tid slot; 16-bit in a full chunk whose values
- * fit) and the string ones as indices into per-field tables (errno, reason, syscall, ring). Not kept: text, args, ret, bytes, fn — the Session
- * regenerates whole records by replay when they are shown.
+ * fit) and the string ones as indices into per-field tables (errno, reason, syscall, ring). Not kept:
+ * text, args, ret, bytes, fn — the Session regenerates whole records by replay when they are shown.
  *
  * Contract: push records in step order, then `finish()` once; `compile` and `test` after that.
  */
@@ -39,7 +39,7 @@ export interface CompiledMatcher {
 /**
  * Records per chunk (a power of two). The columns grow a chunk at a time, so they are never copied:
  * doubling arrays (as before) held the old and the new array at once and trimmed with a third copy at
- * the end, ~105 MB of columns for c10k's 73 MB at the recording's end, the session's peak RSS.
+ * the end: for c10k's 73 MB, ~105 MB of columns and ~178 MB while trimming, at the session's peak RSS.
  */
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
