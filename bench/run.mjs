@@ -56,6 +56,11 @@ const size = quick
     };
 const scenario = join(root, 'scenarios', 'c10k.yaml');
 const hello = join(root, 'scenarios', 'hello.yaml');
+/**
+ * The first-frame floor: a node that prints a line the poll accepts and stays up, so tmux shows it as
+ * it would show our first frame (single quotes: the tmux command line is a shell line).
+ */
+const FLOOR_PROGRAM = `-e 'console.log("step 1/1"); setTimeout(() => {}, 60000)'`;
 /** How long c10k's first frame may take before the bench gives up on it (issue 11 measured 19–35 s). */
 const C10K_FIRST_FRAME_TIMEOUT_MS = 600_000;
 const bin = join(root, 'bin', 'netflow-tui.js');
@@ -112,14 +117,17 @@ const median = (xs) => {
 };
 
 // --- start-up: `--help`, spawned, wall time --------------------------------------------------------
-function helpMs() {
-  spawnSync(process.execPath, [bin, '--help'], { stdio: 'ignore' }); // untimed: warms the file cache
+// `argv` defaults to the real `--help`; the floor is a node that only prints `Usage`, timed the same way: what
+// this machine's node costs before any code of ours runs.
+function helpMs({ argv = [bin, '--help'], expect = 'Usage' } = {}) {
+  spawnSync(process.execPath, argv, { stdio: 'ignore' }); // untimed: warms the file cache
   const times = [];
   for (let i = 0; i < size.helps; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, argv, { encoding: 'utf8' });
     times.push(performance.now() - t0);
-    if (r.status !== 0 || !r.stdout.includes('Usage')) throw new Error(`--help failed: ${r.stderr}`);
+    if (r.status !== 0 || !r.stdout.includes(expect))
+      throw new Error(`${argv.join(' ')} failed: ${r.stderr}`);
   }
   return median(times);
 }
@@ -127,7 +135,14 @@ function helpMs() {
 // --- start-up: first TUI frame in a real terminal (tmux, 160×50) --------------------------------------
 // The tmux server is started beforehand (its start-up is not ours); the clock starts just before the
 // tmux command that spawns `node bin/netflow-tui.js` and stops when capture-pane shows the status line.
-function firstFrameMs({ args = [], samples = size.firstFrames, timeoutMs = 20_000 } = {}) {
+// `program` replaces the bin: the floor is a node that prints a status line at once and waits, timed
+// by the same loop (tmux's spawn, node's own start-up and the polling, with no code of ours).
+function firstFrameMs({
+  args = [],
+  samples = size.firstFrames,
+  timeoutMs = 20_000,
+  program = 'bin/netflow-tui.js',
+} = {}) {
   const sock = `netflow-bench-${process.pid}`;
   const tmux = (...a) => execFileSync('tmux', ['-L', sock, ...a], { encoding: 'utf8' });
   tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'keep', '-x', '160', '-y', '50');
@@ -135,7 +150,7 @@ function firstFrameMs({ args = [], samples = size.firstFrames, timeoutMs = 20_00
   try {
     for (let i = 0; i < samples; i++) {
       const name = `tui${i}`;
-      const cmd = `cd '${root}' && exec '${process.execPath}' bin/netflow-tui.js ${args.join(' ')}`;
+      const cmd = `cd '${root}' && exec '${process.execPath}' ${program} ${args.join(' ')}`;
       const t0 = performance.now();
       tmux('new-session', '-d', '-s', name, '-x', '160', '-y', '50', '-e', 'CI=false', cmd);
       let ms = -1;
@@ -168,12 +183,19 @@ function firstFrameMs({ args = [], samples = size.firstFrames, timeoutMs = 20_00
 log(`bench: ${quick ? 'quick (small sizes, no thresholds)' : 'full'} run`);
 log('bench: --help start-up…');
 const help = helpMs();
+const helpFloor = helpMs({ argv: ['-e', 'console.log("Usage")'] });
 log('bench: first TUI frame (tmux 160x50)…');
 let firstFrame = Number.NaN;
 try {
   firstFrame = firstFrameMs();
 } catch (e) {
   log(`bench: first frame not measured: ${e.message}`);
+}
+let firstFrameFloor = Number.NaN;
+try {
+  firstFrameFloor = firstFrameMs({ program: FLOOR_PROGRAM });
+} catch (e) {
+  log(`bench: first frame floor not measured: ${e.message}`);
 }
 log('bench: a key press on hello (160x50, colour, previous frame on screen)…');
 const keys = runPhase('keys', hello, 0, size.keys, size.budgetMs, 0);
@@ -213,7 +235,9 @@ const result = {
   frame_p99_ms: +ses.frame_p99_ms.toFixed(2),
   rss_mb: +ses.rss_mb.toFixed(1),
   help_ms: +help.toFixed(1),
+  help_floor_ms: +helpFloor.toFixed(1),
   first_frame_ms: +firstFrame.toFixed(1),
+  first_frame_floor_ms: +firstFrameFloor.toFixed(1),
   key_p50_ms: +keys.key_p50_ms.toFixed(2),
   key_p99_ms: +keys.key_p99_ms.toFixed(2),
   key_p50_ms_c10k: +keysC10k.key_p50_ms.toFixed(2),
@@ -239,7 +263,9 @@ const targets = {
   frame_p99_ms: ['≤ 33', (v) => v <= 33],
   rss_mb: ['≤ 512', (v) => v <= 512],
   help_ms: ['≤ 120', (v) => v <= 120],
+  help_floor_ms: ['(node -e, floor)', null],
   first_frame_ms: ['≤ 300', (v) => v <= 300],
+  first_frame_floor_ms: ['(node prints a status line, floor)', null],
   key_p50_ms: ['', null],
   key_p99_ms: ['≤ 33', (v) => v <= 33],
   key_p50_ms_c10k: ['', null],
