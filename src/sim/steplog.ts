@@ -23,9 +23,9 @@ import { GAUGES, type Gauge } from './api.js';
 import { epCopy } from './kernel/epoll.js';
 import { fdOfSock, fileAt } from './kernel/file.js';
 import { ofoText } from './kernel/socket.js';
-import type { Epoll, Machine } from './machine.js';
+import type { Epoll, Machine, Ring } from './machine.js';
 import { pdState } from './runtime/netpoll.js';
-import { viewsAs } from './viewdirty.js';
+import { notePutBack, viewsAs } from './viewdirty.js';
 
 /** The kinds of entity a write barrier names. */
 export type EntKind =
@@ -444,22 +444,25 @@ function shallow<T extends object>(c: T): T {
 export function machineAt(m: Machine, log: StepLog, step: number): Machine {
   const later = log.recs.filter((r) => r.step > step);
   if (later.length === 0) return m;
-  const o: Machine = {
-    ...m,
-    socks: shallow(m.socks),
-    files: shallow(m.files),
-    eps: shallow(m.eps),
-    evcount: shallow(m.evcount),
-    proc: { ...m.proc, fds: m.proc.fds.slice() },
-    rt: { ...m.rt, gs: shallow(m.rt.gs), ms: m.rt.ms.slice(), ps: m.rt.ps.slice(), pds: shallow(m.rt.pds) },
-    clients: m.clients.slice(),
-    nic: {
-      ...m.nic,
-      rx: { ...m.nic.rx, state: m.nic.rx.state.slice(), segs: m.nic.rx.segs.slice() },
-      tx: { ...m.nic.tx, state: m.nic.tx.state.slice(), segs: m.nic.tx.segs.slice() },
-    },
-    stats: { ...m.stats },
-  };
+  // Only the containers something is put back into are copied (on c10k each is 10k slots).
+  const kinds = new Set<EntKind>();
+  for (const r of later) for (const im of r.images) kinds.add(im.kind);
+  const has = (...ks: EntKind[]) => ks.some((k) => kinds.has(k));
+  const own = <T extends object>(k: EntKind, c: T): T => (kinds.has(k) ? shallow(c) : c);
+  const ring = (r: Ring): Ring => ({ ...r, state: r.state.slice(), segs: r.segs.slice() });
+  const o: Machine = { ...m };
+  o.socks = own('sock', m.socks);
+  o.files = own('file', m.files);
+  o.eps = own('ep', m.eps);
+  o.evcount = own('evfd', m.evcount);
+  if (has('fd', 'proc')) o.proc = { ...m.proc, fds: own('fd', m.proc.fds) };
+  if (has('g', 'pd', 'm', 'p', 'globrunq')) {
+    const rt = m.rt;
+    o.rt = { ...rt, gs: own('g', rt.gs), ms: own('m', rt.ms), ps: own('p', rt.ps), pds: own('pd', rt.pds) };
+  }
+  o.clients = own('client', m.clients);
+  if (has('nic', 'rxslot', 'txslot')) o.nic = { ...m.nic, rx: ring(m.nic.rx), tx: ring(m.nic.tx) };
+  if (kinds.has('stats')) o.stats = { ...m.stats };
   const done = new Set<string>();
   for (const r of later) {
     for (const im of r.images) {
@@ -467,6 +470,7 @@ export function machineAt(m: Machine, log: StepLog, step: number): Machine {
       if (done.has(key)) continue;
       done.add(key);
       putImage(o, im.kind, im.id, im.pre === ABSENT ? ABSENT : imageCopy(im.kind, im.pre));
+      notePutBack(o, im.kind, im.id);
     }
   }
   viewsAs(o, m);

@@ -13,12 +13,20 @@
 import type { Machine } from './machine.js';
 import type { EntKind } from './steplog.js';
 
-/** Writes to the watched machine since its last view, per kind: ids written. */
+/**
+ * Writes to the watched machine since its last view, per kind: ids written. Made or removed entities
+ * are written too (the barrier sees their slot written), so an id not here is the same entity, the
+ * same object, in the same place of its container as at the last view.
+ */
 export interface Dirty {
   sock: Set<number>;
   g: Set<number>;
   pd: Set<number>;
   client: Set<number>;
+  ep: Set<number>;
+  /** Fd slots and open files (by id) written. */
+  fd: Set<number>;
+  file: Set<number>;
   /** An fd slot or open file changed: socket views (their fd) are compared, not trusted. */
   fds: boolean;
 }
@@ -27,24 +35,40 @@ let watched: Machine | null = null;
 let dirty: Dirty = newDirty();
 
 function newDirty(): Dirty {
-  return { sock: new Set(), g: new Set(), pd: new Set(), client: new Set(), fds: false };
+  return {
+    sock: new Set(),
+    g: new Set(),
+    pd: new Set(),
+    client: new Set(),
+    ep: new Set(),
+    fd: new Set(),
+    file: new Set(),
+    fds: false,
+  };
 }
 
-/** Called by the write barrier (`own`, cow.ts) before the sim writes entity `id` of `kind` in `m`. */
-export function noteWrite(m: Machine, kind: EntKind | 'hconn' | 'connsock' | 'listener', id: number): void {
-  if (m !== watched) return;
+/** Marks entity `id` of `kind` in d (a kind the view does not track by id marks nothing). */
+function mark(d: Dirty, kind: EntKind | 'hconn' | 'connsock' | 'listener', id: number): void {
   switch (kind) {
     case 'sock':
     case 'g':
     case 'pd':
     case 'client':
-      dirty[kind].add(id);
+    case 'ep':
+      d[kind].add(id);
       return;
     case 'fd':
     case 'file':
-      dirty.fds = true;
+      d[kind].add(id);
+      d.fds = true;
       return;
   }
+}
+
+/** Called by the write barrier (`own`, cow.ts) before the sim writes entity `id` of `kind` in `m`. */
+export function noteWrite(m: Machine, kind: EntKind | 'hconn' | 'connsock' | 'listener', id: number): void {
+  if (m !== watched) return;
+  mark(dirty, kind, id);
 }
 
 /**
@@ -54,9 +78,40 @@ export function noteWrite(m: Machine, kind: EntKind | 'hconn' | 'connsock' | 'li
  */
 const bases = new WeakMap<Machine, Machine>();
 
+/**
+ * What each overlay shows other than its base: the entities machineAt put back (copies, or absent).
+ * The view treats them as written, in the view of the overlay and in the next view after it.
+ */
+const putBack = new WeakMap<Machine, Dirty>();
+/** What the last view's machine showed other than its base (an overlay's put-backs), if anything. */
+let lastPutBack: Dirty | undefined;
+
 /** `overlay` shows `base` as it was at an earlier record of its last event (machineAt). */
 export function viewsAs(overlay: Machine, base: Machine): void {
   bases.set(overlay, bases.get(base) ?? base);
+}
+
+/** machineAt put entity `id` of `kind` of `overlay` back to an older image. */
+export function notePutBack(overlay: Machine, kind: EntKind, id: number): void {
+  let d = putBack.get(overlay);
+  if (d === undefined) {
+    d = newDirty();
+    putBack.set(overlay, d);
+  }
+  mark(d, kind, id);
+}
+
+/** The machine m shows (itself, or the base of an overlay). */
+export function baseOf(m: Machine): Machine {
+  return bases.get(m) ?? m;
+}
+
+function merge(into: Dirty, from: Dirty | undefined): void {
+  if (from === undefined) return;
+  for (const k of ['sock', 'g', 'pd', 'client', 'ep', 'fd', 'file'] as const) {
+    for (const id of from[k]) into[k].add(id);
+  }
+  if (from.fds) into.fds = true;
 }
 
 /**
@@ -67,6 +122,13 @@ export function viewsAs(overlay: Machine, base: Machine): void {
 export function takeDirty(m: Machine): Dirty | undefined {
   const base = bases.get(m) ?? m;
   const d = base === watched ? dirty : undefined;
+  // What the last view and this one showed other than the base differs from one to the other.
+  const pb = putBack.get(m);
+  if (d !== undefined) {
+    merge(d, lastPutBack);
+    merge(d, pb);
+  }
+  lastPutBack = pb;
   watched = base;
   dirty = newDirty();
   return d;
