@@ -240,6 +240,18 @@ describe('the compact trace over many chunks', () => {
     }
     trace.finish();
     expect(trace.length).toBeGreaterThan(2 * 65536);
+    // Times and event indices kept as offsets read back exactly; so do kinds.
+    let events2 = 0;
+    let last = -1;
+    for (let i = 0; i < recs.length; i++) {
+      expect(trace.timeAt(i)).toBe(recs[i].t_ns);
+      expect(trace.kindAt(i)).toBe(recs[i].kind);
+      const e = trace.eventAt(i);
+      expect(e).toBeGreaterThanOrEqual(last);
+      if (e !== last) events2++;
+      last = e;
+    }
+    expect(events2).toBeGreaterThan(events * 0.5);
     const specs = [
       'syscall fd=5',
       'syscall fd=900',
@@ -261,33 +273,63 @@ describe('the compact trace over many chunks', () => {
     expect(recs.some((r, i) => i > 2 * 65536 && trace.test(cm, i) && matches(specs[1], r))).toBe(true);
   });
 
-  it('keeps values a 16-bit chunk cannot hold, and chunks where no record has the field', () => {
-    // Values no built-in run reaches (fds above 32767) and a chunk without any fd.
+  it('keeps values a narrow chunk cannot hold, and chunks where no record has the field', () => {
+    // Values no built-in run reaches, chunk by chunk: fds above 32767 (32-bit) and in 16 bits, times
+    // that span more than 2^32 ns or are not whole, events more than 65,535 apart, more than 255
+    // distinct syscalls; a chunk without any fd or errno; a short last chunk.
     const trace = new CompactTrace();
     const recs: TraceRecord[] = [];
-    const n = 3 * 65536 + 100;
+    const events: number[] = [];
+    const n = 4 * 65536 + 100;
     for (let i = 0; i < n; i++) {
+      const chunk = i >> 16;
+      const fd =
+        chunk === 0
+          ? { fd: 30000 + (i % 5000) }
+          : chunk === 1
+            ? {}
+            : chunk === 2
+              ? { fd: i % 7 }
+              : { fd: 40000 + (i % 3) };
       const r = {
         step: i,
-        t_ns: i,
+        t_ns: chunk === 1 ? i * 70_000 : chunk === 3 ? i * 1.5 : i,
         kind: 'syscall',
         layer: 'kernel',
         text: '',
-        syscall: 'read',
-        ...(i < 65536 ? { fd: 30000 + (i % 5000) } : i < 2 * 65536 ? {} : { fd: i % 7 }),
+        syscall: chunk === 2 ? `sys${i % 300}` : 'read',
+        ...(chunk === 0 ? { errno: 'EAGAIN' } : {}),
+        ...fd,
       } as unknown as TraceRecord;
-      trace.push(r, i);
+      const event = chunk === 1 ? i * 2 : chunk === 3 && i % 2 === 0 ? i + 100_000 : i * 2;
+      trace.push(r, event);
       recs.push(r);
+      events.push(event);
     }
     trace.finish();
-    for (const spec of ['fd=34999', 'fd=30000', 'fd=3', 'fd=0']) {
-      const bp = int(spec);
+    for (let i = 0; i < n; i++) {
+      if (trace.timeAt(i) !== recs[i].t_ns) expect(trace.timeAt(i), `t of ${i}`).toBe(recs[i].t_ns);
+      if (trace.eventAt(i) !== events[i]) expect(trace.eventAt(i), `event of ${i}`).toBe(events[i]);
+    }
+    // Made-up syscall names (the parser refuses them): the condition built as it builds one.
+    const named = (name: string) => {
+      const bp = ok('syscall:read') as EventBreakpoint;
+      return { ...bp, spec: `syscall:${name}`, conds: bp.conds.map((c) => ({ ...c, value: name })) };
+    };
+    const specs = [
+      named('sys299'),
+      named('sys7'),
+      ok('syscall errno=EAGAIN') as EventBreakpoint,
+      named('read'),
+      ...['fd=34999', 'fd=30000', 'fd=3', 'fd=0', 'fd=40002'].map(int),
+    ];
+    for (const bp of specs) {
       const cm = trace.compile(bp);
       const want = recs.map((r) => matches(bp, r));
-      expect(want.some(Boolean), spec).toBe(true);
+      expect(want.some(Boolean), bp.spec).toBe(true);
       expect(
         recs.map((_, i) => trace.test(cm, i)),
-        spec,
+        bp.spec,
       ).toEqual(want);
     }
   });

@@ -4,15 +4,17 @@
  * of ~500 MB of record objects and event breakpoints are found by scanning memory (a full scan of 1M
  * records takes a few milliseconds) instead of replaying.
  *
- * Kept per record: virtual time, kind, layer, the index of the engine event that emitted it, the
- * integer fields a breakpoint may test (fd g m p conn tid slot; 16-bit in a full chunk whose values
- * fit) and the string ones as indices into per-field tables (errno, reason, syscall, ring). Not kept:
- * text, args, ret, bytes, fn — the Session regenerates whole records by replay when they are shown.
+ * Kept per record: virtual time, kind, the index of the engine event that emitted it, the integer
+ * fields a breakpoint may test (fd g m p conn tid slot) and the string ones as indices into per-field
+ * tables (errno, reason, syscall, ring). A full chunk is sealed in the narrowest arrays its values fit:
+ * times and event indices as offsets from the chunk's first (32- and 16-bit), integers in 8 or 16
+ * bits, string indices in 8, and a column no record of the chunk has as one shared chunk. Not kept:
+ * text, args, ret, bytes, fn, layer — the Session regenerates whole records by replay when shown.
  *
  * Contract: push records in step order, then `finish()` once; `compile` and `test` after that.
  */
 
-import { KINDS, LAYERS, type TraceRecord } from '../sim/trace.js';
+import { KINDS, type TraceRecord } from '../sim/trace.js';
 import type { EventBreakpoint, FieldKey } from './breakpoints.js';
 
 /** Integer columns; ABSENT marks a record without the field. */
@@ -30,8 +32,8 @@ export interface CompiledMatcher {
   kinds: Uint8Array;
   /** The trace's kind column (chunks), and the columns and values a record must have. */
   kind: Uint8Array[];
-  ints: { col: (Int32Array | Int16Array)[]; value: number }[];
-  strs: { col: Uint16Array[]; value: number }[];
+  ints: { col: IntChunk[]; value: number }[];
+  strs: { col: StrChunk[]; value: number }[];
   /** A condition names a value that never occurs in this trace. */
   never: boolean;
 }
@@ -48,55 +50,96 @@ const CHUNK_MASK = CHUNK - 1;
 /** A column: its chunks in order (a matcher keeps the list, which grows in place). */
 type Chunks<T> = T[];
 
-/** An integer column's chunk: 32-bit while filled, 16-bit once sealed if every value fits. */
-type IntChunk = Int32Array | Int16Array;
+/** An integer column's chunk: 32-bit while filled, 8- or 16-bit once sealed if every value fits. */
+type IntChunk = Int32Array | Int16Array | Int8Array;
+/** A string column's chunk: 16-bit while filled, 8-bit once sealed if every index fits. */
+type StrChunk = Uint16Array | Uint8Array;
 
 /**
- * ABSENT in a 16-bit chunk. A condition's value is never negative (breakpoints.ts takes digits), so
+ * ABSENT in a sealed chunk. A condition's value is never negative (breakpoints.ts takes digits), so
  * no condition matches it.
  */
 const ABSENT16 = -32768;
-/** The 16-bit chunk of a column none of whose records has the field (shared: never written). */
-const ALL_ABSENT16 = new Int16Array(CHUNK).fill(ABSENT16);
+const ABSENT8 = -128;
+/** The chunk of a column none of whose records has the field (shared: never written). */
+const ALL_ABSENT8 = new Int8Array(CHUNK).fill(ABSENT8);
+const NO_STRINGS = new Uint8Array(CHUNK);
 
 /**
- * A full 32-bit chunk as it is kept: the shared all-absent chunk, a 16-bit copy when every value
- * fits (c10k's fds, Gs and connections all do: the integer columns take 14 bytes a record, not 28),
- * or itself.
+ * A full 32-bit chunk as it is kept: the shared all-absent chunk, an 8- or 16-bit copy when every
+ * value fits (c10k's Ms, Ps and slots fit 8 bits; its fds, Gs and connections 16), or itself.
  */
 function sealInts(a: Int32Array, n: number): IntChunk {
+  let lo = 0;
+  let hi = 0;
   let absent = true;
   for (let i = 0; i < n; i++) {
     const v = a[i];
     if (v === ABSENT) continue;
     absent = false;
-    if (v <= ABSENT16 || v > 32767) return a;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
   }
-  if (absent && n === CHUNK) return ALL_ABSENT16;
-  const b = new Int16Array(n);
-  for (let i = 0; i < n; i++) b[i] = a[i] === ABSENT ? ABSENT16 : a[i];
+  if (absent && n === CHUNK) return ALL_ABSENT8;
+  const [b, none] =
+    lo > ABSENT8 && hi <= 127
+      ? [new Int8Array(n), ABSENT8]
+      : lo > ABSENT16 && hi <= 32767
+        ? [new Int16Array(n), ABSENT16]
+        : [a, ABSENT];
+  if (b === a) return a;
+  for (let i = 0; i < n; i++) b[i] = a[i] === ABSENT ? none : a[i];
   return b;
+}
+
+/** A full 16-bit string column's chunk as it is kept: shared when empty, 8-bit when it fits. */
+function sealStrs(a: Uint16Array, n: number): StrChunk {
+  let hi = 0;
+  for (let i = 0; i < n; i++) if (a[i] > hi) hi = a[i];
+  if (hi === 0 && n === CHUNK) return NO_STRINGS;
+  return hi <= 255 ? Uint8Array.from(a.subarray(0, n)) : a.slice(0, n);
+}
+
+/**
+ * A chunk of non-negative integers (times in ns, event indices) kept as offsets from its first: `base`
+ * and the offsets in `narrow` when every offset fits (`max`), or base 0 and the values themselves.
+ */
+function sealOffsets<A extends Float64Array | Uint32Array, T extends Uint16Array | Uint32Array>(
+  a: A,
+  n: number,
+  narrow: new (n: number) => T,
+  max: number,
+): { base: number; off: A | T } {
+  const base = a[0];
+  for (let i = 0; i < n; i++) {
+    const d = a[i] - base;
+    if (!(d >= 0 && d <= max && Number.isInteger(d))) return { base: 0, off: a.slice(0, n) as A };
+  }
+  const off = new narrow(n);
+  for (let i = 0; i < n; i++) off[i] = a[i] - base;
+  return { base, off };
 }
 
 export class CompactTrace {
   length = 0;
-  private readonly t: Chunks<Float64Array> = [];
+  /** Virtual time (ns): chunk c's record j is at tBase[c] + t[c][j]. */
+  private readonly t: Chunks<Float64Array | Uint32Array> = [];
+  private readonly tBase: number[] = [];
   private readonly kind: Chunks<Uint8Array> = [];
-  private readonly layer: Chunks<Uint8Array> = [];
-  /** Index (0-based) of the engine event that emitted the record. */
-  private readonly event: Chunks<Uint32Array> = [];
+  /** Index (0-based) of the engine event that emitted the record: eventBase[c] + event[c][j]. */
+  private readonly event: Chunks<Uint32Array | Uint16Array> = [];
+  private readonly eventBase: number[] = [];
   private readonly ints = Object.fromEntries(INT_COLS.map((c) => [c, []])) as unknown as Record<
     IntCol,
     Chunks<IntChunk>
   >;
   private readonly strs = Object.fromEntries(STR_COLS.map((c) => [c, []])) as unknown as Record<
     StrCol,
-    Chunks<Uint16Array>
+    Chunks<StrChunk>
   >;
   /** Kind names by index: KINDS first, then any kind the engine emitted that KINDS lacks. */
   readonly kindNames: string[] = [...KINDS];
   private readonly kindIndex = new Map<string, number>(KINDS.map((k, i) => [k, i]));
-  private readonly layerIndex = new Map<string, number>(LAYERS.map((l, i) => [l, i]));
   /** Per string column: value → index (from 1). */
   private readonly tables = Object.fromEntries(
     STR_COLS.map((c) => [c, new Map<string, number>()]),
@@ -111,7 +154,6 @@ export class CompactTrace {
     let k = this.kindIndex.get(r.kind);
     if (k === undefined) k = this.addKind(r.kind);
     this.kind[c][i] = k;
-    this.layer[c][i] = this.layerIndex.get(r.layer) ?? 255;
     this.event[c][i] = event;
     // Field by field: a loop over column names is several times slower on records of many shapes.
     // The chunk being filled is 32-bit (sealed when full: sealInts).
@@ -131,14 +173,22 @@ export class CompactTrace {
     if (i === CHUNK_MASK) this.seal(c, CHUNK);
   }
 
-  /** Chunk c's integer columns as they are kept (sealInts), its first n records written. */
+  /** Chunk c's columns as they are kept (sealInts, sealStrs, sealOffsets), its first n records written. */
   private seal(c: number, n: number): void {
     for (const col of INT_COLS) this.ints[col][c] = sealInts(this.ints[col][c] as Int32Array, n);
+    for (const col of STR_COLS) this.strs[col][c] = sealStrs(this.strs[col][c] as Uint16Array, n);
+    const t = sealOffsets(this.t[c] as Float64Array, n, Uint32Array, 0xffffffff);
+    this.tBase[c] = t.base;
+    this.t[c] = t.off;
+    const e = sealOffsets(this.event[c] as Uint32Array, n, Uint16Array, 0xffff);
+    this.eventBase[c] = e.base;
+    this.event[c] = e.off;
   }
 
   /** Record i's virtual time (ns). */
   timeAt(i: number): number {
-    return this.t[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    const c = i >>> CHUNK_BITS;
+    return this.tBase[c] + this.t[c][i & CHUNK_MASK];
   }
 
   /** Record i's kind. */
@@ -148,14 +198,16 @@ export class CompactTrace {
 
   /** The index of the engine event that emitted record i. */
   eventAt(i: number): number {
-    return this.event[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    const c = i >>> CHUNK_BITS;
+    return this.eventBase[c] + this.event[c][i & CHUNK_MASK];
   }
 
   private addChunk(): void {
     this.t.push(new Float64Array(CHUNK));
+    this.tBase.push(0);
     this.kind.push(new Uint8Array(CHUNK));
-    this.layer.push(new Uint8Array(CHUNK));
     this.event.push(new Uint32Array(CHUNK));
+    this.eventBase.push(0);
     for (const c of INT_COLS) this.ints[c].push(new Int32Array(CHUNK));
     for (const c of STR_COLS) this.strs[c].push(new Uint16Array(CHUNK));
   }
@@ -168,7 +220,7 @@ export class CompactTrace {
     return k;
   }
 
-  /** No more pushes after this: the last chunk is sealed too (its integer columns trimmed). */
+  /** No more pushes after this: the last chunk is sealed too (its columns trimmed). */
   finish(): void {
     const n = this.length & CHUNK_MASK;
     if (n > 0) this.seal(this.length >>> CHUNK_BITS, n);
