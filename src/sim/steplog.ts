@@ -20,6 +20,7 @@
  * Who touches it: core.ts (touch, emit), engine.ts (step), the debugger (machineAt), tests.
  */
 import { GAUGES, type Gauge } from './api.js';
+import { copy } from './cow.js';
 import { epCopy } from './kernel/epoll.js';
 import { fdOfSock, fileAt } from './kernel/file.js';
 import { ofoText } from './kernel/socket.js';
@@ -138,17 +139,9 @@ function get(m: Machine, k: EntKind, id: number): unknown {
   }
 }
 
-function deepCopy(v: unknown): unknown {
-  if (typeof v !== 'object' || v === null) return v;
-  if (Array.isArray(v)) return v.map(deepCopy);
-  const out: Record<string, unknown> = {};
-  for (const k in v as Record<string, unknown>) out[k] = deepCopy((v as Record<string, unknown>)[k]);
-  return out;
-}
-
 /** A pre-image's copy: deep, except an epoll instance's epitems, which are never written in place (epCopy). */
 function imageCopy(k: EntKind, v: unknown): unknown {
-  return k === 'ep' ? epCopy(v as Epoll, deepCopy) : deepCopy(v);
+  return k === 'ep' ? epCopy(v as Epoll, copy) : copy(v);
 }
 
 /** The entity's copy (imageCopy), or ABSENT. */

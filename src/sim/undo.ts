@@ -22,7 +22,7 @@
 
 import { setHeapLog } from './core.js';
 import type { BarrierKind } from './cow.js';
-import { containerOf, setWriteHook, slotOf } from './cow.js';
+import { containerOf, copy, setWriteHook, slotOf } from './cow.js';
 import type { Ev, Machine } from './machine.js';
 import { ABSENT, type EntKind, imageOf, putImage } from './steplog.js';
 import { noteWrite as markDirty } from './viewdirty.js';
@@ -161,7 +161,7 @@ function image(m: Machine, k: BarrierKind, id: number): unknown {
   switch (k) {
     case 'hconn': {
       const h = m.hconns[id];
-      return h === undefined ? ABSENT : structuredCopy(h);
+      return h === undefined ? ABSENT : copy(h);
     }
     case 'connsock':
       return m.connSock[id] ?? ABSENT;
@@ -184,18 +184,9 @@ function copyRow(o: Record<string, unknown>): Record<string, unknown> {
   const c = { ...o };
   for (const k in c) {
     const x = c[k];
-    if (typeof x === 'object' && x !== null) c[k] = structuredCopy(x);
+    if (typeof x === 'object' && x !== null) c[k] = copy(x);
   }
   return c;
-}
-
-/** Deep copy of plain data. */
-function structuredCopy<T>(v: T): T {
-  if (typeof v !== 'object' || v === null) return v;
-  if (Array.isArray(v)) return v.map(structuredCopy) as T;
-  const out: Record<string, unknown> = {};
-  for (const k in v) out[k] = structuredCopy((v as Record<string, unknown>)[k]);
-  return out as T;
 }
 
 /** Puts an entry back in an id-keyed container; ABSENT removes it (an array shrinks back when it grew). */
