@@ -137,13 +137,15 @@ function helpMs({ argv = [bin, '--help'], expect = 'Usage' } = {}) {
 // tmux command that spawns `node bin/netflow-tui.js` and stops when capture-pane shows the status line.
 // `program` replaces the bin: the floor is a node that prints a status line at once and waits, timed
 // by the same loop (tmux's spawn, node's own start-up and the polling, with no code of ours).
+/** tmux servers started so far: each measurement gets its own (a server just killed may still hold its socket). */
+let tmuxServers = 0;
 function firstFrameMs({
   args = [],
   samples = size.firstFrames,
   timeoutMs = 20_000,
   program = 'bin/netflow-tui.js',
 } = {}) {
-  const sock = `netflow-bench-${process.pid}`;
+  const sock = `netflow-bench-${process.pid}-${tmuxServers++}`;
   const tmux = (...a) => execFileSync('tmux', ['-L', sock, ...a], { encoding: 'utf8' });
   tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'keep', '-x', '160', '-y', '50');
   const times = [];
