@@ -76,6 +76,25 @@ describe('Sockets pane', () => {
   it('marks the accept queue when the handshake completes', () => {
     expect(text(socketsPane, args(19, { width: 90 }))).toContain('acceptq 1*/4096');
   });
+
+  it('lists every other socket once, in order, wherever the listeners sit among them', () => {
+    // No run puts a listener after a connection (its socket comes first): made up from step 27's view.
+    const v = FAKE.views[27];
+    const listener = v.sockets.find((s) => s.state === 'LISTEN')!;
+    const conn = v.sockets.find((s) => s.state !== 'LISTEN')!;
+    const at = (fd: number, remote: string) => ({ ...conn, fd, remote });
+    const sockets = [
+      at(7, '10.0.0.7:1'),
+      listener,
+      at(8, '10.0.0.8:1'),
+      { ...listener, fd: 4 },
+      at(9, '10.0.0.9:1'),
+    ];
+    const out = text(socketsPane, args(27, { width: 90, height: 40, view: { ...v, sockets } }));
+    expect(out).toContain('5 sockets · 2 listening · 3 other');
+    const order = [...out.matchAll(/fd (\d+) +ESTABLISHED/g)].map((x) => x[1]);
+    expect(order).toEqual(['7', '8', '9']);
+  });
 });
 
 describe('FD table pane', () => {
