@@ -14,10 +14,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { inkfast } from '../scripts/inkfast-plugin.mjs';
-import { lazyBuiltins } from '../scripts/lazy-builtins-plugin.mjs';
-import { lazySegmenters } from '../scripts/lazy-segmenters-plugin.mjs';
-import { yogaBytes } from '../scripts/yoga-bytes-plugin.mjs';
+import { uiPlugins } from '../scripts/bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -82,9 +79,9 @@ await build({
   target: 'node20',
   define: { 'process.env.NODE_ENV': '"production"' },
   external: ['react-devtools-core'],
-  // As the CLI bundle: Ink's width and ANSI helpers through src/tui/inkfast/, lazy Node modules,
-  // yoga's WebAssembly decoded natively, Intl.Segmenters made when first used.
-  plugins: [inkfast, lazyBuiltins, yogaBytes, lazySegmenters],
+  // As the CLI bundle (scripts/bundle.mjs uiPlugins): Ink's fast paths, lazy Node modules, yoga's
+  // WebAssembly decoded natively, Intl.Segmenters made when first used.
+  plugins: uiPlugins,
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },

@@ -17,6 +17,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { inkBlankCells } from './ink-blank-cells-plugin.mjs';
 import { inkfast } from './inkfast-plugin.mjs';
 import { lazyBuiltins } from './lazy-builtins-plugin.mjs';
 import { lazySegmenters } from './lazy-segmenters-plugin.mjs';
@@ -24,6 +25,16 @@ import { yogaBytes } from './yoga-bytes-plugin.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const src = join(root, 'src');
+
+/**
+ * The plugins of every bundle that holds the TUI (this one's second build, the bench's, the test of
+ * frames drawn through the bundle): Ink's width and ANSI helpers through remembered fast paths
+ * (src/tui/inkfast/) and its frame grid filled with one blank cell (./ink-blank-cells-plugin.mjs);
+ * rarely needed Node modules Ink's dependencies load, loaded when first needed
+ * (./lazy-builtins-plugin.mjs); yoga's WebAssembly decoded natively (./yoga-bytes-plugin.mjs);
+ * Intl.Segmenters made when first used (./lazy-segmenters-plugin.mjs).
+ */
+export const uiPlugins = [inkfast, inkBlankCells, lazyBuiltins, yogaBytes, lazySegmenters];
 
 /** The options both bundles (and scripts/build.mjs's built-ins compiler) share. */
 export const common = {
@@ -95,11 +106,7 @@ export async function bundleCli(outdir, { metafile = false, sourcemap = false } 
     banner: esmBanner,
     sourcemap: sourcemap ? 'linked' : false,
     metafile: true,
-    // Ink's width and ANSI helpers through remembered fast paths (src/tui/inkfast/); rarely needed
-    // Node modules Ink's dependencies load, loaded when first needed (./lazy-builtins-plugin.mjs);
-    // yoga's WebAssembly decoded natively (./yoga-bytes-plugin.mjs); Intl.Segmenters made when first
-    // used (./lazy-segmenters-plugin.mjs).
-    plugins: [inkfast, lazyBuiltins, yogaBytes, lazySegmenters],
+    plugins: uiPlugins,
   });
   const to = new Map();
   for (const [out, o] of Object.entries(rest.metafile.outputs)) {

@@ -1,15 +1,23 @@
 /**
  * The bundle's fast paths in front of Ink's width and ANSI helpers (src/tui/inkfast/) must give the
  * real packages' answers: checked on the lines real frames of built-in scenarios draw, and on random
- * lines mixing colour codes, box drawing, wide characters, emoji, combining marks and controls.
+ * lines mixing colour codes, box drawing, wide characters, emoji, combining marks and controls. And
+ * whole frames drawn through a bundle built with the CLI's plugins (scripts/bundle.mjs uiPlugins: the
+ * fast paths and Ink's grid of one blank cell) must be the frames Ink draws without them.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import * as realTokenize from '@alcalzone/ansi-tokenize';
+import { build } from 'esbuild';
 import fc from 'fast-check';
 import { renderToString } from 'ink';
 import realStringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 // Ink's own module (not among its exports): the bundle wraps it (scripts/inkfast-plugin.mjs).
 import realSanitizeAnsi from '../node_modules/ink/build/sanitize-ansi.js';
+import { uiPlugins } from '../scripts/bundle.mjs';
 import { createSession } from '../src/debug/session.js';
 import { engine } from '../src/sim/engine.js';
 import { appElement } from '../src/tui/app.js';
@@ -23,20 +31,77 @@ const width = fastStringWidth(realStringWidth);
 const fast = fastAnsiTokenize(realTokenize);
 const sanitizeAnsi = fastSanitizeAnsi(realSanitizeAnsi);
 
-/** Lines of real frames: hello and keepalive at a few steps, in colour, 160 columns. */
-function realFrameLines(): string[] {
-  const lines: string[] = [];
+/** Real frames: hello and keepalive at a few steps, in colour, 160 columns. */
+function realFrames(): string[] {
+  const frames: string[] = [];
   for (const name of ['hello', 'keepalive']) {
     const session = createSession(engine, builtin(name));
     for (const at of [0, Math.floor(session.total / 3), session.total - 1]) {
       session.goto(at);
-      const frame = renderToString(appElement({ session, theme: makeTheme(3), columns: 160, rows: 50 }), {
-        columns: 160,
-      });
-      lines.push(...frame.split('\n'));
+      frames.push(
+        renderToString(appElement({ session, theme: makeTheme(3), columns: 160, rows: 50 }), {
+          columns: 160,
+        }),
+      );
     }
   }
-  return lines;
+  return frames;
+}
+
+const realFrameLines = (): string[] => realFrames().flatMap((f) => f.split('\n'));
+
+/** The same frames, drawn by a bundle built with the CLI's plugins (run in its own process). */
+async function bundledFrames(): Promise<string[]> {
+  const root = resolve(import.meta.dirname, '..');
+  const dir = mkdtempSync(join(tmpdir(), 'netflow-inkfast-'));
+  try {
+    const at = (f: string) => JSON.stringify(join(root, f));
+    writeFileSync(
+      join(dir, 'entry.ts'),
+      `import { renderToString } from 'ink';
+import { createSession } from ${at('src/debug/session.ts')};
+import { loadScenarioFile } from ${at('src/scenario/load.ts')};
+import { engine } from ${at('src/sim/engine.ts')};
+import { appElement } from ${at('src/tui/app.tsx')};
+import { makeTheme } from ${at('src/tui/theme.ts')};
+const frames = [];
+for (const name of ['hello', 'keepalive']) {
+  const session = createSession(engine, loadScenarioFile(${at('scenarios')} + '/' + name + '.yaml'));
+  for (const at of [0, Math.floor(session.total / 3), session.total - 1]) {
+    session.goto(at);
+    frames.push(renderToString(appElement({ session, theme: makeTheme(3), columns: 160, rows: 50 }), { columns: 160 }));
+  }
+}
+process.stdout.write(JSON.stringify(frames));
+`,
+    );
+    await build({
+      entryPoints: [join(dir, 'entry.ts')],
+      outdir: dir,
+      absWorkingDir: root,
+      nodePaths: [join(root, 'node_modules')],
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      outExtension: { '.js': '.mjs' },
+      platform: 'node',
+      target: 'node20',
+      external: ['react-devtools-core'],
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
+      plugins: uiPlugins,
+      logLevel: 'error',
+    });
+    const r = spawnSync(process.execPath, [join(dir, 'entry.mjs')], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    if (r.status !== 0) throw new Error(`the bundle failed: ${r.stderr}`);
+    return JSON.parse(r.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const pieces = [
@@ -91,6 +156,13 @@ const line = fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((xs) =>
 
 describe('Ink fast paths (the bundle only)', () => {
   const frames = realFrameLines();
+
+  it('draw whole frames exactly as Ink draws them without the bundle', { timeout: 60_000 }, async () => {
+    const bundled = await bundledFrames();
+    const plain = realFrames();
+    expect(bundled.length).toBe(6);
+    expect(bundled).toEqual(plain);
+  });
 
   it('measure every line of real frames as string-width does', () => {
     expect(frames.length).toBeGreaterThan(200);
