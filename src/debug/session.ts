@@ -70,10 +70,12 @@ const MAX_K = 1 << 20;
 /** K before there is anything to measure. */
 const FIRST_K = 2048;
 /**
- * Estimated heap bytes all checkpoints may hold before they are thinned (issue 6: RSS ≤ 512 MB). Since
- * kept snapshots share unchanged container chunks (cow.ts), a c10k checkpoint costs ~1.4–1.8 MB, not
- * ~2.4: 256 MB then kept ~140 of them, and each one more is one more member for the write barrier to
- * visit when the working machine writes an entity they all share; 160 MB keeps ~40–80.
+ * Estimated heap bytes all checkpoints may hold before they are thinned (issue 6: RSS ≤ 512 MB), at the
+ * barrier's estimate (cow.ts familyBytes), which counts ~3–4× what a c10k checkpoint really adds now
+ * that copies keep their shapes (measured: 0.5–0.9 MB each, the heap at four fixed spacings). 160 MB
+ * keeps ~40–65 on c10k. More buy little: each one more is one more member for the write barrier to
+ * visit when the working machine writes an entity they all share (320 MB: K 7,840, goto p99 363 ms,
+ * recording 11.7 s; 480 MB: K 4,648, 226 ms, 14.6 s, RSS 521 MB).
  */
 const CHECKPOINT_BYTES = 160 * 1024 * 1024;
 /** Estimated heap bytes the dense snaps of one window may hold (a c10k machine is ~58 MB: one fits). */
