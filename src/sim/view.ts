@@ -220,7 +220,7 @@ export function viewOf(m: Machine, step: number, opts: { fresh?: boolean } = {})
     const v = patched(m, step, dirty, last);
     if (v !== undefined) return v;
   }
-  const trustSocks = dirty !== undefined && !dirty.fds;
+  const trustSocks = dirty !== undefined && dirty.fd.size === 0 && dirty.file.size === 0;
   // Built with plain loops and objects written key by key in one order (no spreads of conditional
   // parts): on c10k this runs for 10k sockets, fds, Gs and pollDescs.
   const fdOfFile: number[] = [];
@@ -238,7 +238,7 @@ export function viewOf(m: Machine, step: number, opts: { fresh?: boolean } = {})
     if (id < 0) continue;
     const f = m.files[id];
     if (!f) continue;
-    if (f.type === 'epoll' || f.type === 'eventfd') counted.push(fd);
+    if (namesCount(f)) counted.push(fd);
     addRow(fds, fd, fdRow(m, reuse, fd, f, trustSocks ? dirty : undefined));
   }
   const epAt: number[] = [];
@@ -293,9 +293,7 @@ function patched(m: Machine, step: number, dirty: Dirty, prev: Last): StateView 
     const now = fdt[fd] ?? -1;
     if (was === now) continue;
     fdRows.add(fd);
-    const before = sockOf(was);
-    const after = sockOf(now);
-    for (const f of [before, after]) if (f?.type === 'epoll' || f?.type === 'eventfd') return;
+    if (namesCount(sockOf(was)) || namesCount(sockOf(now))) return;
     if (was >= 0 && prev.fdOfFile[was] === fd) delete prev.fdOfFile[was];
     if (now >= 0) {
       const other = prev.fdOfFile[now];
@@ -305,8 +303,7 @@ function patched(m: Machine, step: number, dirty: Dirty, prev: Last): StateView 
     prev.fdt[fd] = now;
   }
   for (const id of dirty.file) {
-    const f = sockOf(id);
-    if (f?.type === 'epoll' || f?.type === 'eventfd') return;
+    if (namesCount(sockOf(id))) return;
     const fd = prev.fdOfFile[id];
     if (fd !== undefined) fdRows.add(fd);
   }
@@ -356,6 +353,14 @@ function patched(m: Machine, step: number, dirty: Dirty, prev: Last): StateView 
 }
 
 /**
+ * An epoll or eventfd file: its fd's row names a count (fds watched, the counter) that changes without
+ * a write to the file or its fd, so the row is built again at every view.
+ */
+function namesCount(f: OpenFile | undefined): boolean {
+  return f?.type === 'epoll' || f?.type === 'eventfd';
+}
+
+/**
  * A socket's row: its last view when trusted (not written since the last view of this machine) and
  * still the same object, or when its fields read the same; otherwise a new one.
  */
@@ -377,7 +382,7 @@ function fdRow(m: Machine, reuse: Reuse, fd: number, f: OpenFile, dirty: Dirty |
     dirty !== undefined &&
     reuse.fdFile[fd] === f &&
     reuse.fdSock[fd] === sk &&
-    (sk === undefined ? f.type !== 'epoll' && f.type !== 'eventfd' : !dirty.sock.has(sk.id))
+    (sk === undefined ? !namesCount(f) : !dirty.sock.has(sk.id))
   ) {
     return reuse.fds[fd];
   }

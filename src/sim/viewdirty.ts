@@ -24,11 +24,9 @@ export interface Dirty {
   pd: Set<number>;
   client: Set<number>;
   ep: Set<number>;
-  /** Fd slots and open files (by id) written. */
+  /** Fd slots and open files (by id) written: socket views (their fd) are then compared, not trusted. */
   fd: Set<number>;
   file: Set<number>;
-  /** An fd slot or open file changed: socket views (their fd) are compared, not trusted. */
-  fds: boolean;
 }
 
 let watched: Machine | null = null;
@@ -43,7 +41,6 @@ function newDirty(): Dirty {
     ep: new Set(),
     fd: new Set(),
     file: new Set(),
-    fds: false,
   };
 }
 
@@ -60,7 +57,6 @@ function mark(d: Dirty, kind: EntKind | 'hconn' | 'connsock' | 'listener', id: n
     case 'fd':
     case 'file':
       d[kind].add(id);
-      d.fds = true;
       return;
   }
 }
@@ -111,7 +107,6 @@ function merge(into: Dirty, from: Dirty | undefined): void {
   for (const k of ['sock', 'g', 'pd', 'client', 'ep', 'fd', 'file'] as const) {
     for (const id of from[k]) into[k].add(id);
   }
-  if (from.fds) into.fds = true;
 }
 
 /**
