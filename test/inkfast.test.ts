@@ -17,7 +17,7 @@ import realStringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 // Ink's own module (not among its exports): the bundle wraps it (scripts/inkfast-plugin.mjs).
 import realSanitizeAnsi from '../node_modules/ink/build/sanitize-ansi.js';
-import { uiPlugins } from '../scripts/bundle.mjs';
+import { common, uiPlugins } from '../scripts/bundle.mjs';
 import { createSession } from '../src/debug/session.js';
 import { engine } from '../src/sim/engine.js';
 import { appElement } from '../src/tui/app.js';
@@ -75,23 +75,19 @@ for (const name of ['hello', 'keepalive']) {
 process.stdout.write(JSON.stringify(frames));
 `,
     );
+    // The CLI bundle's own options (production React, minified as dist/ is), its TUI plugins.
     await build({
+      ...common,
       entryPoints: [join(dir, 'entry.ts')],
       outdir: dir,
-      absWorkingDir: root,
       nodePaths: [join(root, 'node_modules')],
-      bundle: true,
       splitting: true,
       format: 'esm',
       outExtension: { '.js': '.mjs' },
-      platform: 'node',
-      target: 'node20',
-      external: ['react-devtools-core'],
       banner: {
         js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
       },
       plugins: uiPlugins,
-      logLevel: 'error',
     });
     const r = spawnSync(process.execPath, [join(dir, 'entry.mjs')], {
       encoding: 'utf8',
