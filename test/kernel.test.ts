@@ -46,7 +46,7 @@ describe('epoll', () => {
     engine.step(m, out);
     const epfd = fdAlloc(m);
     fdInstall(m, epfd, { type: 'epoll', obj: 900, name: 'epoll', nonblock: false, cloexec: true });
-    m.eps[900] = { id: 900, fd: epfd, items: {}, nitems: 0, rdllist: [], waiters: [] };
+    m.eps[900] = { id: 900, fd: epfd, items: [], nitems: 0, rdllist: [], waiters: [] };
     const efd = fdAlloc(m);
     const f = fdInstall(m, efd, { type: 'eventfd', obj: 0, name: 'ev', nonblock: true, cloexec: true });
     f.obj = f.id;

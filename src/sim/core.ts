@@ -192,7 +192,8 @@ export function schedule(m: Machine, delay: number, k: EvKind, a = 0, b = 0, gen
   let i = h.length;
   while (i > 0) {
     const parent = (i - 1) >> 1;
-    const pt = ht[parent];
+    let pt = ht[parent];
+    if (pt < 0) pt = knowKey(h, ht, hs, parent);
     if (pt < t || (pt === t && hs[parent] < seq)) break;
     if (heapLog !== null) heapLog.push(i, h[i]);
     h[i] = h[parent];
@@ -207,20 +208,55 @@ export function schedule(m: Machine, delay: number, k: EvKind, a = 0, b = 0, gen
 }
 
 /**
- * The heap's keys made again from its events, when a machine has none (a copy of a checkpoint, which
- * keeps its events without them: cow.ts snapshot `kept`). The engine calls it before each step.
+ * A heap key not known yet (heapKeys): the slot's event is read when the key is first compared. Times
+ * and sequence numbers are never negative.
+ */
+const KEY_UNKNOWN = -1;
+
+/**
+ * The heap's keys, for a machine that has none (a copy of a checkpoint, which keeps its events without
+ * them: cow.ts snapshot `kept`): all unknown, each read from its event the first time a sift compares
+ * it (knowKey). Reading all of them at once cost a restored c10k machine ~8 ms (42,817 events spread
+ * over the heap), and a jump compares a few thousand. The engine calls it before each step.
  */
 export function heapKeys(m: Machine): void {
-  const h = m.heap;
-  if (m.heapT.length === h.length) return;
-  const ht: number[] = [];
-  const hs: number[] = [];
-  for (let i = 0; i < h.length; i++) {
-    ht.push(h[i].t);
-    hs.push(h[i].seq);
-  }
-  m.heapT = ht;
-  m.heapS = hs;
+  const n = m.heap.length;
+  if (m.heapT.length === n) return;
+  m.heapT = withRoom(n, (out) => out.fill(KEY_UNKNOWN, 0, n));
+  m.heapS = withRoom(n, (out) => out.fill(KEY_UNKNOWN, 0, n));
+}
+
+/**
+ * A copy of one of the heap's arrays for a machine that will be stepped, with room to grow: a copy made
+ * by `slice` has no spare capacity, so the machine's first `schedule` reallocated all three arrays
+ * (~5 ms for a c10k machine restored from a checkpoint, profiled).
+ */
+export function heapCopy<T>(a: T[]): T[] {
+  const n = a.length;
+  return withRoom(n, (out: T[]) => {
+    for (let i = 0; i < n; i++) out[i] = a[i];
+  });
+}
+
+/**
+ * An array of length n with capacity for HEAP_ROOM more, its slots written by `fill`. V8 keeps an
+ * array's capacity when its length shrinks by less than half (JSArray::SetLength).
+ */
+function withRoom<T>(n: number, fill: (out: T[]) => void): T[] {
+  const out = new Array<T>(n + (n >> 2) + HEAP_ROOM);
+  fill(out);
+  out.length = n;
+  return out;
+}
+
+/** Spare slots of a heap array copied to be stepped, besides a quarter of its length. */
+const HEAP_ROOM = 16;
+
+/** Slot i's keys, read from its event (they were KEY_UNKNOWN): its time. */
+function knowKey(h: Ev[], ht: number[], hs: number[], i: number): number {
+  const ev = h[i];
+  hs[i] = ev.seq;
+  return (ht[i] = ev.t);
 }
 
 /** Remove and return the earliest event. */
@@ -232,7 +268,7 @@ export function pop(m: Machine): Ev | undefined {
   const hs = m.heapS;
   const top = h[0];
   const last = h[n];
-  const lt = ht[n];
+  const lt = ht[n] < 0 ? knowKey(h, ht, hs, n) : ht[n];
   const ls = hs[n];
   if (heapLog !== null) heapLog.push(n, last);
   h.pop();
@@ -245,10 +281,12 @@ export function pop(m: Machine): Ev | undefined {
       let c = 2 * i + 1;
       if (c >= n) break;
       let ct = ht[c];
+      if (ct < 0) ct = knowKey(h, ht, hs, c);
       let cs = hs[c];
       const r = c + 1;
       if (r < n) {
-        const rt = ht[r];
+        let rt = ht[r];
+        if (rt < 0) rt = knowKey(h, ht, hs, r);
         const rs = hs[r];
         if (rt < ct || (rt === ct && rs < cs)) {
           c = r;

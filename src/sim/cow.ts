@@ -7,7 +7,7 @@
  * other machine of the family sees the write: every other machine that holds the very same object gets
  * a deep copy of it in its slot first, and the writer keeps the object (so the sim's local references
  * stay valid; nothing in the sim changes). An entity is copied once per snapshot epoch, only if written.
- * (An epoll instance's copy shares its epitems: they are replaced, never written in place.)
+ * (An epoll instance's copy shares its epitems and its interest list's pages: kernel/epoll.ts epCopy.)
  *
  * A family is the set of machines that may share entities: a booted machine and every snapshot made
  * from it or from its snapshots. Each member has a version (creation order). `privAt` remembers, for an
@@ -29,6 +29,7 @@
  * Who touches it: core.ts (touch → own), engine.ts (SimEngine.snapshot/release), the debugger's
  * Session (checkpoints, dense snaps, the working machine), tests.
  */
+import { heapCopy } from './core.js';
 import { epCopy } from './kernel/epoll.js';
 import type { Epoll, Machine } from './machine.js';
 import type { EntKind } from './steplog.js';
@@ -220,12 +221,12 @@ export function copy(v: unknown): unknown {
 
 /**
  * The copy of a shared entity given to the members that held it: deep, except that an epoll instance's
- * epitems are shared (they are replaced, never written in place: kernel/epoll.ts), so copying an
- * instance watching 10,000 fds copies one container, not 10,000 objects.
+ * interest list is shared page by page (kernel/epoll.ts epCopy), so copying an instance watching 10,000
+ * fds copies a list of 313 pages, not 10,000 entries.
  */
 function copyEntity(k: SharedKind, obj: object): unknown {
   if (k !== 'ep') return copy(obj);
-  copiedSlots += (obj as Epoll).nitems;
+  copiedSlots += (obj as Epoll).items.length;
   return epCopy(obj as Epoll, copy);
 }
 
@@ -376,6 +377,20 @@ export function own(m: Machine, kind: BarrierKind, id: number): void {
   }
 }
 
+/**
+ * The entity in m's slot is an object no other member holds (the undo log put back the pre-image it
+ * copied: undo.ts), so m's next write to it need not look for other holders. Without this, each such
+ * write visited every member of the family (an object with no PrivAt could be anybody's).
+ */
+export function heldOnlyBy(m: Machine, kind: BarrierKind, id: number): void {
+  const f = familyOf(m);
+  if (f === undefined || !SHARED[kind]) return;
+  const obj = slotGet(slots(m, kind as SharedKind), slotOf(kind, id));
+  if (typeof obj !== 'object' || obj === null) return;
+  const mv = lastVer; // m's version, looked up with its family by familyOf
+  setPrivAt(obj, { fam: f.id, lo: mv, hi: mv, after: f.ver });
+}
+
 /** One `own` scan's state (module-level: no closure is made per write). */
 let scanK: SharedKind = 'sock';
 let scanIdx = 0;
@@ -512,12 +527,12 @@ export function snapshot(m: Machine, { kept = false }: { kept?: boolean } = {}):
   out.files = copyC('files', files);
   out.eps = shallow(eps);
   out.clients = copyC('clients', clients);
-  out.heap = heap.slice();
   // A kept copy (a checkpoint: only ever copied from) keeps the events without their keys, 2 × 8 bytes
-  // a pending event (c10k: ~0.6 MB a checkpoint); a copy of it gets them back on its first step
-  // (engine.step: heapKeys).
-  out.heapT = kept ? [] : heapT.slice();
-  out.heapS = kept ? [] : heapS.slice();
+  // a pending event (c10k: ~0.6 MB a checkpoint), and without room to grow; a copy to step gets room
+  // (heapCopy), and the keys of a copy of a kept one come back as its steps compare them (heapKeys).
+  out.heap = kept ? heap.slice() : heapCopy(heap);
+  out.heapT = kept ? [] : heapCopy(heapT);
+  out.heapS = kept ? [] : heapCopy(heapS);
   out.connSock = copyC('connSock', connSock);
   out.evcount = shallow(evcount);
   out.listeners = shallow(listeners);

@@ -232,13 +232,21 @@ export interface EpItem {
   readonly revents: number;
 }
 
+/** A page of an interest list (kernel/epoll.ts); `ep` names the instance that may write it in place. */
+export type EpPage = (EpItem | undefined)[] & { ep?: Epoll };
+
 /** An epoll instance (struct eventpoll). */
 export interface Epoll {
   id: number;
   /** The fd of this instance in the process. */
   fd: number;
-  /** Interest list keyed by fd (the kernel's RB tree of epitems). */
-  items: Record<number, EpItem>;
+  /**
+   * Interest list by fd (the kernel's RB tree of epitems), in pages of EP_PAGE fds: items[fd >> bits][fd
+   * & mask]. Read and written through kernel/epoll.ts (epItem, epItemList, epSetItem), which copies a
+   * page before writing it unless this instance made it, so a copy of the instance copies the page
+   * list only (epCopy).
+   */
+  items: EpPage[];
   /** Number of items. */
   nitems: number;
   /** Ready list: fds in the order they became ready (rdllist). */
@@ -496,7 +504,8 @@ export interface Machine {
   heap: Ev[];
   /**
    * The heap's keys, parallel to `heap` (heapT[i] = heap[i].t, heapS[i] = heap[i].seq): comparisons read
-   * two packed number arrays instead of chasing one object pointer per node (40k pending in c10k).
+   * two packed number arrays instead of chasing one object pointer per node (40k pending in c10k). A
+   * key of -1 is not known yet (a machine restored from a checkpoint: core.ts heapKeys).
    */
   heapT: number[];
   heapS: number[];

@@ -21,7 +21,7 @@
  */
 import { GAUGES, type Gauge } from './api.js';
 import { copy } from './cow.js';
-import { epCopy } from './kernel/epoll.js';
+import { epCopy, epItemList } from './kernel/epoll.js';
 import { fdOfSock, fileAt } from './kernel/file.js';
 import { ofoText } from './kernel/socket.js';
 import type { Epoll, Machine, Ring } from './machine.js';
@@ -139,7 +139,7 @@ function get(m: Machine, k: EntKind, id: number): unknown {
   }
 }
 
-/** A pre-image's copy: deep, except an epoll instance's epitems, which are never written in place (epCopy). */
+/** A pre-image's copy: deep, except an epoll instance's interest list, shared page by page (epCopy). */
 function imageCopy(k: EntKind, v: unknown): unknown {
   return k === 'ep' ? epCopy(v as Epoll, copy) : copy(v);
 }
@@ -214,8 +214,7 @@ export function flatInto(m: Machine, k: EntKind, id: number, out: Flat): void {
       const e = m.eps[id];
       if (!e) return;
       const n = epName(m, id);
-      // fds are integer keys: Object.keys lists them in ascending order already.
-      out[`${n} interest`] = list(Object.keys(e.items));
+      out[`${n} interest`] = list(epItemList(e).map((it) => it.fd));
       out[`${n} rdllist`] = list(e.rdllist);
       out[`${n} waiters`] = list(e.waiters);
       return;

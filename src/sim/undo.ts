@@ -22,7 +22,7 @@
 
 import { setHeapLog } from './core.js';
 import type { BarrierKind } from './cow.js';
-import { containerOf, copy, setWriteHook, slotOf } from './cow.js';
+import { containerOf, copy, heldOnlyBy, setWriteHook, slotOf } from './cow.js';
 import type { Ev, Machine } from './machine.js';
 import { ABSENT, type EntKind, imageOf, putImage } from './steplog.js';
 import { noteWrite as markDirty } from './viewdirty.js';
@@ -293,6 +293,8 @@ export function undoEvent(m: Machine, log: UndoLog): boolean {
     const k = ents[j] as BarrierKind;
     const id = ents[j + 1] as number;
     put(m, k, id, ents[j + 2], ents[j + 3] as number);
+    // The pre-image was this log's own copy: only m holds it now.
+    heldOnlyBy(m, k, id);
     // A put-back entity is a new object to the view, but an fd slot is a number: mark it.
     markDirty(m, k, id);
   }

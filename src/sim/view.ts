@@ -2,7 +2,7 @@
  * viewOf: the machine as the view model of viewtypes.ts — plain JSON for `run --at N --state` and the
  * TUI panes. It only reads the machine.
  */
-import { maskNames } from './kernel/epoll.js';
+import { epItemList, maskNames } from './kernel/epoll.js';
 import { segSummary } from './kernel/tcp.js';
 import type { Client, Epoll, G, Machine, OpenFile, PollDesc, Ring, Sock } from './machine.js';
 import { pdState } from './runtime/netpoll.js';
@@ -439,7 +439,7 @@ function fdRow(m: Machine, reuse: Reuse, fd: number, f: OpenFile, dirty: Dirty |
 
 function epollRow(reuse: Reuse, e: Epoll, file: OpenFile | undefined, fdOfFile: number[]): EpollView {
   const interest: EpollView['interest'] = [];
-  for (const it of Object.values(e.items)) {
+  for (const it of epItemList(e)) {
     const last = reuse.interest[it.fd];
     if (last !== undefined && reuse.interestEvents[it.fd] === it.events) interest.push(last);
     else {

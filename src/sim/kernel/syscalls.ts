@@ -7,7 +7,16 @@
 import { emit, type RecordDraft, touch } from '../core.js';
 import { own } from '../cow.js';
 import type { M, Machine, Sock } from '../machine.js';
-import { EPOLLIN, epInsert, epInsertPoll, epPollCallback, epRemove, GO_EVENTS, maskNames } from './epoll.js';
+import {
+  EPOLLIN,
+  epInsert,
+  epInsertPoll,
+  epItem,
+  epPollCallback,
+  epRemove,
+  GO_EVENTS,
+  maskNames,
+} from './epoll.js';
 import { fdAlloc, fdInstall, fdRemove, fileAt } from './file.js';
 import { sockAlloc } from './socket.js';
 import { tcpCleanupRbuf, tcpClose, tcpRecvmsg, tcpSendmsg, tcpWriteXmit } from './tcp.js';
@@ -510,7 +519,7 @@ export function sysEpollCreate1(m: Machine, mm: M): SysResult {
   const fd = fdAlloc(m);
   const id = m.nextFile + 1000;
   touch(m, 'ep', id);
-  m.eps[id] = { id, fd, items: {}, nitems: 0, rdllist: [], waiters: [] };
+  m.eps[id] = { id, fd, items: [], nitems: 0, rdllist: [], waiters: [] };
   fdInstall(m, fd, { type: 'epoll', obj: id, name: 'epoll', nonblock: false, cloexec: true });
   const r = { ret: fd };
   sysRecord(
@@ -565,8 +574,8 @@ export function sysEpollCtl(
   let r: SysResult = { ret: 0 };
   if (!f) r = { ret: -1, errno: 'EBADF' };
   else if (op === 'EPOLL_CTL_ADD') {
-    if (ep.items[fd]) r = { ret: -1, errno: 'EEXIST' };
-  } else if (!ep.items[fd]) r = { ret: -1, errno: 'ENOENT' };
+    if (epItem(ep, fd)) r = { ret: -1, errno: 'EEXIST' };
+  } else if (!epItem(ep, fd)) r = { ret: -1, errno: 'ENOENT' };
   const args: (string | number)[] =
     op === 'EPOLL_CTL_ADD' ? [epfd, op, fd, `{${maskNames(events)}}`] : [epfd, op, fd];
   if (!r.errno && f) {
