@@ -39,8 +39,9 @@
  * can be shown (PERFORMANCE.md): the first run stops formatting once it drops whole records, and W's
  * replays format only the SHOWN_BEHIND records before the target. Those land in `ring`, a fixed ring
  * indexed by step; after each navigation the ring also holds the AHEAD_NEED records after the cursor
- * (filled by stepping a clone of W with sentences, AHEAD_FILL records at a time), so the timeline's
- * frame never replays from a checkpoint of its own.
+ * (filled by stepping W on with sentences, AHEAD_FILL records at a time, and undoing those steps
+ * again; an engine that cannot undo steps a clone of W), so the timeline's frame never replays from a
+ * checkpoint of its own.
  *
  * Breakpoints: event breakpoints are found by scanning the compact trace. Watches are evaluated by
  * replay: `continue` steps W forward testing the gauge after each event; `reverseContinue` replays
@@ -71,13 +72,16 @@ const MAX_K = 1 << 20;
 const FIRST_K = 2048;
 /**
  * Estimated heap bytes all checkpoints may hold before they are thinned (issue 6: RSS ≤ 512 MB), at the
- * barrier's estimate (cow.ts familyBytes), which counts ~3–4× what a c10k checkpoint really adds now
- * that copies keep their shapes (measured: 0.5–0.9 MB each, the heap at four fixed spacings). 160 MB
- * keeps ~40–65 on c10k. More buy little: each one more is one more member for the write barrier to
- * visit when the working machine writes an entity they all share (320 MB: K 7,840, goto p99 363 ms,
- * recording 11.7 s; 480 MB: K 4,648, 226 ms, 14.6 s, RSS 521 MB).
+ * barrier's estimate (cow.ts familyBytes), which counts ~3–4× what a c10k checkpoint really adds (0.5–0.9
+ * MB each, the heap at four fixed spacings). 400 MB keeps ~150 on c10k (K ≈ 7,000 events). Measured on
+ * c10k (probe: open, 300 random gotos, 300 backs; this project's 2-core box) once a restored machine no
+ * longer paid ~15 ms before its replay began (heap keys, heap copies, the epoll interest list): 160 MB
+ * (K ≈ 20,000): goto p50 / p99 ≈ 80 / 260–290 ms, RSS 380–390 MB; 400 MB: 34 / 166 ms, 436 MB; 600 MB
+ * (313 checkpoints, K 3,748): 34 / 222 ms, 541 MB. More buy nothing: the jumps the checkpoints shorten
+ * no longer dominate, the tail is the full collections a larger heap brings, and each checkpoint is one
+ * more member for the write barrier to visit when the working machine writes an entity they all share.
  */
-const CHECKPOINT_BYTES = 160 * 1024 * 1024;
+const CHECKPOINT_BYTES = 400 * 1024 * 1024;
 /** Estimated heap bytes the dense snaps of one window may hold (a c10k machine is ~58 MB: one fits). */
 const DENSE_BYTES = 64 * 1024 * 1024;
 /** Heap bytes of a cloned machine per byte of its v8 serialisation (measured: 16.4 MB vs 10.3 MB). */
@@ -102,8 +106,9 @@ const RING = 4096;
 const SHOWN_BEHIND = 3072;
 /**
  * Records after the cursor the ring must hold after a navigation (half a 256-row timeline), and how far
- * a fill goes. A fill steps a copy of W, whose first writes of each entity hand W and the checkpoints
- * copies (~25 µs a record on c10k): 256 records, not 512, took ~4 ms off a c10k goto's p50 (probe).
+ * a fill goes. A fill's first write of each entity hands the checkpoints sharing it a copy, ~30 µs a
+ * record on c10k: 256 records, not 512, took ~4 ms off a c10k goto's p50 (probe). Stepping W and
+ * undoing, not a clone of W, took a fill from 11–12 to 6–7 ms (no copy of W's containers and heap).
  */
 const AHEAD_NEED = 128;
 const AHEAD_FILL = 256;
@@ -675,8 +680,10 @@ export class DebugSession<M> implements Session {
   }
 
   /**
-   * Large runs: makes the ring hold the AHEAD_NEED records after the cursor, stepping a clone of W (one
-   * clone and at most AHEAD_FILL records' events), so the timeline does not replay from a checkpoint.
+   * Large runs: makes the ring hold the AHEAD_NEED records after the cursor, stepping at most AHEAD_FILL
+   * records' events past it, so the timeline does not replay from a checkpoint. An engine that can undo
+   * steps W itself forward with an undo log of its own and undoes those events again (W is then as it
+   * was, byte for byte: undo.ts); another steps a clone of W.
    */
   private fillAhead(): void {
     if (this.full) return;
@@ -685,21 +692,24 @@ export class DebugSession<M> implements Session {
     while (have < need && this.shown(have + 1)) have++;
     if (have >= need) return;
     const w = this.w;
-    const m = this.snap(w.m);
-    this.aheadClones++;
+    const undo = this.engine.undo;
+    const log = undo ? newUndoLog() : null;
+    const m = log ? w.m : this.snap(w.m);
+    if (!log) this.aheadClones++;
     const until = Math.min(this.total - 1, this.cur + AHEAD_FILL);
     const out = this.out;
     let next = w.next;
     while (next <= until) {
       out.length = 0;
-      if (!this.engine.step(m, out)) break;
+      if (!this.engine.step(m, out, log ? { undo: log } : undefined)) break;
       this.aheadReplayed++;
       if (out.length === 0) continue;
       if (out[0].step !== next) throw new Error(`replay diverged at record ${next}`);
       next += out.length;
       this.remember(out);
     }
-    this.drop(m);
+    if (!log) this.drop(m);
+    else while (log.entries.length > 0) undo!(m, log);
   }
 
   /** A replayed record must be the one the first run made: same kind, same time. */
