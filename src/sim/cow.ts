@@ -334,10 +334,19 @@ export function own(m: Machine, kind: BarrierKind, id: number): void {
   const k = kind as SharedKind;
   const idx = slotOf(k, id);
   const obj = slotGet(slots(m, k), idx);
-  if (typeof obj !== 'object' || obj === null) return;
   const mv = lastVer; // m's version, looked up with its family by familyOf
+  if (typeof obj !== 'object' || obj === null) {
+    // The slot is empty: the sim is about to make the entity (it touches, then assigns).
+    noteCreation(m, k, idx, f.ver);
+    return;
+  }
   const p = privAt(obj, f);
   if (p !== undefined && p.after === f.ver && p.lo === mv && p.hi === mv) return;
+  if (p === undefined && madeHere(m, k, idx, f.ver)) {
+    // Made by m since the family's last snapshot: nobody else can hold it.
+    setPrivAt(obj, { fam: f.id, lo: mv, hi: mv, after: f.ver });
+    return;
+  }
   const members = f.members;
   const before = copiedBytes();
   scanK = k;
@@ -389,6 +398,40 @@ export function heldOnlyBy(m: Machine, kind: BarrierKind, id: number): void {
   if (typeof obj !== 'object' || obj === null) return;
   const mv = lastVer; // m's version, looked up with its family by familyOf
   setPrivAt(obj, { fam: f.id, lo: mv, hi: mv, after: f.ver });
+}
+
+/**
+ * The last entities m's slots were empty for when touched (the sim touches an entity, then makes it):
+ * machine, kind, slot and the family's version then, in a ring of CREATIONS. An object with no PrivAt
+ * in such a slot was made by m after the family's last snapshot, so its first write need not visit
+ * every member of the family for other holders (c10k: a replayed connection makes a socket, a file, a
+ * pollDesc, a G and an HTTP connection; those first writes were ~60 % of the barrier's member reads).
+ */
+const CREATIONS = 16;
+const createdM: (Machine | null)[] = new Array(CREATIONS).fill(null);
+const createdK: SharedKind[] = new Array(CREATIONS).fill('sock');
+const createdIdx: number[] = new Array(CREATIONS).fill(-1);
+const createdVer: number[] = new Array(CREATIONS).fill(-1);
+let createdNext = 0;
+
+function noteCreation(m: Machine, k: SharedKind, idx: number, ver: number): void {
+  const i = createdNext;
+  createdNext = (i + 1) % CREATIONS;
+  createdM[i] = m;
+  createdK[i] = k;
+  createdIdx[i] = idx;
+  createdVer[i] = ver;
+}
+
+/** Whether m touched slot idx of kind k while it was empty, with no snapshot of the family since. */
+function madeHere(m: Machine, k: SharedKind, idx: number, ver: number): boolean {
+  for (let i = 0; i < CREATIONS; i++) {
+    if (createdM[i] === m && createdIdx[i] === idx && createdK[i] === k && createdVer[i] === ver) {
+      createdM[i] = null;
+      return true;
+    }
+  }
+  return false;
 }
 
 /** One `own` scan's state (module-level: no closure is made per write). */
