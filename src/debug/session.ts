@@ -73,9 +73,10 @@ const FIRST_K = 2048;
 /**
  * Estimated heap bytes all checkpoints may hold before they are thinned (issue 6: RSS ≤ 512 MB), at the
  * barrier's estimate (cow.ts familyBytes), which counts ~3–4× what a c10k checkpoint really adds (0.5–0.9
- * MB each, the heap at four fixed spacings). 400 MB keeps ~150 on c10k (K ≈ 7,000 events). Measured on
- * c10k (probe: open, 300 random gotos, 300 backs; this project's 2-core box) once a restored machine no
- * longer paid ~15 ms before its replay began (heap keys, heap copies, the epoll interest list): 160 MB
+ * MB each, the heap at four fixed spacings). 400 MB keeps 120–200 on c10k (K ≈ 5,500–9,300 events, as
+ * the run measures its steps). Measured on c10k (probe: open, 300 random gotos, 300 backs; this
+ * project's 2-core box) once a restored machine no longer paid ~15 ms before its replay began (heap
+ * keys, heap copies, the epoll interest list): 160 MB
  * (K ≈ 20,000): goto p50 / p99 ≈ 80 / 260–290 ms, RSS 380–390 MB; 400 MB: 34 / 166 ms, 436 MB; 600 MB
  * (313 checkpoints, K 3,748): 34 / 222 ms, 541 MB. More buy nothing: the jumps the checkpoints shorten
  * no longer dominate, the tail is the full collections a larger heap brings, and each checkpoint is one
