@@ -1,12 +1,16 @@
 /** Kernel pieces in isolation: the fd table, epoll's two lists, TCP queues on a live run. */
 import { describe, expect, it } from 'vitest';
+import { copy } from '../src/sim/cow.js';
 import { engine } from '../src/sim/engine.js';
 import {
   EPOLLET,
   EPOLLIN,
   EPOLLOUT,
+  epCopy,
   epInsert,
   epInsertPoll,
+  epItem,
+  epItemList,
   epPollCallback,
   epRemove,
   epSendEvents,
@@ -88,6 +92,48 @@ describe('epoll', () => {
     expect(epRemove(m, ep, efd)).toBe(true);
     expect(ep.rdllist).toEqual([]);
     expect(f.watchers).toEqual([]);
+  });
+});
+
+describe('epoll interest list pages', () => {
+  it('a copy of an instance shares its pages, and neither sees the writes the other makes after', () => {
+    const m = fresh();
+    const epfd = fdAlloc(m);
+    fdInstall(m, epfd, { type: 'epoll', obj: 900, name: 'epoll', nonblock: false, cloexec: true });
+    m.eps[900] = { id: 900, fd: epfd, items: [], nitems: 0, rdllist: [], waiters: [] };
+    const ep = m.eps[900];
+    // Eventfds over several pages of the interest list.
+    const fds: number[] = [];
+    for (let i = 0; i < 80; i++) {
+      const fd = fdAlloc(m);
+      const f = fdInstall(m, fd, { type: 'eventfd', obj: 0, name: `ev${i}`, nonblock: true, cloexec: true });
+      f.obj = f.id;
+      m.evcount[f.id] = 0;
+      epInsert(m, ep, fd, f, EPOLLIN | EPOLLET);
+      fds.push(fd);
+    }
+    expect(epItemList(ep).map((it) => it.fd)).toEqual(fds);
+    const before = JSON.stringify(ep);
+    const c = epCopy(ep, copy);
+    expect(JSON.stringify(c)).toBe(before);
+    // The original readies one fd and drops another, on different pages.
+    const ready = fds[40];
+    const gone = fds[75];
+    const rf = m.files[m.proc.fds[ready]];
+    m.evcount[rf.id] = 1;
+    epPollCallback(m, rf.id, EPOLLIN, 'test');
+    expect(epRemove(m, ep, gone)).toBe(true);
+    expect(epItem(ep, ready)?.ready).toBe(true);
+    expect(epItem(ep, gone)).toBeUndefined();
+    expect(JSON.stringify(c)).toBe(before);
+    // The copy drops an fd the original keeps.
+    const fc = fds[3];
+    expect(epRemove(m, c, fc)).toBe(true);
+    expect(epItem(c, fc)).toBeUndefined();
+    expect(epItem(ep, fc)?.fd).toBe(fc);
+    expect(epItem(c, ready)?.ready).toBe(false);
+    expect(epItemList(ep).length).toBe(79);
+    expect(epItemList(c).length).toBe(79);
   });
 });
 
