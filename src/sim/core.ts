@@ -239,8 +239,8 @@ export function heapCopy<T>(a: T[]): T[] {
 }
 
 /**
- * An array of length n with capacity for HEAP_ROOM more, its slots written by `fill`. V8 keeps an
- * array's capacity when its length shrinks by less than half (JSArray::SetLength).
+ * An array of length n with capacity for a quarter more and HEAP_ROOM, its slots written by `fill`. V8
+ * keeps an array's capacity when its length shrinks by less than half (JSArray::SetLength).
  */
 function withRoom<T>(n: number, fill: (out: T[]) => void): T[] {
   const out = new Array<T>(n + (n >> 2) + HEAP_ROOM);
