@@ -34,21 +34,35 @@ describe('the fork split in a real terminal', () => {
     lit(t, 's=1');
     keys(t, 'Enter');
 
-    const split = await waitText(t, 'fork · first divergence: step 0 (≠)');
+    // The whole split frame: its header and both sides' narration at the bottom (tmux may be caught
+    // halfway through drawing it, with the header on screen and the narration not yet).
+    const narrations = /GOMAXPROCS=2 +│The server binary starts .*GOMAXPROCS=1\n/;
+    const split = await waitFor(
+      t,
+      (s) => s.includes('fork · first divergence: step 0 (≠)') && narrations.test(s),
+      'the split screen with both narrations',
+    );
     expect(split).toContain('1 as written ◀ keys step this side');
     expect(split).toContain('2 with machine.gomaxprocs=1');
-    expect(split).toMatch(/GOMAXPROCS=2 +│The server binary starts .*GOMAXPROCS=1\n/);
     // The first divergence marked on both sides, each at its cursor (same time, same step).
     expect(split).toMatch(/▶≠ {5}0 app {5}The server binary starts.*│▶≠ {5}0 app/);
 
     keys(t, 'd');
-    const jumped = await waitText(t, 'the traces start to differ at step ');
-    const at = Number(/differ at step (\d+)/.exec(jumped)![1]);
-    expect(at).toBeGreaterThan(0);
-    expect(jumped).toMatch(new RegExp(`▶ {1,6}${at} `));
+    // The message and the cursor's row at the step it names (the whole frame, not its first lines).
+    const differAt = (s: string) => Number(/differ at step (\d+)/.exec(s)?.[1] ?? -1);
+    const jumped = await waitFor(
+      t,
+      (s) => differAt(s) > 0 && new RegExp(`▶ {1,6}${differAt(s)} `).test(s),
+      'the jump to where the traces start to differ',
+    );
+    expect(differAt(jumped)).toBeGreaterThan(0);
 
     keys(t, '2');
-    const main = await waitText(t, 'the fork (machine.gomaxprocs=1) is now the main run');
+    const main = await waitFor(
+      t,
+      (s) => s.includes('the fork (machine.gomaxprocs=1) is now the main run') && /Scheduler/.test(s),
+      'the fork as the main run, with its panes',
+    );
     expect(main).not.toContain('fork · first divergence');
     expect(step(main)).toBeGreaterThan(0);
     // The panes are back, on the fork: its scheduler has one P.
