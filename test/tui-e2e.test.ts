@@ -78,9 +78,14 @@ describe('TUI in a real terminal (tmux)', () => {
     keys(t, 'Enter');
     await waitText(t, 'breakpoint 1: syscall:accept4');
     keys(t, 'c');
-    const hit = await waitText(t, 'breakpoint 1 hit: syscall:accept4');
-    const current = hit.split('\n').find((l) => l.includes('▶'));
-    expect(current).toMatch(/accept4/);
+    // The message and the timeline's cursor row (the whole frame, not only the lines drawn first).
+    const cursorRow = (s: string) => s.split('\n').find((l) => l.includes('▶'));
+    const hit = await waitFor(
+      t,
+      (s) => s.includes('breakpoint 1 hit: syscall:accept4') && /accept4/.test(cursorRow(s) ?? ''),
+      'the breakpoint hit with the cursor on accept4',
+    );
+    expect(cursorRow(hit)).toMatch(/accept4/);
 
     keys(t, '?');
     await waitText(t, 'Keys — netflow-tui');
