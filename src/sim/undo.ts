@@ -139,8 +139,9 @@ function saveRest(m: Machine): unknown[] {
     const deep = deepCount[l];
     for (let j = 0; j < ks.length; j++) {
       const v = o[ks[j]];
+      // A DEEP field (a row of scalars and lists: the counters, or a list of such rows: Ms, Ps): copied.
       // Lists of numbers or of objects never written in place (timers, qdisc segments): a slice.
-      out.push(j < deep ? copyRows(v) : Array.isArray(v) ? v.slice() : v);
+      out.push(j < deep ? copy(v) : Array.isArray(v) ? v.slice() : v);
     }
   }
   return out;
@@ -170,23 +171,6 @@ function image(m: Machine, k: BarrierKind, id: number): unknown {
     default:
       return imageOf(m, k, id);
   }
-}
-
-/** A DEEP field's copy: a row of scalars and lists (the counters), or a list of such rows (Ms, Ps). */
-function copyRows(v: unknown): unknown {
-  if (!Array.isArray(v)) return copyRow(v as Record<string, unknown>);
-  const out = new Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = copyRow(v[i]);
-  return out;
-}
-
-function copyRow(o: Record<string, unknown>): Record<string, unknown> {
-  const c = { ...o };
-  for (const k in c) {
-    const x = c[k];
-    if (typeof x === 'object' && x !== null) c[k] = copy(x);
-  }
-  return c;
 }
 
 /** Puts an entry back in an id-keyed container; ABSENT removes it (an array shrinks back when it grew). */
