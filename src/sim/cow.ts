@@ -169,6 +169,11 @@ function setPrivAt(obj: object, p: PrivAt): void {
   Object.defineProperty(obj, PRIV_AT, { value: p, writable: true, enumerable: false, configurable: true });
 }
 
+/** Records obj as held by the member of version v alone, as of the family's version now. */
+function heldBy(obj: object, f: Family, v: number): void {
+  setPrivAt(obj, { fam: f.id, lo: v, hi: v, after: f.ver });
+}
+
 const families = new WeakMap<Machine, Family>();
 let nextFamilyId = 0;
 /** A member's version. */
@@ -344,7 +349,7 @@ export function own(m: Machine, kind: BarrierKind, id: number): void {
   if (p !== undefined && p.after === f.ver && p.lo === mv && p.hi === mv) return;
   if (p === undefined && madeHere(m, k, idx, f.ver)) {
     // Made by m since the family's last snapshot: nobody else can hold it.
-    setPrivAt(obj, { fam: f.id, lo: mv, hi: mv, after: f.ver });
+    heldBy(obj, f, mv);
     return;
   }
   const members = f.members;
@@ -378,7 +383,7 @@ export function own(m: Machine, kind: BarrierKind, id: number): void {
   f.bytes += copiedBytes() - before;
   if (dup !== undefined && typeof dup === 'object' && dup !== null)
     setPrivAt(dup, { fam: f.id, lo: dlo, hi: dhi, after: f.ver });
-  if (p === undefined) setPrivAt(obj, { fam: f.id, lo: mv, hi: mv, after: f.ver });
+  if (p === undefined) heldBy(obj, f, mv);
   else {
     p.lo = mv;
     p.hi = mv;
@@ -397,7 +402,7 @@ export function heldOnlyBy(m: Machine, kind: BarrierKind, id: number): void {
   const obj = slotGet(slots(m, kind as SharedKind), slotOf(kind, id));
   if (typeof obj !== 'object' || obj === null) return;
   const mv = lastVer; // m's version, looked up with its family by familyOf
-  setPrivAt(obj, { fam: f.id, lo: mv, hi: mv, after: f.ver });
+  heldBy(obj, f, mv);
 }
 
 /**
