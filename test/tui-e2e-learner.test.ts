@@ -46,7 +46,17 @@ describe.each([
   it('Tab, Shift-Tab and 1–7 change focus and leave every border intact', async () => {
     const t = await open('tour', columns, rows);
     keys(t, 'l');
-    const first = await waitText(t, 'step 1/');
+    // tmux can be caught halfway through a frame: the borders are read once two captures in a row agree.
+    let prev = '';
+    const first = await waitFor(
+      t,
+      (s) => {
+        const whole = s.includes('step 1/') && skeleton(s) === prev;
+        prev = skeleton(s);
+        return whole;
+      },
+      'a whole frame at step 1',
+    );
     const before = skeleton(first);
     for (const k of ['Tab', 'Tab', 'BTab', '1', '4', '6', '7']) {
       const was = tmux('capture-pane', '-p', '-t', t);
