@@ -9,6 +9,7 @@ import {
   epCopy,
   epInsert,
   epInsertPoll,
+  epInterestFds,
   epItem,
   epItemList,
   epPollCallback,
@@ -95,13 +96,18 @@ describe('epoll', () => {
   });
 });
 
+/** An epoll instance of id `id` on a new fd of m, watching nothing yet. */
+function newEpoll(m: ReturnType<typeof fresh>, id: number) {
+  const epfd = fdAlloc(m);
+  fdInstall(m, epfd, { type: 'epoll', obj: id, name: 'epoll', nonblock: false, cloexec: true });
+  m.eps[id] = { id, fd: epfd, items: [], nitems: 0, rdllist: [], waiters: [] };
+  return m.eps[id];
+}
+
 describe('epoll interest list pages', () => {
   it('a copy of an instance shares its pages, and neither sees the writes the other makes after', () => {
     const m = fresh();
-    const epfd = fdAlloc(m);
-    fdInstall(m, epfd, { type: 'epoll', obj: 900, name: 'epoll', nonblock: false, cloexec: true });
-    m.eps[900] = { id: 900, fd: epfd, items: [], nitems: 0, rdllist: [], waiters: [] };
-    const ep = m.eps[900];
+    const ep = newEpoll(m, 900);
     // Eventfds over several pages of the interest list.
     const fds: number[] = [];
     for (let i = 0; i < 80; i++) {
@@ -134,6 +140,41 @@ describe('epoll interest list pages', () => {
     expect(epItem(c, ready)?.ready).toBe(false);
     expect(epItemList(ep).length).toBe(79);
     expect(epItemList(c).length).toBe(79);
+  });
+
+  it('the fds read last follow every add and remove, in the instance and in its copies', () => {
+    const m = fresh();
+    const ep = newEpoll(m, 901);
+    const add = () => {
+      const fd = fdAlloc(m);
+      const f = fdInstall(m, fd, { type: 'eventfd', obj: 0, name: `ev${fd}`, nonblock: true, cloexec: true });
+      f.obj = f.id;
+      m.evcount[f.id] = 0;
+      epInsert(m, ep, fd, f, EPOLLIN | EPOLLET);
+      return fd;
+    };
+    const listed = (e: typeof ep) => epItemList(e).map((it) => it.fd);
+    const fds = Array.from({ length: 70 }, add);
+    expect(epInterestFds(ep)).toEqual(fds);
+    // Read again with nothing added or removed: the same list; a ready fd changes no key.
+    expect(epInterestFds(ep)).toBe(epInterestFds(ep));
+    const rf = m.files[m.proc.fds[fds[10]]];
+    m.evcount[rf.id] = 1;
+    epPollCallback(m, rf.id, EPOLLIN, 'test');
+    expect(epInterestFds(ep)).toEqual(fds);
+    // A copy keeps the list read last; each side's removes and adds show only on that side.
+    const c = epCopy(ep, copy);
+    expect(epInterestFds(c)).toEqual(fds);
+    expect(epRemove(m, ep, fds[5])).toBe(true);
+    const extra = add();
+    expect(epInterestFds(ep)).toEqual(listed(ep));
+    expect(epInterestFds(ep)).not.toContain(fds[5]);
+    expect(epInterestFds(ep)).toContain(extra);
+    expect(epInterestFds(c)).toEqual(fds);
+    expect(epRemove(m, c, fds[60])).toBe(true);
+    expect(epInterestFds(c)).toEqual(listed(c));
+    expect(epInterestFds(c)).not.toContain(fds[60]);
+    expect(epInterestFds(ep)).toContain(fds[60]);
   });
 });
 

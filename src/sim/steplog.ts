@@ -21,7 +21,7 @@
  */
 import { GAUGES, type Gauge } from './api.js';
 import { copy } from './cow.js';
-import { epCopy, epItemList } from './kernel/epoll.js';
+import { epCopy, epInterestFds } from './kernel/epoll.js';
 import { fdOfSock, fileAt } from './kernel/file.js';
 import { ofoText } from './kernel/socket.js';
 import type { Epoll, Machine, Ring } from './machine.js';
@@ -176,6 +176,16 @@ function epName(m: Machine, id: number): string {
 }
 
 const list = (a: readonly (number | string)[]): string => `[${a.join(' ')}]`;
+/** An epoll instance's interest list as text, by its fds array (kept until an fd comes or goes). */
+const interestTexts = new WeakMap<readonly number[], string>();
+function interestText(fds: readonly number[]): string {
+  let t = interestTexts.get(fds);
+  if (t === undefined) {
+    t = list(fds);
+    interestTexts.set(fds, t);
+  }
+  return t;
+}
 const SLOT_RX = ['free', 'dma', 'filled'];
 
 // ── flat forms ──────────────────────────────────────────────────────────────────────────────────
@@ -214,7 +224,7 @@ export function flatInto(m: Machine, k: EntKind, id: number, out: Flat): void {
       const e = m.eps[id];
       if (!e) return;
       const n = epName(m, id);
-      out[`${n} interest`] = list(epItemList(e).map((it) => it.fd));
+      out[`${n} interest`] = interestText(epInterestFds(e));
       out[`${n} rdllist`] = list(e.rdllist);
       out[`${n} waiters`] = list(e.waiters);
       return;

@@ -112,7 +112,44 @@ function epSetItem(ep: Epoll, fd: number, it: EpItem | undefined): void {
     Object.defineProperty(page, 'ep', { value: ep, writable: true, enumerable: false });
     ep.items[p] = page;
   }
-  page[fd & EP_PAGE_MASK] = it;
+  const slot = fd & EP_PAGE_MASK;
+  // An fd comes or goes: the list of fds read last (epInterestFds) is stale.
+  if ((page[slot] === undefined) !== (it === undefined) && seenFds(ep) !== undefined)
+    interestSeen(ep, undefined);
+  page[slot] = it;
+}
+
+/**
+ * The interest list's fds as read last, kept on the instance: the step log reads them twice a tracked
+ * step that touches the instance, and a c10k instance watches ~10,000 fds (listing them was half of
+ * what a step back allocated, profiled). Not enumerable, like a page's `ep`: JSON, a spread and a
+ * comparison do not see it; epCopy gives it to the copy, which shares the instance's pages.
+ */
+const INTEREST_FDS = Symbol('epoll.interestFds');
+
+function seenFds(ep: Epoll): readonly number[] | undefined {
+  return (ep as { [INTEREST_FDS]?: readonly number[] })[INTEREST_FDS];
+}
+
+function interestSeen(ep: Epoll, fds: readonly number[] | undefined): void {
+  Object.defineProperty(ep, INTEREST_FDS, {
+    value: fds,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
+}
+
+/**
+ * The registered fds in ascending order (the interest list's keys). The same array until an fd is
+ * added or removed (epSetItem forgets it), so the caller must not change it.
+ */
+export function epInterestFds(ep: Epoll): readonly number[] {
+  const seen = seenFds(ep);
+  if (seen !== undefined) return seen;
+  const fds = epItemList(ep).map((it) => it.fd);
+  interestSeen(ep, fds);
+  return fds;
 }
 
 /** The epitems in fd order. */
@@ -136,6 +173,10 @@ export function epCopy(ep: Epoll, deep: (v: unknown) => unknown): Epoll {
   const items = ep.items;
   for (const page of items) if (page !== undefined) page.ep = undefined;
   out.items = items.slice();
+  // The same pages hold the same fds: the copy (an undo log's pre-image put back, a snapshot's copy)
+  // keeps the list read last.
+  const seen = seenFds(ep);
+  if (seen !== undefined) interestSeen(out, seen);
   return out;
 }
 
